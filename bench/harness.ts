@@ -44,7 +44,10 @@ export function round(value: number, digits = 2): number {
 export function writeResult(result: BenchResult): void {
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   const file = new URL(`./results/${result.bench}.json`, import.meta.url);
-  const machine = { node: process.version, cpus: (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency };
+  const machine = {
+    node: process.version,
+    cpus: (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency,
+  };
   writeFileSync(file, `${JSON.stringify({ ...result, measuredAt: new Date().toISOString(), machine }, null, 2)}\n`);
 }
 
@@ -52,7 +55,9 @@ export function printResult(result: BenchResult): void {
   console.log(`\n## ${result.bench}`);
   for (const f of result.figures) {
     const verdict = f.ok === undefined ? '' : f.ok ? '  ok' : '  MISSED';
-    console.log(`  ${f.name.padEnd(58)} ${String(f.value).padStart(10)} ${f.unit}${f.target ? `  (target ${f.target})` : ''}${verdict}`);
+    console.log(
+      `  ${f.name.padEnd(58)} ${String(f.value).padStart(10)} ${f.unit}${f.target ? `  (target ${f.target})` : ''}${verdict}`,
+    );
   }
   for (const note of result.notes ?? []) console.log(`  - ${note}`);
 }

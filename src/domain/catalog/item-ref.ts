@@ -1,6 +1,6 @@
 import { type NamespaceName, normalizeNamespace } from '../accounts/namespace-name.ts';
-import { collectProblems } from '../errors.ts';
 import type { GitPath } from '../content/git-path.ts';
+import { collectProblems } from '../errors.ts';
 import { invalid, requireString } from '../value.ts';
 import { type ItemKind, KIND_LAYOUT, toItemKind } from './item-kind.ts';
 import { type ItemName, toItemName } from './item-name.ts';

@@ -1,0 +1,74 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Namespace } from '../../domain/accounts/namespace.ts';
+import type { NamespaceRepository } from '../../domain/accounts/namespace-repository.ts';
+import type { Database, Repositories } from '../../domain/repositories.ts';
+import type { Connection, Db } from './connection.ts';
+import { PostgresAuditLog } from './postgres-audit-log.ts';
+import { PostgresItemRepository } from './postgres-item-repository.ts';
+import { PostgresTeamRepository } from './postgres-team-repository.ts';
+import { PostgresTokenRepository } from './postgres-token-repository.ts';
+import { PostgresUserRepository } from './postgres-user-repository.ts';
+import { namespaces, teams, users } from './schema.ts';
+import { translated } from './translate-error.ts';
+
+class PostgresNamespaceRepository implements NamespaceRepository {
+  constructor(private readonly db: Db) {}
+
+  async findByName(name: string): Promise<Namespace | undefined> {
+    const [row] = await translated(() =>
+      this.db
+        .select({ name: namespaces.name, kind: namespaces.kind, userId: users.id, teamId: teams.id })
+        .from(namespaces)
+        .leftJoin(users, eq(users.username, namespaces.name))
+        .leftJoin(teams, eq(teams.slug, namespaces.name))
+        .where(eq(namespaces.name, name.toLowerCase())),
+    );
+    if (!row) return undefined;
+    if (row.kind === 'user' && row.userId) return { name: row.name, kind: 'user', userId: row.userId };
+    if (row.kind === 'team' && row.teamId) return { name: row.name, kind: 'team', teamId: row.teamId };
+    return undefined;
+  }
+}
+
+function repositories(db: Db): Repositories {
+  return {
+    users: new PostgresUserRepository(db),
+    teams: new PostgresTeamRepository(db),
+    namespaces: new PostgresNamespaceRepository(db),
+    items: new PostgresItemRepository(db),
+    tokens: new PostgresTokenRepository(db),
+    audit: new PostgresAuditLog(db),
+  };
+}
+
+/** The repositories over PGlite or a PostgreSQL server; transactions are real database transactions. */
+export class PostgresDatabase implements Database {
+  readonly users;
+  readonly teams;
+  readonly namespaces;
+  readonly items;
+  readonly tokens;
+  readonly audit;
+
+  constructor(readonly connection: Connection) {
+    const repos = repositories(connection.db);
+    this.users = repos.users;
+    this.teams = repos.teams;
+    this.namespaces = repos.namespaces;
+    this.items = repos.items;
+    this.tokens = repos.tokens;
+    this.audit = repos.audit;
+  }
+
+  transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    return translated(() => this.connection.db.transaction((tx) => work(repositories(tx as unknown as Db))));
+  }
+
+  async ping(): Promise<void> {
+    await translated(() => this.connection.db.execute(sql`select 1`));
+  }
+
+  close(): Promise<void> {
+    return this.connection.close();
+  }
+}

@@ -1,0 +1,51 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { ApiToken } from '../../domain/accounts/api-token.ts';
+import type { TokenRepository } from '../../domain/accounts/token-repository.ts';
+import type { Db } from './connection.ts';
+import { apiTokens } from './schema.ts';
+import { translated } from './translate-error.ts';
+
+export class PostgresTokenRepository implements TokenRepository {
+  constructor(private readonly db: Db) {}
+
+  insert(token: ApiToken): Promise<void> {
+    return translated(async () => {
+      await this.db.insert(apiTokens).values(token);
+    });
+  }
+
+  async findById(id: string) {
+    const [row] = await translated(() => this.db.select().from(apiTokens).where(eq(apiTokens.id, id)));
+    return row;
+  }
+
+  async findByHash(tokenHash: string) {
+    const [row] = await translated(() => this.db.select().from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash)));
+    return row;
+  }
+
+  listByUser(userId: string, kind?: ApiToken['kind']) {
+    return translated(() =>
+      this.db
+        .select()
+        .from(apiTokens)
+        .where(and(eq(apiTokens.userId, userId), kind ? eq(apiTokens.kind, kind) : undefined))
+        .orderBy(desc(apiTokens.createdAt), desc(apiTokens.id)),
+    );
+  }
+
+  async revoke(id: string, at: Date): Promise<boolean> {
+    const rows = await translated(() =>
+      this.db
+        .update(apiTokens)
+        .set({ revokedAt: at })
+        .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+        .returning({ id: apiTokens.id }),
+    );
+    return rows.length > 0;
+  }
+
+  async touch(id: string, at: Date): Promise<void> {
+    await translated(() => this.db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, id)));
+  }
+}

@@ -1,0 +1,63 @@
+import { AtlasError, ConflictError, NotFoundError, UnavailableError } from '../../domain/errors.ts';
+
+interface DriverError {
+  code?: string;
+  constraint?: string;
+  detail?: string;
+  message?: string;
+  cause?: unknown;
+}
+
+/** What a unique constraint means to a caller, by the constraint's name (see schema.ts). */
+const UNIQUE_MESSAGES: Record<string, string> = {
+  users_email_key: 'email is already registered',
+  users_username_key: 'that username is taken',
+  namespaces_pkey: 'that name is taken by a user or a team',
+  teams_slug_key: 'that team slug is taken',
+  catalog_items_kind_namespace_name_key: 'an item with that reference already exists',
+  catalog_items_git_path_key: 'an item already lives at that path',
+  api_tokens_token_hash_key: 'token already exists',
+  item_versions_item_id_commit_sha_key: 'that version is already recorded',
+};
+
+function driverErrorOf(error: unknown): DriverError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const candidate = current as DriverError;
+    if (typeof candidate.code === 'string') return candidate;
+    current = candidate.cause;
+  }
+  return undefined;
+}
+
+/** Turns a driver error into the domain's: SQLSTATE 23505 is a ConflictError, and so on. */
+export function translateError(error: unknown): unknown {
+  if (error instanceof AtlasError) return error;
+  const driver = driverErrorOf(error);
+  const code = driver?.code;
+  if (!code) return error;
+  if (code === '23505') {
+    return new ConflictError((driver.constraint && UNIQUE_MESSAGES[driver.constraint]) ?? 'already exists');
+  }
+  // 23503: a foreign key refused the write (a referenced row is missing, or a restricted delete).
+  if (code === '23503') {
+    if (driver.message?.includes('update or delete')) return new ConflictError('other records still refer to it');
+    return new NotFoundError('a referenced record does not exist');
+  }
+  // Connection failures: refused, reset, timed out, or the server shutting down (57P01..57P03).
+  if (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P02', '57P03', '08006', '08001'].includes(code)
+  ) {
+    return new UnavailableError('the database is unreachable');
+  }
+  return error;
+}
+
+/** Runs a database call and translates what it throws. */
+export async function translated<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw translateError(error);
+  }
+}

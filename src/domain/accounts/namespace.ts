@@ -1,0 +1,4 @@
+/** A name in the shared namespace space, held by exactly one user or one team. */
+export type Namespace =
+  | { readonly name: string; readonly kind: 'user'; readonly userId: string }
+  | { readonly name: string; readonly kind: 'team'; readonly teamId: string };

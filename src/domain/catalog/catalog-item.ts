@@ -1,0 +1,40 @@
+import type { Problem } from '../errors.ts';
+import type { ItemKind } from './item-kind.ts';
+
+export const ITEM_STATUSES = ['active', 'deprecated', 'deleted', 'invalid'] as const;
+/** `invalid`: the folder arrived through git with problems; it is kept so admins can see why. */
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
+
+export const VISIBILITIES = ['org', 'team'] as const;
+/** `org`: every signed-in user; `team`: members of the owning team (or the owner, in a personal namespace). */
+export type Visibility = (typeof VISIBILITIES)[number];
+
+/**
+ * An item as the database records it. The content lives in git at `gitPath`; the row holds the
+ * pointers (tree and commit SHA), the parsed manifest, and what git does not own.
+ */
+export interface CatalogItem {
+  readonly id: string;
+  readonly kind: ItemKind;
+  readonly namespace: string;
+  readonly name: string;
+  readonly gitPath: string;
+  readonly treeSha: string;
+  readonly commitSha: string;
+  readonly manifest: Readonly<Record<string, unknown>>;
+  readonly title: string | null;
+  readonly description: string;
+  /** The manifest's own version, when it declares one. */
+  readonly version: string | null;
+  readonly ownerUserId: string | null;
+  readonly teamId: string | null;
+  readonly tags: readonly string[];
+  readonly visibility: Visibility;
+  readonly status: ItemStatus;
+  readonly statusMessage: string | null;
+  /** Why an `invalid` item is invalid; empty otherwise. */
+  readonly problems: readonly Problem[];
+  readonly usageCount: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}

@@ -1,0 +1,46 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { buildTeam, buildUser } from '../../test/builders.ts';
+import { accountRepositoriesContract } from './accounts/account-repositories.contract.ts';
+import { auditLogContract } from './audit/audit-log.contract.ts';
+import { itemRepositoryContract } from './catalog/item-repository.contract.ts';
+import { ConflictError } from './errors.ts';
+import type { Database } from './repositories.ts';
+
+/** Every repository contract plus transactions, for one Database implementation. */
+export function databaseContract(name: string, open: () => Promise<Database>) {
+  accountRepositoriesContract(name, open);
+  itemRepositoryContract(name, open);
+  auditLogContract(name, open);
+
+  describe(`Transactor contract: ${name}`, () => {
+    let db: Database;
+    beforeEach(async () => {
+      db = await open();
+    });
+
+    it('commits every write of a transaction together', async () => {
+      await db.transaction(async (tx) => {
+        await tx.users.insert(buildUser({ username: 'in-tx' }));
+        await tx.teams.insert(buildTeam({ slug: 'tx-team' }));
+      });
+      expect(await db.users.findByUsername('in-tx')).toBeDefined();
+      expect(await db.teams.findBySlug('tx-team')).toBeDefined();
+    });
+
+    it('rolls every write back when the work throws', async () => {
+      await db.users.insert(buildUser({ username: 'exists' }));
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.teams.insert(buildTeam({ slug: 'half' }));
+          await tx.users.insert(buildUser({ username: 'exists' }));
+        }),
+      ).rejects.toBeInstanceOf(ConflictError);
+      expect(await db.teams.findBySlug('half')).toBeUndefined();
+      expect(await db.namespaces.findByName('half')).toBeUndefined();
+    });
+
+    it('answers ping', async () => {
+      await expect(db.ping()).resolves.toBeUndefined();
+    });
+  });
+}

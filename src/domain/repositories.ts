@@ -1,0 +1,28 @@
+import type { NamespaceRepository } from './accounts/namespace-repository.ts';
+import type { TeamRepository } from './accounts/team-repository.ts';
+import type { TokenRepository } from './accounts/token-repository.ts';
+import type { UserRepository } from './accounts/user-repository.ts';
+import type { AuditLog } from './audit/audit-log.ts';
+import type { ItemRepository } from './catalog/item-repository.ts';
+
+/** Every repository, bound to one database connection or to one transaction. */
+export interface Repositories {
+  readonly users: UserRepository;
+  readonly teams: TeamRepository;
+  readonly namespaces: NamespaceRepository;
+  readonly items: ItemRepository;
+  readonly tokens: TokenRepository;
+  readonly audit: AuditLog;
+}
+
+/** Runs work in one database transaction: all of its writes land, or none do. */
+export interface Transactor {
+  transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
+}
+
+/** A database as the application sees it: repositories, transactions and a liveness probe. */
+export interface Database extends Repositories, Transactor {
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
