@@ -1,0 +1,93 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { InMemoryDatabase } from './adapters/memory/in-memory-database.ts';
+import { type Connection, openPglite, openPostgres } from './adapters/postgres/connection.ts';
+import { runMigrations } from './adapters/postgres/migrate.ts';
+import { PostgresDatabase } from './adapters/postgres/postgres-database.ts';
+import type { AtlasDeps } from './application/deps.ts';
+import type { AtlasConfig } from './config.ts';
+import { systemClock } from './domain/clock.ts';
+
+export interface Atlas {
+  readonly deps: AtlasDeps;
+  readonly config: AtlasConfig;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the dependencies from the configuration: the only place that picks adapters.
+ * The embedded database is PGlite under ATLAS_HOME; DATABASE_URL selects a PostgreSQL server.
+ * Migrations run at start either way, serialised across instances by an advisory lock.
+ */
+export async function createAtlas(config: AtlasConfig, options: { migrate?: boolean } = {}): Promise<Atlas> {
+  mkdirSync(config.home, { recursive: true });
+  const releaseHome = config.databaseUrl ? () => undefined : lockHome(config.home);
+  let connection: Connection | undefined;
+  try {
+    connection = config.databaseUrl
+      ? await openPostgres(config.databaseUrl)
+      : await openPglite({ dataDir: config.pgliteDir });
+    if (options.migrate ?? true) await runMigrations(connection);
+    const db = new PostgresDatabase(connection);
+    const deps: AtlasDeps = { db, clock: systemClock };
+    const open = connection;
+    return {
+      deps,
+      config,
+      close: async () => {
+        await open.close();
+        releaseHome();
+      },
+    };
+  } catch (error) {
+    await connection?.close().catch(() => undefined);
+    releaseHome();
+    throw error;
+  }
+}
+
+/** Dependencies entirely in memory, for tests of use cases and routes. */
+export function createInMemoryDeps(): AtlasDeps {
+  return { db: new InMemoryDatabase(), clock: systemClock };
+}
+
+/** Opens the database named by the configuration and applies pending migrations (`atlas migrate`). */
+export async function migrateDatabase(config: AtlasConfig): Promise<void> {
+  const atlas = await createAtlas(config, { migrate: true });
+  await atlas.close();
+}
+
+/**
+ * The embedded database may be opened by one process at a time: two PGlite instances on one
+ * folder corrupt it. A lock file holding the pid guards it; a lock left by a dead process is taken over.
+ */
+function lockHome(home: string): () => void {
+  const file = join(home, 'atlas.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(readFileSync(file, 'utf8'));
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+        throw new Error(
+          `another Atlas process (pid ${pid}) is using ${home}; stop it, or set ATLAS_HOME to another folder`,
+        );
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new Error(`could not lock ${home}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,106 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, readEnv } from './config.ts';
+
+function configError(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.lines;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('needs nothing: embedded database and local content under ./.atlas, port 8080', () => {
+    const config = loadConfig({});
+    expect(config.home).toBe(resolve('.atlas'));
+    expect(config.port).toBe(8080);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.pgliteDir).toBe(resolve('.atlas', 'pgdata'));
+    expect(config.content).toEqual({ kind: 'local', dir: resolve('.atlas', 'content.git'), branch: 'main' });
+    expect(config.authz).toBe('rbac');
+    expect(config.registration).toBe('open');
+    expect(config.publicRead).toBe(false);
+    expect(config.maxBodyBytes).toBeGreaterThan(config.limits.maxItemBytes);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      ATLAS_HOME: '/srv/atlas',
+      ATLAS_PORT: '9000',
+      DATABASE_URL: 'postgres://atlas:secret@db:5432/atlas',
+      ATLAS_CONTENT: 'github:acme/agent-catalog',
+      ATLAS_CONTENT_BRANCH: 'release',
+      GITHUB_TOKEN: 'ghp_x',
+      ATLAS_GITHUB_API_URL: 'https://github.acme.com/api/v3',
+      ATLAS_WEBHOOK_SECRET: 's3cret',
+      ATLAS_AUTHZ: 'permissive',
+      ATLAS_REGISTRATION: 'closed',
+      ATLAS_PUBLIC_READ: 'true',
+      ATLAS_POLL_SECONDS: '5',
+      ATLAS_LOG_LEVEL: 'debug',
+      ATLAS_CORS_ORIGINS: 'https://a.example.com, https://b.example.com',
+      ATLAS_MAX_FILE_BYTES: '1000',
+      ATLAS_MAX_BODY_BYTES: '2048',
+    });
+    expect(config).toMatchObject({
+      home: '/srv/atlas',
+      port: 9000,
+      databaseUrl: 'postgres://atlas:secret@db:5432/atlas',
+      content: {
+        kind: 'github',
+        owner: 'acme',
+        repo: 'agent-catalog',
+        branch: 'release',
+        token: 'ghp_x',
+        apiUrl: 'https://github.acme.com/api/v3',
+      },
+      webhookSecret: 's3cret',
+      authz: 'permissive',
+      registration: 'closed',
+      publicRead: true,
+      pollSeconds: 5,
+      logLevel: 'debug',
+      corsOrigins: ['https://a.example.com', 'https://b.example.com'],
+      maxBodyBytes: 2048,
+    });
+    expect(config.limits.maxFileBytes).toBe(1000);
+  });
+
+  it('names the variable and what is allowed for each bad value, one line each', () => {
+    expect(configError({ ATLAS_PORT: 'eighty' })).toEqual([
+      'ATLAS_PORT: must be a whole number from 0 to 65535 (got "eighty")',
+    ]);
+    expect(configError({ ATLAS_AUTHZ: 'open' })).toEqual(['ATLAS_AUTHZ: must be one of rbac, permissive (got "open")']);
+    expect(configError({ ATLAS_PUBLIC_READ: 'maybe' })).toEqual([
+      'ATLAS_PUBLIC_READ: must be true or false (got "maybe")',
+    ]);
+    expect(configError({ ATLAS_CONTENT: 'gitlab:x/y' })).toEqual([
+      'ATLAS_CONTENT: must be local or github:owner/repo (got "gitlab:x/y")',
+    ]);
+    expect(configError({ ATLAS_CONTENT: 'github:acme/catalog' })).toEqual([
+      'GITHUB_TOKEN: is required when ATLAS_CONTENT is github:owner/repo',
+    ]);
+    expect(configError({ ATLAS_PORT: '70000', ATLAS_REGISTRATION: 'invite' })).toHaveLength(2);
+    expect(configError({ ATLAS_CORS_ORIGINS: 'not an origin' })[0]).toMatch(/^ATLAS_CORS_ORIGINS: /);
+  });
+
+  it('hides the password of a bad DATABASE_URL', () => {
+    const [line] = configError({ DATABASE_URL: 'mysql://atlas:hunter2@db/atlas' });
+    expect(line).toMatch(/^DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(line).not.toContain('hunter2');
+  });
+
+  it('reads a .env file, with the environment taking precedence', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-env-'));
+    writeFileSync(join(dir, '.env'), 'ATLAS_PORT=9100\nATLAS_AUTHZ=permissive\n# a comment\n');
+    const env = readEnv({ ATLAS_AUTHZ: 'rbac' }, dir);
+    const config = loadConfig(env);
+    expect(config.port).toBe(9100);
+    expect(config.authz).toBe('rbac');
+  });
+});

@@ -1,0 +1,183 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { type ContentLimits, DEFAULT_CONTENT_LIMITS } from './domain/content/content-limits.ts';
+
+export type ContentConfig =
+  | { readonly kind: 'local'; readonly dir: string; readonly branch: string }
+  | {
+      readonly kind: 'github';
+      readonly owner: string;
+      readonly repo: string;
+      readonly branch: string;
+      readonly token: string;
+      readonly apiUrl: string;
+    };
+
+/** Atlas's whole configuration, read once at start from the environment and an optional `.env`. */
+export interface AtlasConfig {
+  /** Data folder: the embedded database and the local content repository. */
+  readonly home: string;
+  readonly host: string;
+  readonly port: number;
+  /** A PostgreSQL server; the embedded PGlite under `home` when absent. */
+  readonly databaseUrl: string | undefined;
+  readonly pgliteDir: string;
+  readonly content: ContentConfig;
+  readonly webhookSecret: string | undefined;
+  readonly authz: 'rbac' | 'permissive';
+  readonly registration: 'open' | 'closed';
+  readonly publicRead: boolean;
+  readonly pollSeconds: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly corsOrigins: readonly string[];
+  readonly limits: ContentLimits;
+  /** Largest request body accepted, in bytes (uploads included). */
+  readonly maxBodyBytes: number;
+}
+
+/** A configuration value that cannot be used; each line names the variable and what is allowed. */
+export class ConfigError extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.join('\n'));
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** The variables Atlas reads, with what each accepts; the README's table is written from this. */
+export const CONFIG_VARIABLES = [
+  'ATLAS_HOME',
+  'ATLAS_HOST',
+  'ATLAS_PORT',
+  'DATABASE_URL',
+  'ATLAS_CONTENT',
+  'ATLAS_CONTENT_BRANCH',
+  'GITHUB_TOKEN',
+  'ATLAS_GITHUB_API_URL',
+  'ATLAS_WEBHOOK_SECRET',
+  'ATLAS_AUTHZ',
+  'ATLAS_REGISTRATION',
+  'ATLAS_PUBLIC_READ',
+  'ATLAS_POLL_SECONDS',
+  'ATLAS_LOG_LEVEL',
+  'ATLAS_CORS_ORIGINS',
+  'ATLAS_MAX_FILE_BYTES',
+  'ATLAS_MAX_ITEM_BYTES',
+  'ATLAS_MAX_FILES',
+  'ATLAS_MAX_BODY_BYTES',
+] as const;
+
+/** Reads `.env` in `cwd` when present; variables already in the environment win over it. */
+export function readEnv(env: Env = process.env, cwd = process.cwd()): Env {
+  const file = resolve(cwd, '.env');
+  if (!existsSync(file)) return env;
+  return { ...parseEnv(readFileSync(file, 'utf8')), ...env };
+}
+
+export function loadConfig(env: Env = readEnv()): AtlasConfig {
+  const errors: string[] = [];
+  const get = (name: string) => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const value = get(name);
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    errors.push(`${name}: must be one of ${allowed.join(', ')} (got "${value}")`);
+    return fallback;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const value = get(name);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
+      errors.push(`${name}: must be a whole number from ${min} to ${max} (got "${value}")`);
+      return fallback;
+    }
+    return n;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const value = get(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(value)) return true;
+    if (['false', '0', 'no'].includes(value)) return false;
+    errors.push(`${name}: must be true or false (got "${value}")`);
+    return fallback;
+  };
+  const url = (name: string, protocols: string[]): string | undefined => {
+    const value = get(name);
+    if (value === undefined) return undefined;
+    try {
+      const parsed = new URL(value);
+      if (protocols.includes(parsed.protocol)) return value;
+    } catch {
+      // reported below
+    }
+    errors.push(
+      `${name}: must be a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL (got "${redact(value)}")`,
+    );
+    return undefined;
+  };
+
+  const home = resolve(get('ATLAS_HOME') ?? '.atlas');
+  const branch = get('ATLAS_CONTENT_BRANCH') ?? 'main';
+  if (!/^[A-Za-z0-9._/-]+$/.test(branch) || branch.includes('..')) {
+    errors.push(`ATLAS_CONTENT_BRANCH: must be a branch name like main (got "${branch}")`);
+  }
+  const contentSpec = get('ATLAS_CONTENT') ?? 'local';
+  let content: ContentConfig = { kind: 'local', dir: resolve(home, 'content.git'), branch };
+  const github = /^github:([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(contentSpec);
+  if (github) {
+    const token = get('GITHUB_TOKEN');
+    if (!token) errors.push('GITHUB_TOKEN: is required when ATLAS_CONTENT is github:owner/repo');
+    const apiUrl = url('ATLAS_GITHUB_API_URL', ['https:', 'http:']) ?? 'https://api.github.com';
+    content = { kind: 'github', owner: github[1]!, repo: github[2]!, branch, token: token ?? '', apiUrl };
+  } else if (contentSpec !== 'local') {
+    errors.push(`ATLAS_CONTENT: must be local or github:owner/repo (got "${contentSpec}")`);
+  }
+
+  const config: AtlasConfig = {
+    home,
+    host: get('ATLAS_HOST') ?? '127.0.0.1',
+    port: integer('ATLAS_PORT', 8080, 0, 65535),
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    pgliteDir: resolve(home, 'pgdata'),
+    content,
+    webhookSecret: get('ATLAS_WEBHOOK_SECRET'),
+    authz: oneOf('ATLAS_AUTHZ', ['rbac', 'permissive'] as const, 'rbac'),
+    registration: oneOf('ATLAS_REGISTRATION', ['open', 'closed'] as const, 'open'),
+    publicRead: bool('ATLAS_PUBLIC_READ', false),
+    pollSeconds: integer('ATLAS_POLL_SECONDS', 30, 0, 86_400),
+    logLevel: oneOf('ATLAS_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    corsOrigins: (get('ATLAS_CORS_ORIGINS') ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    limits: {
+      ...DEFAULT_CONTENT_LIMITS,
+      maxFileBytes: integer('ATLAS_MAX_FILE_BYTES', DEFAULT_CONTENT_LIMITS.maxFileBytes, 1, 2 ** 31),
+      maxItemBytes: integer('ATLAS_MAX_ITEM_BYTES', DEFAULT_CONTENT_LIMITS.maxItemBytes, 1, 2 ** 31),
+      maxFiles: integer('ATLAS_MAX_FILES', DEFAULT_CONTENT_LIMITS.maxFiles, 1, 100_000),
+    },
+    maxBodyBytes: integer('ATLAS_MAX_BODY_BYTES', 0, 1024, 2 ** 31),
+  };
+  for (const origin of config.corsOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      errors.push(
+        `ATLAS_CORS_ORIGINS: must be a comma-separated list of origins like https://atlas.example.com (got "${origin}")`,
+      );
+    }
+  }
+  if (errors.length > 0) throw new ConfigError(errors);
+  // Base64 and JSON framing make a request about 4/3 of the item it carries.
+  return config.maxBodyBytes > 0
+    ? config
+    : { ...config, maxBodyBytes: Math.ceil(config.limits.maxItemBytes * 1.4) + 65_536 };
+}
+
+/** Hides a password in a URL before it is printed. */
+function redact(value: string): string {
+  return value.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
+}

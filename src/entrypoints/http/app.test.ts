@@ -1,0 +1,157 @@
+import { Type } from 'typebox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInMemoryDeps } from '../../composition-root.ts';
+import { ConflictError, RateLimitedError, ValidationError } from '../../domain/errors.ts';
+import { type AtlasApp, buildApp } from './app.ts';
+
+describe('HTTP shell', () => {
+  let app: AtlasApp;
+  const deps = createInMemoryDeps();
+  let dbDown = false;
+
+  beforeAll(async () => {
+    const ping = deps.db.ping.bind(deps.db);
+    deps.db.ping = async () => {
+      if (dbDown) throw new Error('connection refused');
+      return ping();
+    };
+    app = await buildApp(deps, { maxBodyBytes: 1024 });
+    // Routes that exist only to exercise the error handler.
+    app.post(
+      '/test/echo',
+      {
+        schema: {
+          body: Type.Object(
+            { name: Type.String({ minLength: 2 }), count: Type.Integer({ minimum: 0 }) },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (request) => request.body,
+    );
+    app.get('/test/conflict', async () => {
+      throw new ConflictError('that name is taken');
+    });
+    app.get('/test/invalid', async () => {
+      throw new ValidationError([
+        { path: 'SKILL.md#/name', message: 'is required' },
+        { path: 'SKILL.md#/description', message: 'is required' },
+      ]);
+    });
+    app.get('/test/limited', async () => {
+      throw new RateLimitedError('slow down', new Date(Date.now() + 30_000));
+    });
+    app.get('/test/boom', async () => {
+      throw new Error('secret internals: password=hunter2');
+    });
+    await app.ready();
+  });
+  afterAll(() => app.close());
+
+  it('answers /healthz', async () => {
+    const res = await app.inject('/healthz');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('answers /readyz 200 while the database answers and 503 when it does not', async () => {
+    expect((await app.inject('/readyz')).statusCode).toBe(200);
+    dbDown = true;
+    try {
+      const res = await app.inject('/readyz');
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toEqual({ status: 'database unreachable' });
+    } finally {
+      dbDown = false;
+    }
+  });
+
+  it('counts requests and latency by route pattern on /metrics', async () => {
+    await app.inject('/healthz');
+    await app.inject('/no/such/route/42');
+    const res = await app.inject('/metrics');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.body).toMatch(/atlas_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
+    expect(res.body).toContain('atlas_http_request_duration_seconds_bucket');
+    expect(res.body).toMatch(/route="unmatched",status="404"/);
+    expect(res.body).not.toContain('/no/such/route/42');
+  });
+
+  it('serves the OpenAPI 3.1 document and the interactive docs', async () => {
+    const spec = (await app.inject('/openapi.json')).json();
+    expect(spec.openapi).toBe('3.1.0');
+    expect(spec.paths['/healthz'].get).toBeDefined();
+    const docs = await app.inject('/docs/');
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers['content-type']).toContain('text/html');
+  });
+
+  it('answers an unknown route with a problem document', async () => {
+    const res = await app.inject('/api/v1/nothing');
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json()).toMatchObject({ status: 404, code: 'not_found', detail: 'no route for GET /api/v1/nothing' });
+  });
+
+  it('lists every schema problem with where and what, unknown fields included', async () => {
+    const res = await app.inject({ method: 'POST', url: '/test/echo', payload: { name: 'x', count: -1, extra: true } });
+    expect(res.statusCode).toBe(400);
+    const body = res.json();
+    expect(body.code).toBe('validation');
+    expect(body.problems).toEqual(
+      expect.arrayContaining([
+        { path: 'body/extra', message: 'is not a known field' },
+        expect.objectContaining({ path: 'body/name' }),
+        expect.objectContaining({ path: 'body/count' }),
+      ]),
+    );
+  });
+
+  it('reports a missing field by name', async () => {
+    const res = await app.inject({ method: 'POST', url: '/test/echo', payload: { name: 'ok' } });
+    expect(res.json().problems).toEqual([{ path: 'body/count', message: 'is required' }]);
+  });
+
+  it('answers malformed JSON with 400, a wrong media type with 415 and an oversize body with 413', async () => {
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/test/echo',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name": "ab", ',
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().code).toBe('malformed_body');
+    const media = await app.inject({
+      method: 'POST',
+      url: '/test/echo',
+      headers: { 'content-type': 'text/x-unknown' },
+      payload: 'hello',
+    });
+    expect(media.statusCode).toBe(415);
+    const big = await app.inject({ method: 'POST', url: '/test/echo', payload: { name: 'x'.repeat(5000), count: 1 } });
+    expect(big.statusCode).toBe(413);
+    expect(big.json().code).toBe('too_large');
+  });
+
+  it('maps domain errors through the one table, with every problem of a ValidationError', async () => {
+    expect((await app.inject('/test/conflict')).json()).toMatchObject({
+      status: 409,
+      code: 'conflict',
+      detail: 'that name is taken',
+    });
+    const invalid = (await app.inject('/test/invalid')).json();
+    expect(invalid.status).toBe(400);
+    expect(invalid.problems).toHaveLength(2);
+    const limited = await app.inject('/test/limited');
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(29);
+  });
+
+  it('answers an unexpected error with 500 and no internals', async () => {
+    const res = await app.inject('/test/boom');
+    expect(res.statusCode).toBe(500);
+    expect(res.json().code).toBe('internal');
+    expect(res.body).not.toContain('hunter2');
+  });
+});

@@ -1,0 +1,41 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Registry } from 'prom-client';
+import { Type } from 'typebox';
+import type { AtlasDeps } from '../../../application/deps.ts';
+
+const Status = Type.Object({ status: Type.String() }, { examples: [{ status: 'ok' }] });
+
+/** Liveness, readiness (the database answers) and Prometheus metrics. */
+export const healthRoutes: FastifyPluginAsync<{ deps: AtlasDeps; registry: Registry }> = async (
+  app,
+  { deps, registry },
+) => {
+  app.get(
+    '/healthz',
+    { schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: Status } } },
+    async () => ({ status: 'ok' }),
+  );
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Readiness: the database answers',
+        response: { 200: Status, 503: Status },
+      },
+    },
+    async (_request, reply) => {
+      try {
+        await deps.db.ping();
+        return { status: 'ok' };
+      } catch {
+        return reply.status(503).send({ status: 'database unreachable' });
+      }
+    },
+  );
+  app.get(
+    '/metrics',
+    { schema: { tags: ['operations'], summary: 'Prometheus metrics', produces: ['text/plain'] } },
+    async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
+  );
+};

@@ -1,0 +1,62 @@
+import { createAtlas } from '../../composition-root.ts';
+import type { AtlasConfig } from '../../config.ts';
+import { buildApp } from './app.ts';
+
+/** Starts Atlas: opens the database, builds the app, listens, and shuts down cleanly on SIGINT/SIGTERM. */
+export async function startServer(config: AtlasConfig): Promise<{ url: string; stop(): Promise<void> }> {
+  const started = performance.now();
+  const atlas = await createAtlas(config);
+  const app = await buildApp(atlas.deps, {
+    maxBodyBytes: config.maxBodyBytes,
+    processMetrics: true,
+    fastify: {
+      logger: {
+        level: config.logLevel,
+        redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-hub-signature-256"]'],
+      },
+    },
+  });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close();
+    await atlas.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host =
+    config.host === '127.0.0.1' || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${host}:${port}`;
+  app.log.info(
+    {
+      url,
+      database: config.databaseUrl ? 'postgres' : 'pglite',
+      home: config.home,
+      readyMs: Math.round(performance.now() - started),
+    },
+    `Atlas is ready at ${url}`,
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await app.close();
+      await atlas.close();
+    })();
+    return stopping;
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      app.log.info({ signal }, 'shutting down');
+      stop().then(
+        () => process.exit(0),
+        (error) => {
+          app.log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+  return { url, stop };
+}
