@@ -1,12 +1,41 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Argon2Parameters, Argon2PasswordHasher } from './adapters/auth/argon2-password-hasher.ts';
+import { PermissiveAuthorizer } from './adapters/auth/permissive-authorizer.ts';
+import { RbacAuthorizer } from './adapters/auth/rbac-authorizer.ts';
 import { InMemoryDatabase } from './adapters/memory/in-memory-database.ts';
 import { type Connection, openPglite, openPostgres } from './adapters/postgres/connection.ts';
 import { runMigrations } from './adapters/postgres/migrate.ts';
 import { PostgresDatabase } from './adapters/postgres/postgres-database.ts';
 import type { AtlasDeps } from './application/deps.ts';
 import type { AtlasConfig } from './config.ts';
-import { systemClock } from './domain/clock.ts';
+import type { Authorizer } from './domain/accounts/authorizer.ts';
+import { type Clock, systemClock } from './domain/clock.ts';
+import type { Database } from './domain/repositories.ts';
+
+const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
+
+/** Fast, weak argon2 parameters for tests only. */
+export const CHEAP_ARGON2: Argon2Parameters = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+
+/** The adapters that depend only on configuration, around a database. */
+export function assembleDeps(
+  db: Database,
+  settings: Pick<AtlasConfig, 'authz' | 'publicRead' | 'registration'>,
+  options: { clock?: Clock; argon2?: Argon2Parameters } = {},
+): AtlasDeps {
+  const authorizer: Authorizer =
+    settings.authz === 'permissive'
+      ? new PermissiveAuthorizer()
+      : new RbacAuthorizer(db.teams, { publicRead: settings.publicRead });
+  return {
+    db,
+    clock: options.clock ?? systemClock,
+    passwords: new Argon2PasswordHasher(options.argon2),
+    authorizer,
+    accounts: { registration: settings.registration, sessionTtlMs: SESSION_TTL_MS },
+  };
+}
 
 export interface Atlas {
   readonly deps: AtlasDeps;
@@ -29,7 +58,7 @@ export async function createAtlas(config: AtlasConfig, options: { migrate?: bool
       : await openPglite({ dataDir: config.pgliteDir });
     if (options.migrate ?? true) await runMigrations(connection);
     const db = new PostgresDatabase(connection);
-    const deps: AtlasDeps = { db, clock: systemClock };
+    const deps = assembleDeps(db, config);
     const open = connection;
     return {
       deps,
@@ -46,9 +75,16 @@ export async function createAtlas(config: AtlasConfig, options: { migrate?: bool
   }
 }
 
-/** Dependencies entirely in memory, for tests of use cases and routes. */
-export function createInMemoryDeps(): AtlasDeps {
-  return { db: new InMemoryDatabase(), clock: systemClock };
+/** Dependencies entirely in memory, for tests of use cases and routes; cheap argon2 parameters. */
+export function createInMemoryDeps(
+  settings: Partial<Pick<AtlasConfig, 'authz' | 'publicRead' | 'registration'>> = {},
+  options: { clock?: Clock } = {},
+): AtlasDeps {
+  return assembleDeps(
+    new InMemoryDatabase(),
+    { authz: 'rbac', publicRead: false, registration: 'open', ...settings },
+    { clock: options.clock, argon2: CHEAP_ARGON2 },
+  );
 }
 
 /** Opens the database named by the configuration and applies pending migrations (`atlas migrate`). */

@@ -1,8 +1,20 @@
+import type { Authorizer } from '../domain/accounts/authorizer.ts';
+import type { PasswordHasher } from '../domain/accounts/password-hasher.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Database } from '../domain/repositories.ts';
+
+export interface AccountSettings {
+  /** `closed`: only admins create accounts (the very first account may always register). */
+  readonly registration: 'open' | 'closed';
+  /** How long a session token from login lives. */
+  readonly sessionTtlMs: number;
+}
 
 /** Everything the use cases need, built by the composition root. */
 export interface AtlasDeps {
   readonly db: Database;
   readonly clock: Clock;
+  readonly passwords: PasswordHasher;
+  readonly authorizer: Authorizer;
+  readonly accounts: AccountSettings;
 }

@@ -84,6 +84,11 @@ export class InMemoryDatabase implements Database {
     return result;
   }
 
+  /** Empties every table, as a fresh database would be. */
+  clear(): void {
+    this.#state = new State();
+  }
+
   async ping(): Promise<void> {}
   async close(): Promise<void> {}
 }
@@ -93,15 +98,17 @@ type StateRef = () => State;
 class InMemoryUserRepository implements UserRepository {
   constructor(private readonly state: StateRef) {}
 
-  async insert(user: User): Promise<void> {
+  async insert(user: User, options: { adminIfFirst?: boolean } = {}): Promise<User> {
     const s = this.state();
     if (s.users.has(user.id)) throw new ConflictError(`user ${user.id} already exists`);
     if ([...s.users.values()].some((u) => lower(u.email) === lower(user.email))) {
       throw new ConflictError('email is already registered');
     }
     if (s.namespaces.has(lower(user.username))) throw new ConflictError(`the name "${user.username}" is taken`);
-    s.users.set(user.id, copy(user));
+    const stored = { ...user, isAdmin: user.isAdmin || (options.adminIfFirst === true && s.users.size === 0) };
+    s.users.set(user.id, copy(stored));
     s.namespaces.set(lower(user.username), { name: lower(user.username), kind: 'user', userId: user.id });
+    return copy(stored);
   }
 
   async update(user: User): Promise<void> {
@@ -217,11 +224,21 @@ class InMemoryTeamRepository implements TeamRepository {
     if (!s.users.has(membership.userId)) throw new NotFoundError(`user ${membership.userId} not found`);
     const key = `${membership.teamId}/${membership.userId}`;
     const existing = s.memberships.get(key);
+    if (existing?.role === 'owner' && membership.role !== 'owner') this.#keepAnOwner(membership.teamId);
     s.memberships.set(key, copy({ ...membership, createdAt: existing?.createdAt ?? membership.createdAt }));
   }
 
   async removeMember(teamId: string, userId: string): Promise<boolean> {
-    return this.state().memberships.delete(`${teamId}/${userId}`);
+    const key = `${teamId}/${userId}`;
+    if (this.state().memberships.get(key)?.role === 'owner') this.#keepAnOwner(teamId);
+    return this.state().memberships.delete(key);
+  }
+
+  /** Called before an owner stops being one. */
+  #keepAnOwner(teamId: string) {
+    const owners = [...this.state().memberships.values()].filter((m) => m.teamId === teamId && m.role === 'owner');
+    if (owners.length <= 1)
+      throw new ConflictError('a team must keep at least one owner; make someone else owner first');
   }
 
   async findMembership(teamId: string, userId: string) {

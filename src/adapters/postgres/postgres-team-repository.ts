@@ -78,25 +78,34 @@ export class PostgresTeamRepository implements TeamRepository {
   }
 
   putMember(membership: TeamMembership): Promise<void> {
-    return translated(async () => {
-      await this.db
-        .insert(teamMemberships)
-        .values(membership)
-        .onConflictDoUpdate({
-          target: [teamMemberships.teamId, teamMemberships.userId],
-          set: { role: membership.role },
-        });
-    });
+    return translated(() =>
+      this.db.transaction(async (tx) => {
+        await lockTeam(tx, membership.teamId);
+        const current = await currentRole(tx, membership.teamId, membership.userId);
+        if (current === 'owner' && membership.role !== 'owner') await keepAnOwner(tx, membership.teamId);
+        await tx
+          .insert(teamMemberships)
+          .values(membership)
+          .onConflictDoUpdate({
+            target: [teamMemberships.teamId, teamMemberships.userId],
+            set: { role: membership.role },
+          });
+      }),
+    );
   }
 
-  async removeMember(teamId: string, userId: string): Promise<boolean> {
-    const removed = await translated(() =>
-      this.db
-        .delete(teamMemberships)
-        .where(and(eq(teamMemberships.teamId, teamId), eq(teamMemberships.userId, userId)))
-        .returning({ userId: teamMemberships.userId }),
+  removeMember(teamId: string, userId: string): Promise<boolean> {
+    return translated(() =>
+      this.db.transaction(async (tx) => {
+        await lockTeam(tx, teamId);
+        if ((await currentRole(tx, teamId, userId)) === 'owner') await keepAnOwner(tx, teamId);
+        const removed = await tx
+          .delete(teamMemberships)
+          .where(and(eq(teamMemberships.teamId, teamId), eq(teamMemberships.userId, userId)))
+          .returning({ userId: teamMemberships.userId });
+        return removed.length > 0;
+      }),
     );
-    return removed.length > 0;
   }
 
   async findMembership(teamId: string, userId: string) {
@@ -147,5 +156,31 @@ export class PostgresTeamRepository implements TeamRepository {
         .where(and(eq(teamMemberships.teamId, teamId), role ? eq(teamMemberships.role, role) : undefined)),
     );
     return Number(row?.n ?? 0);
+  }
+}
+
+/**
+ * Membership changes of one team serialise on the team's row, so two owners demoting each other
+ * at once cannot both see the other still in place.
+ */
+async function lockTeam(tx: Db, teamId: string): Promise<void> {
+  await tx.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId)).for('update');
+}
+
+async function currentRole(tx: Db, teamId: string, userId: string): Promise<TeamRole | undefined> {
+  const [row] = await tx
+    .select({ role: teamMemberships.role })
+    .from(teamMemberships)
+    .where(and(eq(teamMemberships.teamId, teamId), eq(teamMemberships.userId, userId)));
+  return row?.role;
+}
+
+async function keepAnOwner(tx: Db, teamId: string): Promise<void> {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(teamMemberships)
+    .where(and(eq(teamMemberships.teamId, teamId), eq(teamMemberships.role, 'owner')));
+  if (Number(row?.n ?? 0) <= 1) {
+    throw new ConflictError('a team must keep at least one owner; make someone else owner first');
   }
 }

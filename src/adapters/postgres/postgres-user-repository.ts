@@ -17,13 +17,21 @@ const toUser = (row: Row): User => ({ ...row, email: row.email as Email, usernam
 export class PostgresUserRepository implements UserRepository {
   constructor(private readonly db: Db) {}
 
-  insert(user: User): Promise<void> {
+  insert(user: User, options: { adminIfFirst?: boolean } = {}): Promise<User> {
     return translated(() =>
       this.db.transaction(async (tx) => {
-        await tx
-          .insert(namespaces)
-          .values({ name: user.username.toLowerCase(), kind: 'user', createdAt: user.createdAt });
-        await tx.insert(users).values({ ...user, username: user.username.toLowerCase() });
+        let isAdmin = user.isAdmin;
+        if (options.adminIfFirst) {
+          // SHARE ROW EXCLUSIVE conflicts with itself and with inserts, so two first registrations
+          // run one after the other and only the first sees an empty table. Reads go on meanwhile.
+          await tx.execute(sql`lock table ${users} in share row exclusive mode`);
+          const [existing] = await tx.select({ id: users.id }).from(users).limit(1);
+          isAdmin ||= existing === undefined;
+        }
+        const stored = { ...user, username: user.username.toLowerCase() as Username, isAdmin };
+        await tx.insert(namespaces).values({ name: stored.username, kind: 'user', createdAt: user.createdAt });
+        await tx.insert(users).values(stored);
+        return stored;
       }),
     );
   }

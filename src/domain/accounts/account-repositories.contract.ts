@@ -88,6 +88,19 @@ export function accountRepositoriesContract(name: string, open: () => Promise<Re
       expect(third.nextCursor).toBeUndefined();
     });
 
+    it('makes exactly one admin of concurrent first accounts (adminIfFirst)', async () => {
+      const stored = await Promise.all(
+        ['first-a', 'first-b', 'first-c'].map((u) =>
+          db.users.insert(buildUser({ username: u }), { adminIfFirst: true }),
+        ),
+      );
+      expect(stored.filter((u) => u.isAdmin)).toHaveLength(1);
+      const admins = (await db.users.list({ limit: 10 })).items.filter((u) => u.isAdmin);
+      expect(admins.map((u) => u.id)).toEqual(stored.filter((u) => u.isAdmin).map((u) => u.id));
+      const later = await db.users.insert(buildUser({ username: 'later' }), { adminIfFirst: true });
+      expect(later.isAdmin).toBe(false);
+    });
+
     it('deleting a user removes memberships and tokens, frees the name, and orphans team items', async () => {
       const user = buildUser({ username: 'leaver' });
       const team = buildTeam({ slug: 'crew' });
@@ -112,7 +125,7 @@ export function accountRepositoriesContract(name: string, open: () => Promise<Re
       await db.items.insert(buildItem('skill/keeper/notes', { ownerUserId: user.id }));
       await expect(db.users.delete(user.id)).rejects.toBeInstanceOf(ConflictError);
       expect(await db.users.findById(user.id)).toBeDefined();
-      await expect(db.users.delete(user.id.replace(/.$/, '0'))).rejects.toBeInstanceOf(NotFoundError);
+      await expect(db.users.delete('00000000-0000-7000-8000-000000000000')).rejects.toBeInstanceOf(NotFoundError);
     });
   });
 
@@ -162,6 +175,27 @@ export function accountRepositoriesContract(name: string, open: () => Promise<Re
       expect(await db.teams.countMembers(team.id, 'owner')).toBe(1);
       expect(await db.teams.removeMember(team.id, bob.id)).toBe(true);
       expect(await db.teams.removeMember(team.id, bob.id)).toBe(false);
+    });
+
+    it('keeps at least one owner: the last owner can be neither demoted nor removed', async () => {
+      const team = buildTeam({ slug: 'owned' });
+      const [a, b] = [buildUser({ username: 'owner-a' }), buildUser({ username: 'owner-b' })];
+      await db.teams.insert(team);
+      await db.users.insert(a);
+      await db.users.insert(b);
+      await db.teams.putMember({ teamId: team.id, userId: a.id, role: 'owner', createdAt: tick() });
+      await expect(
+        db.teams.putMember({ teamId: team.id, userId: a.id, role: 'member', createdAt: tick() }),
+      ).rejects.toBeInstanceOf(ConflictError);
+      await expect(db.teams.removeMember(team.id, a.id)).rejects.toBeInstanceOf(ConflictError);
+      await db.teams.putMember({ teamId: team.id, userId: b.id, role: 'owner', createdAt: tick() });
+      // Two owners demoting each other at once: one wins, the other is refused, one owner remains.
+      const results = await Promise.allSettled([
+        db.teams.putMember({ teamId: team.id, userId: a.id, role: 'member', createdAt: tick() }),
+        db.teams.removeMember(team.id, b.id),
+      ]);
+      expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+      expect(await db.teams.countMembers(team.id, 'owner')).toBe(1);
     });
 
     it('refuses a membership for an unknown team or user with NotFoundError', async () => {

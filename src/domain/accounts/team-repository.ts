@@ -18,9 +18,16 @@ export interface TeamRepository {
    */
   delete(id: string): Promise<void>;
 
-  /** Adds a member or changes their role. @throws NotFoundError when the team or user does not exist. */
+  /**
+   * Adds a member or changes their role. A team that has an owner keeps one: demoting its last
+   * owner is refused, atomically, even against a concurrent change.
+   * @throws NotFoundError when the team or user does not exist; ConflictError for the last owner.
+   */
   putMember(membership: TeamMembership): Promise<void>;
-  /** @returns false when the user was not a member. */
+  /**
+   * @returns false when the user was not a member.
+   * @throws ConflictError when they are the team's last owner.
+   */
   removeMember(teamId: string, userId: string): Promise<boolean>;
   findMembership(teamId: string, userId: string): Promise<TeamMembership | undefined>;
   /** Ordered by username. */

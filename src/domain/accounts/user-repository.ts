@@ -6,8 +6,12 @@ import type { User } from './user.ts';
  * namespace space, in the same transaction.
  */
 export interface UserRepository {
-  /** @throws ConflictError when the email (case-insensitively) or the username is taken, by a user or a team. */
-  insert(user: User): Promise<void>;
+  /**
+   * Stores a new account and returns it as stored. With `adminIfFirst`, the account becomes a site
+   * admin when no other account exists; concurrent first registrations make exactly one admin.
+   * @throws ConflictError when the email (case-insensitively) or the username is taken, by a user or a team.
+   */
+  insert(user: User, options?: { adminIfFirst?: boolean }): Promise<User>;
   /** @throws NotFoundError when no such user; ConflictError when the new email is taken. */
   update(user: User): Promise<void>;
   findById(id: string): Promise<User | undefined>;

@@ -1,11 +1,21 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyRequest, type FastifyServerOptions, type preHandlerHookHandler } from 'fastify';
 import type { AtlasDeps } from '../../application/deps.ts';
+import { RateLimitedError } from '../../domain/errors.ts';
+import { registerAuthentication } from './authentication.ts';
 import { handleError, sendProblem } from './error-handler.ts';
 import { registerMetrics } from './metrics.ts';
+import { accountRoutes } from './routes/accounts.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { healthRoutes } from './routes/health.ts';
+import { teamRoutes } from './routes/teams.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+import { SHARED_SCHEMAS } from './schemas.ts';
 
 export interface AppOptions {
   /** Largest request body in bytes. */
@@ -13,7 +23,13 @@ export interface AppOptions {
   /** Node process metrics (memory, event loop) on /metrics; off in tests that build many apps. */
   readonly processMetrics?: boolean;
   readonly fastify?: FastifyServerOptions;
+  /** Origins allowed to call the API from a browser; CORS is off when empty. */
+  readonly corsOrigins?: readonly string[];
+  /** Attempts per minute at the credential routes (login, register, token creation). */
+  readonly rateLimits?: { readonly perAddress: number; readonly perAccount: number };
 }
+
+const DEFAULT_RATE_LIMITS = { perAddress: 30, perAccount: 10 };
 
 /** Builds the HTTP app with every route; never listens (see server.ts). */
 export async function buildApp(deps: AtlasDeps, options: AppOptions = {}) {
@@ -30,6 +46,38 @@ export async function buildApp(deps: AtlasDeps, options: AppOptions = {}) {
     sendProblem(reply, 404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`),
   );
 
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+
+  // HSTS and upgrade-insecure-requests belong to the TLS-terminating proxy in front of Atlas: on
+  // plain http (a laptop) they would break the docs page. Everything else is helmet's default.
+  await app.register(helmet, {
+    global: true,
+    hsts: false,
+    contentSecurityPolicy: { useDefaults: true, directives: { upgradeInsecureRequests: null } },
+  });
+  if (options.corsOrigins && options.corsOrigins.length > 0) {
+    await app.register(cors, { origin: [...options.corsOrigins], credentials: false });
+  }
+  await app.register(rateLimit, { global: false });
+  const limits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
+  // Each limiter is checked on its own: a request counts against its address and its account both.
+  const limiter = (max: number, keyOf: (request: FastifyRequest) => string): preHandlerHookHandler => {
+    const check = app.createRateLimit({ max, timeWindow: 60_000, keyGenerator: keyOf });
+    return async (request) => {
+      const result = await check(request);
+      if (!result.isAllowed && result.isExceeded) {
+        throw new RateLimitedError(
+          `too many attempts; try again in ${result.ttlInSeconds} s`,
+          new Date(Date.now() + result.ttl),
+        );
+      }
+    };
+  };
+  const limitByAddress = limiter(limits.perAddress, (r) => `ip:${r.ip}`);
+  const limitByAccount = (keyOf: (body: Record<string, unknown>) => string) =>
+    limiter(limits.perAccount, (r) => `account:${keyOf((r.body ?? {}) as Record<string, unknown>)}`);
+  const limitByUser = limiter(limits.perAccount, (r) => `user:${r.actor?.user?.id ?? r.ip}`);
+
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -43,10 +91,15 @@ export async function buildApp(deps: AtlasDeps, options: AppOptions = {}) {
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  registerAuthentication(app, deps);
 
   const registry = registerMetrics(app, { processMetrics: options.processMetrics ?? false });
   await app.register(healthRoutes, { deps, registry });
+  await app.register(accountRoutes, { prefix: '/api/v1', deps, limitByAddress, limitByAccount });
+  await app.register(tokenRoutes, { prefix: '/api/v1/tokens', deps, limitByAddress, limitByUser });
+  await app.register(teamRoutes, { prefix: '/api/v1/teams', deps });
+  await app.register(auditRoutes, { prefix: '/api/v1/audit', deps });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -111,6 +111,7 @@ export function handleError(this: unknown, error: FastifyError, request: Fastify
       reply.header('retry-after', Math.max(1, Math.ceil((error.retryAt.getTime() - Date.now()) / 1000)));
     }
     if (status >= 500) request.log.warn({ err: error }, 'dependency unavailable');
+    if (error.code === 'unauthenticated') reply.header('www-authenticate', 'Bearer realm="atlas"');
     const problems = error instanceof ValidationError ? error.problems : undefined;
     return sendProblem(reply, status, error.code, error.message, problems);
   }

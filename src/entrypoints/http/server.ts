@@ -9,6 +9,7 @@ export async function startServer(config: AtlasConfig): Promise<{ url: string; s
   const app = await buildApp(atlas.deps, {
     maxBodyBytes: config.maxBodyBytes,
     processMetrics: true,
+    corsOrigins: config.corsOrigins,
     fastify: {
       logger: {
         level: config.logLevel,

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
 import { Type } from 'typebox';
 import type { AtlasDeps } from '../../../application/deps.ts';
@@ -6,7 +6,7 @@ import type { AtlasDeps } from '../../../application/deps.ts';
 const Status = Type.Object({ status: Type.String() }, { examples: [{ status: 'ok' }] });
 
 /** Liveness, readiness (the database answers) and Prometheus metrics. */
-export const healthRoutes: FastifyPluginAsync<{ deps: AtlasDeps; registry: Registry }> = async (
+export const healthRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; registry: Registry }> = async (
   app,
   { deps, registry },
 ) => {

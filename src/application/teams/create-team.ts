@@ -1,0 +1,48 @@
+import type { Actor } from '../../domain/accounts/actor.ts';
+import type { Team } from '../../domain/accounts/team.ts';
+import { toTeamSlug } from '../../domain/accounts/team-slug.ts';
+import { collectProblems, UnauthenticatedError } from '../../domain/errors.ts';
+import { newId } from '../../domain/ids.ts';
+import { invalid } from '../../domain/value.ts';
+import { auditEntry } from '../audit.ts';
+import type { AtlasDeps } from '../deps.ts';
+
+export interface CreateTeamInput {
+  readonly slug: unknown;
+  readonly name: unknown;
+  readonly description?: unknown;
+}
+
+const text = (value: unknown, where: string, min: number, max: number): string => {
+  if (typeof value !== 'string') invalid(where, 'must be a string');
+  const trimmed = value.trim().normalize('NFC');
+  if (trimmed.length < min || trimmed.length > max) invalid(where, `must be ${min}-${max} characters`);
+  return trimmed;
+};
+
+/**
+ * Creates a team; its creator becomes its owner.
+ * - the slug takes a name in the space shared with usernames: a taken one is ConflictError;
+ * - team, membership and audit entry are written in one transaction.
+ */
+export async function createTeam(
+  { db, clock }: Pick<AtlasDeps, 'db' | 'clock'>,
+  input: CreateTeamInput,
+  actor: Actor,
+): Promise<Team> {
+  if (!actor.user) throw new UnauthenticatedError('sign in first');
+  const fields = collectProblems({
+    slug: () => toTeamSlug(input.slug),
+    name: () => text(input.name, 'name', 1, 100),
+    description: () => (input.description === undefined ? '' : text(input.description, 'description', 0, 1000)),
+  });
+  const now = clock.now();
+  const team: Team = { id: newId(now.getTime()), ...fields, createdAt: now, updatedAt: now };
+  const owner = actor.user;
+  await db.transaction(async (tx) => {
+    await tx.teams.insert(team);
+    await tx.teams.putMember({ teamId: team.id, userId: owner.id, role: 'owner', createdAt: now });
+    await tx.audit.append(auditEntry(actor, now, 'team.create', `team/${team.slug}`, { name: team.name }));
+  });
+  return team;
+}

@@ -1,0 +1,143 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { preHandlerHookHandler } from 'fastify';
+import { Type } from 'typebox';
+import { createUser } from '../../../application/accounts/create-user.ts';
+import { getMe } from '../../../application/accounts/get-me.ts';
+import { loginUser } from '../../../application/accounts/login-user.ts';
+import { logoutUser } from '../../../application/accounts/logout-user.ts';
+import { registerUser } from '../../../application/accounts/register-user.ts';
+import type { AtlasDeps } from '../../../application/deps.ts';
+import { presentTeam, presentUser } from '../presenters.ts';
+import { withProblems } from '../schemas.ts';
+
+export interface AccountRouteOptions {
+  deps: AtlasDeps;
+  /** Rate limits for the routes that guess or create credentials, per client address and per account. */
+  limitByAddress: preHandlerHookHandler;
+  limitByAccount: (keyOf: (body: Record<string, unknown>) => string) => preHandlerHookHandler;
+}
+
+const NewAccount = Type.Object(
+  {
+    email: Type.String({ maxLength: 254, examples: ['alice@example.com'] }),
+    username: Type.String({ maxLength: 39, examples: ['alice'] }),
+    password: Type.String({ maxLength: 256, examples: ['a long passphrase'] }),
+    displayName: Type.Optional(Type.String({ maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+const SignedIn = Type.Object({
+  user: Type.Ref('User'),
+  token: Type.String({ description: 'A session token; send it as `Authorization: Bearer <token>`.' }),
+});
+
+const lower = (value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase() : '');
+
+/** Accounts: register, log in and out, who am I, and admin-created accounts. */
+export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = async (
+  app,
+  { deps, limitByAddress, limitByAccount },
+) => {
+  app.post(
+    '/auth/register',
+    {
+      preHandler: [limitByAddress, limitByAccount((body) => lower(body.email))],
+      schema: {
+        tags: ['accounts'],
+        summary: 'Create an account and sign in (the first account becomes site admin)',
+        body: NewAccount,
+        response: withProblems({ 201: SignedIn }),
+      },
+    },
+    async (request, reply) => {
+      const { user, token } = await registerUser(deps, request.body, request.actor);
+      return reply.status(201).send({ user: presentUser(user), token });
+    },
+  );
+
+  app.post(
+    '/auth/login',
+    {
+      preHandler: [limitByAddress, limitByAccount((body) => lower(body.login))],
+      schema: {
+        tags: ['accounts'],
+        summary: 'Sign in with email or username and password; returns a session token',
+        body: Type.Object(
+          {
+            login: Type.String({
+              minLength: 1,
+              maxLength: 254,
+              description: 'Email or username.',
+              examples: ['alice'],
+            }),
+            password: Type.String({ maxLength: 256 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: withProblems({ 200: SignedIn }),
+      },
+    },
+    async (request) => {
+      const { user, token } = await loginUser(deps, request.body, request.actor);
+      return { user: presentUser(user), token };
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Revoke the token this request carries',
+        security: [{ bearer: [] }],
+        response: withProblems({ 204: Type.Null() }),
+      },
+    },
+    async (request, reply) => {
+      await logoutUser(deps, request.actor);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/me',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'The signed-in user, with their teams and roles',
+        security: [{ bearer: [] }],
+        response: withProblems({
+          200: Type.Object({
+            user: Type.Ref('User'),
+            teams: Type.Array(Type.Object({ team: Type.Ref('Team'), role: Type.String() })),
+          }),
+        }),
+      },
+    },
+    async (request) => {
+      const { user, teams } = await getMe(deps, request.actor);
+      return { user: presentUser(user), teams: teams.map((t) => ({ team: presentTeam(t.team), role: t.role })) };
+    },
+  );
+
+  app.post(
+    '/users',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Create an account (administrators; how accounts are made when registration is closed)',
+        security: [{ bearer: [] }],
+        body: Type.Object(
+          { ...NewAccount.properties, isAdmin: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false },
+        ),
+        response: withProblems({ 201: Type.Object({ user: Type.Ref('User') }) }),
+      },
+    },
+    async (request, reply) => {
+      const user = await createUser(deps, request.body, request.actor);
+      return reply.status(201).send({ user: presentUser(user) });
+    },
+  );
+};

@@ -1,0 +1,188 @@
+/**
+ * The authorisation matrix: for every API route and every kind of actor, the expected status,
+ * under both authorisers and on every database. The table is the specification; a route that the
+ * app serves but the table does not list fails the test.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Argon2PasswordHasher } from '../src/adapters/auth/argon2-password-hasher.ts';
+import { issueToken } from '../src/application/accounts/issue-token.ts';
+import { assembleDeps, CHEAP_ARGON2 } from '../src/composition-root.ts';
+import type { Database } from '../src/domain/repositories.ts';
+import { type AtlasApp, buildApp } from '../src/entrypoints/http/app.ts';
+import { buildTeam, buildUser, tick } from './builders.ts';
+import { describeEachDatabase } from './each-database.ts';
+
+const ACTORS = ['anonymous', 'user', 'member', 'maintainer', 'owner', 'otherOwner', 'admin'] as const;
+type ActorName = (typeof ACTORS)[number];
+type Authz = 'rbac' | 'permissive';
+type Statuses = Record<ActorName, number>;
+
+interface Seeded {
+  tokens: Record<Exclude<ActorName, 'anonymous'>, string>;
+  targetTokenId: string;
+}
+
+interface RouteCase {
+  /** `METHOD /path` as the OpenAPI document names the route. */
+  route: string;
+  request(seed: Seeded, actor: ActorName): { url: string; payload?: unknown };
+  expect: Record<Authz, Statuses>;
+}
+
+/** Everyone gets `signedIn`, anonymous gets `anon`, with exceptions. */
+const all = (signedIn: number, anon: number, except: Partial<Statuses> = {}): Statuses => ({
+  anonymous: anon,
+  user: signedIn,
+  member: signedIn,
+  maintainer: signedIn,
+  owner: signedIn,
+  otherOwner: signedIn,
+  admin: signedIn,
+  ...except,
+});
+
+const same = (statuses: Statuses) => ({ rbac: statuses, permissive: statuses });
+const PASSWORD = 'matrix password 123';
+
+const TABLE: RouteCase[] = [
+  {
+    route: 'POST /api/v1/auth/register',
+    request: (_s, actor) => ({
+      url: '/api/v1/auth/register',
+      payload: { email: `new-${actor}@example.com`, username: `new-${actor.toLowerCase()}`, password: PASSWORD },
+    }),
+    expect: same(all(201, 201)),
+  },
+  {
+    route: 'POST /api/v1/auth/login',
+    request: () => ({ url: '/api/v1/auth/login', payload: { login: 'plain-user', password: PASSWORD } }),
+    expect: same(all(200, 200)),
+  },
+  { route: 'POST /api/v1/auth/logout', request: () => ({ url: '/api/v1/auth/logout' }), expect: same(all(204, 401)) },
+  { route: 'GET /api/v1/me', request: () => ({ url: '/api/v1/me' }), expect: same(all(200, 401)) },
+  {
+    route: 'POST /api/v1/users',
+    request: (_s, actor) => ({
+      url: '/api/v1/users',
+      payload: { email: `made-${actor}@example.com`, username: `made-${actor.toLowerCase()}`, password: PASSWORD },
+    }),
+    expect: { rbac: all(403, 401, { admin: 201 }), permissive: all(201, 401) },
+  },
+  {
+    route: 'POST /api/v1/tokens',
+    request: () => ({ url: '/api/v1/tokens', payload: { name: 'ci' } }),
+    expect: same(all(201, 401)),
+  },
+  { route: 'GET /api/v1/tokens', request: () => ({ url: '/api/v1/tokens' }), expect: same(all(200, 401)) },
+  {
+    route: 'DELETE /api/v1/tokens/{id}',
+    request: (seed) => ({ url: `/api/v1/tokens/${seed.targetTokenId}` }),
+    expect: { rbac: all(404, 401, { admin: 204 }), permissive: all(204, 401) },
+  },
+  {
+    route: 'POST /api/v1/teams',
+    request: (_s, actor) => ({ url: '/api/v1/teams', payload: { slug: `t-${actor.toLowerCase()}`, name: 'New team' } }),
+    expect: same(all(201, 401)),
+  },
+  { route: 'GET /api/v1/teams', request: () => ({ url: '/api/v1/teams' }), expect: same(all(200, 401)) },
+  { route: 'GET /api/v1/teams/{slug}', request: () => ({ url: '/api/v1/teams/alpha' }), expect: same(all(200, 401)) },
+  {
+    route: 'PUT /api/v1/teams/{slug}/members/{username}',
+    request: () => ({ url: '/api/v1/teams/alpha/members/target', payload: { role: 'maintainer' } }),
+    expect: { rbac: all(403, 401, { owner: 200, admin: 200 }), permissive: all(200, 401) },
+  },
+  {
+    route: 'DELETE /api/v1/teams/{slug}/members/{username}',
+    request: () => ({ url: '/api/v1/teams/alpha/members/target' }),
+    expect: { rbac: all(403, 401, { owner: 204, admin: 204 }), permissive: all(204, 401) },
+  },
+  {
+    route: 'GET /api/v1/audit',
+    request: () => ({ url: '/api/v1/audit' }),
+    expect: { rbac: all(403, 401, { admin: 200 }), permissive: all(200, 401) },
+  },
+];
+
+async function seed(db: Database, passwordHash: string): Promise<Seeded> {
+  const now = tick();
+  const users = {
+    admin: buildUser({ username: 'site-admin', isAdmin: true }),
+    user: buildUser({ username: 'plain-user', passwordHash }),
+    member: buildUser({ username: 'alpha-member' }),
+    maintainer: buildUser({ username: 'alpha-maintainer' }),
+    owner: buildUser({ username: 'alpha-owner' }),
+    otherOwner: buildUser({ username: 'beta-owner' }),
+    target: buildUser({ username: 'target' }),
+  };
+  for (const user of Object.values(users)) await db.users.insert(user);
+  const alpha = buildTeam({ slug: 'alpha' });
+  const beta = buildTeam({ slug: 'beta' });
+  await db.teams.insert(alpha);
+  await db.teams.insert(beta);
+  const member = (teamId: string, userId: string, role: 'owner' | 'maintainer' | 'member') =>
+    db.teams.putMember({ teamId, userId, role, createdAt: now });
+  await member(alpha.id, users.owner.id, 'owner');
+  await member(alpha.id, users.maintainer.id, 'maintainer');
+  await member(alpha.id, users.member.id, 'member');
+  await member(alpha.id, users.target.id, 'member');
+  await member(beta.id, users.otherOwner.id, 'owner');
+  const tokens = {} as Seeded['tokens'];
+  for (const name of ['admin', 'user', 'member', 'maintainer', 'owner', 'otherOwner'] as const) {
+    const { token, secret } = issueToken(users[name].id, 'personal', 'matrix', now, null);
+    await db.tokens.insert(token);
+    tokens[name] = secret;
+  }
+  const target = issueToken(users.target.id, 'personal', 'target', now, null);
+  await db.tokens.insert(target.token);
+  return { tokens, targetTokenId: target.token.id };
+}
+
+describeEachDatabase('authorisation matrix', (open) => {
+  let passwordHash: string;
+  beforeAll(async () => {
+    passwordHash = await new Argon2PasswordHasher(CHEAP_ARGON2).hash(PASSWORD);
+  });
+
+  for (const authz of ['rbac', 'permissive'] as const) {
+    describe(`${authz} authoriser`, () => {
+      let app: AtlasApp;
+      let db: Database;
+      beforeAll(async () => {
+        db = await open();
+        const deps = assembleDeps(db, { authz, publicRead: false, registration: 'open' }, { argon2: CHEAP_ARGON2 });
+        app = await buildApp(deps, { rateLimits: { perAddress: 10_000, perAccount: 10_000 } });
+        await app.ready();
+        return () => app.close();
+      });
+
+      it('has an entry for every API route the app serves', () => {
+        const served = Object.entries(app.swagger().paths ?? {}).flatMap(([path, item]) =>
+          Object.keys(item ?? {}).map((method) => `${method.toUpperCase()} ${path}`),
+        );
+        const api = served.filter((route) => route.split(' ')[1]?.startsWith('/api/v1/'));
+        expect(api.length).toBeGreaterThan(0);
+        expect(api.filter((route) => !TABLE.some((c) => c.route === route))).toEqual([]);
+        expect(TABLE.filter((c) => !api.includes(c.route)).map((c) => c.route)).toEqual([]);
+      });
+
+      for (const routeCase of TABLE) {
+        it(`${routeCase.route}: ${ACTORS.map((a) => `${a} ${routeCase.expect[authz][a]}`).join(', ')}`, async () => {
+          const got: Partial<Statuses> = {};
+          for (const actor of ACTORS) {
+            await open();
+            const seeded = await seed(db, passwordHash);
+            const { url, payload } = routeCase.request(seeded, actor);
+            const response = await app.inject({
+              method: routeCase.route.split(' ')[0] as 'GET',
+              url,
+              ...(payload === undefined ? {} : { payload: payload as object }),
+              headers: actor === 'anonymous' ? {} : { authorization: `Bearer ${seeded.tokens[actor]}` },
+            });
+            got[actor] = response.statusCode;
+          }
+          expect(got).toEqual(routeCase.expect[authz]);
+        });
+      }
+    });
+  }
+});
