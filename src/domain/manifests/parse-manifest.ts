@@ -1,0 +1,23 @@
+import type { ItemKind } from '../catalog/item-kind.ts';
+import { type ParsedServer, parseServerJson } from './server-json.ts';
+import { type ParsedSkill, parseSkillMd } from './skill-md.ts';
+import { type ParsedTool, parseToolJson } from './tool-json.ts';
+
+export type AnyParsedManifest = ParsedSkill | ParsedServer | ParsedTool;
+
+/** Parses the manifest of an item of `kind` (SKILL.md, server.json or tool.json); throws one ValidationError. */
+export function parseManifest(kind: 'skill', bytes: Uint8Array, folderName: string): ParsedSkill;
+export function parseManifest(kind: 'mcp', bytes: Uint8Array, folderName: string): ParsedServer;
+export function parseManifest(kind: 'tool', bytes: Uint8Array, folderName: string): ParsedTool;
+export function parseManifest(kind: ItemKind, bytes: Uint8Array, folderName: string): AnyParsedManifest;
+export function parseManifest(kind: ItemKind, bytes: Uint8Array, folderName: string): AnyParsedManifest {
+  switch (kind) {
+    case 'skill':
+      return parseSkillMd(bytes, folderName);
+    case 'mcp':
+      // A server.json names itself in reverse-DNS form; the folder name is the catalog's, not the manifest's.
+      return parseServerJson(bytes);
+    case 'tool':
+      return parseToolJson(bytes, folderName);
+  }
+}
