@@ -4,7 +4,9 @@
  */
 import { type BenchResult, printResult, writeResult } from './harness.ts';
 
-const benches: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = {};
+const benches: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = {
+  'content-store': () => import('./content-store.bench.ts'),
+};
 
 const wanted = process.argv.slice(2);
 const names = wanted.length > 0 ? wanted : Object.keys(benches);

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { type Argon2Parameters, Argon2PasswordHasher } from './adapters/auth/argon2-password-hasher.ts';
 import { PermissiveAuthorizer } from './adapters/auth/permissive-authorizer.ts';
 import { RbacAuthorizer } from './adapters/auth/rbac-authorizer.ts';
+import { LocalGitContentStore } from './adapters/git/local-git-content-store.ts';
+import { GitHubContentStore } from './adapters/github/github-content-store.ts';
+import { InMemoryContentStore } from './adapters/memory/in-memory-content-store.ts';
 import { InMemoryDatabase } from './adapters/memory/in-memory-database.ts';
 import { type Connection, openPglite, openPostgres } from './adapters/postgres/connection.ts';
 import { runMigrations } from './adapters/postgres/migrate.ts';
@@ -11,6 +14,9 @@ import type { AtlasDeps } from './application/deps.ts';
 import type { AtlasConfig } from './config.ts';
 import type { Authorizer } from './domain/accounts/authorizer.ts';
 import { type Clock, systemClock } from './domain/clock.ts';
+import type { ContentLimits } from './domain/content/content-limits.ts';
+import { DEFAULT_CONTENT_LIMITS } from './domain/content/content-limits.ts';
+import type { ContentStore } from './domain/content/content-store.ts';
 import type { Database } from './domain/repositories.ts';
 
 const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
@@ -21,7 +27,8 @@ export const CHEAP_ARGON2: Argon2Parameters = { memoryCost: 1024, timeCost: 1, p
 /** The adapters that depend only on configuration, around a database. */
 export function assembleDeps(
   db: Database,
-  settings: Pick<AtlasConfig, 'authz' | 'publicRead' | 'registration'>,
+  content: ContentStore,
+  settings: Pick<AtlasConfig, 'authz' | 'publicRead' | 'registration'> & { limits?: ContentLimits },
   options: { clock?: Clock; argon2?: Argon2Parameters } = {},
 ): AtlasDeps {
   const authorizer: Authorizer =
@@ -34,7 +41,27 @@ export function assembleDeps(
     passwords: new Argon2PasswordHasher(options.argon2),
     authorizer,
     accounts: { registration: settings.registration, sessionTtlMs: SESSION_TTL_MS },
+    content,
+    limits: settings.limits ?? DEFAULT_CONTENT_LIMITS,
   };
+}
+
+/** The content store the configuration names: a local bare repository (default) or a GitHub repository. */
+export async function openContentStore(config: Pick<AtlasConfig, 'content' | 'limits'>): Promise<ContentStore> {
+  if (config.content.kind === 'github') {
+    return new GitHubContentStore({
+      owner: config.content.owner,
+      repo: config.content.repo,
+      branch: config.content.branch,
+      token: config.content.token,
+      apiUrl: config.content.apiUrl,
+      limits: config.limits,
+      // A publish is a short burst of writes (blobs, trees, commit, ref); GitHub's secondary limits
+      // allow about 80 writes a minute, and the throttling plugin honours retry-after beyond that.
+      minWriteIntervalMs: 100,
+    });
+  }
+  return LocalGitContentStore.open(config.content.dir, { branch: config.content.branch, limits: config.limits });
 }
 
 export interface Atlas {
@@ -58,12 +85,14 @@ export async function createAtlas(config: AtlasConfig, options: { migrate?: bool
       : await openPglite({ dataDir: config.pgliteDir });
     if (options.migrate ?? true) await runMigrations(connection);
     const db = new PostgresDatabase(connection);
-    const deps = assembleDeps(db, config);
+    const content = await openContentStore(config);
+    const deps = assembleDeps(db, content, config);
     const open = connection;
     return {
       deps,
       config,
       close: async () => {
+        await content.close?.();
         await open.close();
         releaseHome();
       },
@@ -82,6 +111,7 @@ export function createInMemoryDeps(
 ): AtlasDeps {
   return assembleDeps(
     new InMemoryDatabase(),
+    new InMemoryContentStore(),
     { authz: 'rbac', publicRead: false, registration: 'open', ...settings },
     { clock: options.clock, argon2: CHEAP_ARGON2 },
   );

@@ -1,4 +1,5 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { InMemoryContentStore } from '../src/adapters/memory/in-memory-content-store.ts';
 import type { AtlasDeps } from '../src/application/deps.ts';
 import { assembleDeps, CHEAP_ARGON2 } from '../src/composition-root.ts';
 import type { Clock } from '../src/domain/clock.ts';
@@ -25,6 +26,7 @@ describeEachDatabase('accounts, tokens and teams over HTTP', (open) => {
     db = await open();
     deps = assembleDeps(
       db,
+      new InMemoryContentStore(),
       { authz: 'rbac', publicRead: false, registration: 'open' },
       { clock, argon2: CHEAP_ARGON2 },
     );
@@ -152,6 +154,7 @@ describeEachDatabase('accounts, tokens and teams over HTTP', (open) => {
     it('only admins create accounts when registration is closed, but the first account may register', async () => {
       const closed = assembleDeps(
         db,
+        new InMemoryContentStore(),
         { authz: 'rbac', publicRead: false, registration: 'closed' },
         { argon2: CHEAP_ARGON2 },
       );

@@ -3,8 +3,10 @@
  * under both authorisers and on every database. The table is the specification; a route that the
  * app serves but the table does not list fails the test.
  */
+
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Argon2PasswordHasher } from '../src/adapters/auth/argon2-password-hasher.ts';
+import { InMemoryContentStore } from '../src/adapters/memory/in-memory-content-store.ts';
 import { issueToken } from '../src/application/accounts/issue-token.ts';
 import { assembleDeps, CHEAP_ARGON2 } from '../src/composition-root.ts';
 import type { Database } from '../src/domain/repositories.ts';
@@ -149,7 +151,12 @@ describeEachDatabase('authorisation matrix', (open) => {
       let db: Database;
       beforeAll(async () => {
         db = await open();
-        const deps = assembleDeps(db, { authz, publicRead: false, registration: 'open' }, { argon2: CHEAP_ARGON2 });
+        const deps = assembleDeps(
+          db,
+          new InMemoryContentStore(),
+          { authz, publicRead: false, registration: 'open' },
+          { argon2: CHEAP_ARGON2 },
+        );
         app = await buildApp(deps, { rateLimits: { perAddress: 10_000, perAccount: 10_000 } });
         await app.ready();
         return () => app.close();

@@ -1,6 +1,8 @@
 import type { Authorizer } from '../domain/accounts/authorizer.ts';
 import type { PasswordHasher } from '../domain/accounts/password-hasher.ts';
 import type { Clock } from '../domain/clock.ts';
+import type { ContentLimits } from '../domain/content/content-limits.ts';
+import type { ContentStore } from '../domain/content/content-store.ts';
 import type { Database } from '../domain/repositories.ts';
 
 export interface AccountSettings {
@@ -17,4 +19,7 @@ export interface AtlasDeps {
   readonly passwords: PasswordHasher;
   readonly authorizer: Authorizer;
   readonly accounts: AccountSettings;
+  /** Where item files live: git, locally or on GitHub. */
+  readonly content: ContentStore;
+  readonly limits: ContentLimits;
 }

@@ -11,6 +11,7 @@ import type { AuditFilter, AuditLog } from '../../domain/audit/audit-log.ts';
 import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
 import type { ItemRef } from '../../domain/catalog/item-ref.ts';
 import type { ItemRepository, ItemSearch } from '../../domain/catalog/item-repository.ts';
+import type { InstallEvent, ItemVersion } from '../../domain/catalog/item-version.ts';
 import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import type { Page, PageRequest } from '../../domain/page.ts';
@@ -28,6 +29,8 @@ class State {
   items = new Map<string, CatalogItem>();
   tokens = new Map<string, ApiToken>();
   audit: AuditEntry[] = [];
+  versions: ItemVersion[] = [];
+  installs: InstallEvent[] = [];
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -166,6 +169,8 @@ class InMemoryUserRepository implements UserRepository {
     for (const [key, item] of s.items) {
       if (item.ownerUserId === id) s.items.set(key, { ...item, ownerUserId: null });
     }
+    s.versions = s.versions.map((v) => (v.publishedBy === id ? { ...v, publishedBy: null } : v));
+    s.installs = s.installs.map((e) => (e.userId === id ? { ...e, userId: null } : e));
   }
 }
 
@@ -427,6 +432,33 @@ class InMemoryItemRepository implements ItemRepository {
       .sort((a, b) => (sort.after(sort.key(a), sort.key(b)) ? 1 : sort.after(sort.key(b), sort.key(a)) ? -1 : 0));
     const page = pageOf(sorted, query.limit, (last) => encodeCursor(tag, sort.key(last)));
     return { ...page, items: page.items.map((r) => copy(r.item)) };
+  }
+
+  async recordVersion(version: ItemVersion): Promise<void> {
+    const s = this.state();
+    if (!s.items.has(version.itemId)) throw new NotFoundError(`item ${version.itemId} not found`);
+    if (s.versions.some((v) => v.itemId === version.itemId && v.commitSha === version.commitSha)) return;
+    s.versions.push(copy(version));
+  }
+
+  async listVersions(itemId: string, commits?: readonly string[]): Promise<ItemVersion[]> {
+    return this.state()
+      .versions.filter((v) => v.itemId === itemId && (commits === undefined || commits.includes(v.commitSha)))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1))
+      .map(copy);
+  }
+
+  async findVersionsByNumber(itemId: string, version: string): Promise<ItemVersion[]> {
+    return (await this.listVersions(itemId)).filter((v) => v.version === version);
+  }
+
+  async recordInstall(event: InstallEvent): Promise<number> {
+    const s = this.state();
+    const item = s.items.get(event.itemId);
+    if (!item) throw new NotFoundError(`item ${event.itemId} not found`);
+    s.installs.push(copy(event));
+    s.items.set(item.id, { ...item, usageCount: item.usageCount + 1 });
+    return item.usageCount + 1;
   }
 }
 

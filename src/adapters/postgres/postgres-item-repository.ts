@@ -1,13 +1,14 @@
-import { and, arrayContains, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, arrayContains, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
 import type { ItemRef } from '../../domain/catalog/item-ref.ts';
 import type { ItemRepository, ItemSearch, ItemSort } from '../../domain/catalog/item-repository.ts';
+import type { InstallEvent, ItemVersion } from '../../domain/catalog/item-version.ts';
 import type { Viewer } from '../../domain/catalog/viewer.ts';
 import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { Page } from '../../domain/page.ts';
 import type { Db } from './connection.ts';
-import { catalogItems as items, teamMemberships } from './schema.ts';
+import { installEvents, catalogItems as items, itemVersions, teamMemberships } from './schema.ts';
 import { translated } from './translate-error.ts';
 
 type Row = typeof items.$inferSelect;
@@ -154,5 +155,58 @@ export class PostgresItemRepository implements ItemRepository {
     return rows.length > query.limit && last
       ? { items: result, nextCursor: encodeCursor(tag, order.key(last.row, last.rank)) }
       : { items: result };
+  }
+
+  recordVersion(version: ItemVersion): Promise<void> {
+    return translated(async () => {
+      await this.db
+        .insert(itemVersions)
+        .values(version)
+        .onConflictDoNothing({
+          target: [itemVersions.itemId, itemVersions.commitSha],
+        });
+    });
+  }
+
+  listVersions(itemId: string, commits?: readonly string[]): Promise<ItemVersion[]> {
+    if (commits !== undefined && commits.length === 0) return Promise.resolve([]);
+    return translated(() =>
+      this.db
+        .select()
+        .from(itemVersions)
+        .where(
+          and(
+            eq(itemVersions.itemId, itemId),
+            commits === undefined ? undefined : inArray(itemVersions.commitSha, [...commits]),
+          ),
+        )
+        .orderBy(desc(itemVersions.createdAt), desc(itemVersions.id)),
+    );
+  }
+
+  findVersionsByNumber(itemId: string, version: string): Promise<ItemVersion[]> {
+    return translated(() =>
+      this.db
+        .select()
+        .from(itemVersions)
+        .where(and(eq(itemVersions.itemId, itemId), eq(itemVersions.version, version)))
+        .orderBy(desc(itemVersions.createdAt), desc(itemVersions.id)),
+    );
+  }
+
+  recordInstall(event: InstallEvent): Promise<number> {
+    return translated(() =>
+      this.db.transaction(async (tx) => {
+        // One UPDATE ... RETURNING: concurrent installs each add one, none is lost.
+        const [row] = await tx
+          .update(items)
+          .set({ usageCount: sql`${items.usageCount} + 1` })
+          .where(eq(items.id, event.itemId))
+          .returning({ usageCount: items.usageCount });
+        if (!row) throw new NotFoundError(`item ${event.itemId} not found`);
+        await tx.insert(installEvents).values(event);
+        return row.usageCount;
+      }),
+    );
   }
 }

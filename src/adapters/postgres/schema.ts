@@ -171,6 +171,7 @@ export const itemVersions = pgTable(
   (t) => [
     primaryKey({ name: 'item_versions_pkey', columns: [t.id] }),
     unique('item_versions_item_id_commit_sha_key').on(t.itemId, t.commitSha),
+    index('item_versions_item_id_version_idx').on(t.itemId, t.version),
     foreignKey({ name: 'item_versions_item_id_fkey', columns: [t.itemId], foreignColumns: [catalogItems.id] }).onDelete(
       'cascade',
     ),
@@ -179,6 +180,29 @@ export const itemVersions = pgTable(
       columns: [t.publishedBy],
       foreignColumns: [users.id],
     }).onDelete('set null'),
+  ],
+);
+
+export const installEvents = pgTable(
+  'install_events',
+  {
+    id: uuid('id').notNull(),
+    itemId: uuid('item_id').notNull(),
+    userId: uuid('user_id'),
+    client: text('client').notNull(),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'install_events_pkey', columns: [t.id] }),
+    foreignKey({
+      name: 'install_events_item_id_fkey',
+      columns: [t.itemId],
+      foreignColumns: [catalogItems.id],
+    }).onDelete('cascade'),
+    foreignKey({ name: 'install_events_user_id_fkey', columns: [t.userId], foreignColumns: [users.id] }).onDelete(
+      'set null',
+    ),
+    index('install_events_item_id_idx').on(t.itemId),
   ],
 );
 

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildItem, buildTeam, buildUser, tick } from '../../../test/builders.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { newId } from '../ids.ts';
 import type { Repositories } from '../repositories.ts';
 import type { CatalogItem } from './catalog-item.ts';
 import { parseItemRef } from './item-ref.ts';
@@ -75,6 +76,47 @@ export function itemRepositoryContract(name: string, open: () => Promise<Reposit
       const again = await db.items.findById(item.id);
       expect(again?.tags).toEqual(['one']);
       expect(again?.manifest).toEqual({ a: { b: 1 } });
+    });
+
+    it('records versions once per commit and finds them by manifest version', async () => {
+      const item = buildItem('skill/x/versioned');
+      await db.items.insert(item);
+      const v = (commit: string, version: string | null) => ({
+        id: newId(),
+        itemId: item.id,
+        commitSha: commit.repeat(40),
+        treeSha: 'c'.repeat(40),
+        version,
+        publishedBy: null,
+        createdAt: tick(),
+      });
+      const [one, two, three] = [v('1', '1.0.0'), v('2', '1.1.0'), v('3', null)];
+      for (const version of [one, two, three]) await db.items.recordVersion(version!);
+      await db.items.recordVersion({ ...one!, id: newId(), version: 'ignored' });
+      expect((await db.items.listVersions(item.id)).map((x) => x.version)).toEqual([null, '1.1.0', '1.0.0']);
+      expect(await db.items.listVersions(item.id, [one!.commitSha])).toEqual([one]);
+      expect(await db.items.listVersions(item.id, [])).toEqual([]);
+      expect(await db.items.findVersionsByNumber(item.id, '1.1.0')).toEqual([two]);
+      expect(await db.items.findVersionsByNumber(item.id, '9.9.9')).toEqual([]);
+    });
+
+    it('counts concurrent installs without losing one', async () => {
+      const item = buildItem('mcp/x/popular');
+      await db.items.insert(item);
+      const install = () =>
+        db.items.recordInstall({ id: newId(), itemId: item.id, userId: null, client: 'cursor', createdAt: tick() });
+      const counts = await Promise.all(Array.from({ length: 10 }, install));
+      expect([...counts].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect((await db.items.findById(item.id))?.usageCount).toBe(10);
+      await expect(
+        db.items.recordInstall({
+          id: newId(),
+          itemId: buildItem('mcp/x/none').id,
+          userId: null,
+          client: 'x',
+          createdAt: tick(),
+        }),
+      ).rejects.toBeInstanceOf(NotFoundError);
     });
 
     describe('search', () => {

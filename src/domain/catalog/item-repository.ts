@@ -2,6 +2,7 @@ import type { Page } from '../page.ts';
 import type { CatalogItem, ItemStatus } from './catalog-item.ts';
 import type { ItemKind } from './item-kind.ts';
 import type { ItemRef } from './item-ref.ts';
+import type { InstallEvent, ItemVersion } from './item-version.ts';
 import type { Viewer } from './viewer.ts';
 
 export const ITEM_SORTS = ['relevance', 'updated', 'installs', 'name'] as const;
@@ -40,4 +41,16 @@ export interface ItemRepository {
    * @throws ValidationError for a cursor that is malformed or was issued for another sort.
    */
   search(query: ItemSearch): Promise<Page<CatalogItem>>;
+
+  /** Records a version; recording the same commit of the same item again changes nothing. */
+  recordVersion(version: ItemVersion): Promise<void>;
+  /** The item's recorded versions, newest first; with `commits`, only those commits. */
+  listVersions(itemId: string, commits?: readonly string[]): Promise<ItemVersion[]>;
+  /** The recorded versions that declared this manifest version, newest first. */
+  findVersionsByNumber(itemId: string, version: string): Promise<ItemVersion[]>;
+  /**
+   * Counts an install: stores the event and adds one to the item's usage count, atomically.
+   * @returns the new usage count. @throws NotFoundError when the item does not exist.
+   */
+  recordInstall(event: InstallEvent): Promise<number>;
 }

@@ -74,8 +74,16 @@ describe('parseManifest', () => {
 
   it('passes the folder name to the skill and tool rules', () => {
     expect(problemOf(() => parseManifest('tool', readManifestFixture('httpTool'), 'other'))).toEqual([
-      { path: 'tool.json#/name', message: 'must equal the folder name "other"' },
+      { path: 'tool.json#/name', message: 'must match the folder name "other" (the name in lowercase, "_" as "-")' },
     ]);
+    expect(problemOf(() => parseManifest('skill', readManifestFixture('claudeCodeSkill'), 'other'))).toEqual([
+      { path: 'SKILL.md#/name', message: 'must equal the folder name "other"' },
+    ]);
+  });
+
+  it('checks only the naming rule when there is no folder yet', () => {
+    expect(parseManifest('skill', readManifestFixture('claudeCodeSkill')).name).toBe('release-notes');
+    expect(parseManifest('tool', readManifestFixture('httpTool')).name).toBeDefined();
   });
 
   it('returns manifests that are plain JSON data', () => {

@@ -5,12 +5,15 @@ import { type ParsedTool, parseToolJson } from './tool-json.ts';
 
 export type AnyParsedManifest = ParsedSkill | ParsedServer | ParsedTool;
 
-/** Parses the manifest of an item of `kind` (SKILL.md, server.json or tool.json); throws one ValidationError. */
-export function parseManifest(kind: 'skill', bytes: Uint8Array, folderName: string): ParsedSkill;
-export function parseManifest(kind: 'mcp', bytes: Uint8Array, folderName: string): ParsedServer;
-export function parseManifest(kind: 'tool', bytes: Uint8Array, folderName: string): ParsedTool;
-export function parseManifest(kind: ItemKind, bytes: Uint8Array, folderName: string): AnyParsedManifest;
-export function parseManifest(kind: ItemKind, bytes: Uint8Array, folderName: string): AnyParsedManifest {
+/**
+ * Parses the manifest of an item of `kind` (SKILL.md, server.json or tool.json); throws one ValidationError.
+ * `folderName` is the item's existing name, which the manifest's name must match; absent for a new item.
+ */
+export function parseManifest(kind: 'skill', bytes: Uint8Array, folderName?: string): ParsedSkill;
+export function parseManifest(kind: 'mcp', bytes: Uint8Array, folderName?: string): ParsedServer;
+export function parseManifest(kind: 'tool', bytes: Uint8Array, folderName?: string): ParsedTool;
+export function parseManifest(kind: ItemKind, bytes: Uint8Array, folderName?: string): AnyParsedManifest;
+export function parseManifest(kind: ItemKind, bytes: Uint8Array, folderName?: string): AnyParsedManifest {
   switch (kind) {
     case 'skill':
       return parseSkillMd(bytes, folderName);

@@ -65,9 +65,10 @@ export type ParsedSkill = ParsedManifest<SkillFrontmatter, 'skill'> & {
  *   `description` or one over 4096 characters; a `compatibility` over 500; nested `metadata` values;
  * - accepted with a warning: a description over 1024 characters, number or boolean metadata values (stored as
  *   text), a list for `allowed-tools`, Claude Code fields, unknown fields, and a top-level `version`.
- * The version is `metadata.version`, else the top-level `version`.
+ * The version is `metadata.version`, else the top-level `version`. Without `folderName` (a new item, whose folder
+ * the name will make) the name is checked against the naming rule only.
  */
-export function parseSkillMd(bytes: Uint8Array, folderName: string): ParsedSkill {
+export function parseSkillMd(bytes: Uint8Array, folderName?: string): ParsedSkill {
   const text = decodeManifestText(bytes, FILE);
   const report = new ManifestReport(FILE);
   const lines = text.split('\n');
@@ -134,7 +135,7 @@ export function parseSkillMd(bytes: Uint8Array, folderName: string): ParsedSkill
 function checkFields(
   fields: Record<string, unknown>,
   doc: Document,
-  folderName: string,
+  folderName: string | undefined,
   report: ManifestReport,
 ): SkillFrontmatter {
   const out: Record<string, JsonValue> = {};
@@ -142,7 +143,9 @@ function checkFields(
   if (name !== undefined) {
     const problem = nameProblem(name, 64);
     if (problem) report.error('/name', problem);
-    if (name !== folderName) report.error('/name', `must equal the folder name "${folderName}"`);
+    if (folderName !== undefined && name !== folderName) {
+      report.error('/name', `must equal the folder name "${folderName}"`);
+    }
   }
   const description = report.string(fields, 'description', '', {
     required: true,

@@ -74,8 +74,14 @@ describe('parseToolJson', () => {
 
     it('refuses a name that differs from the folder', () => {
       expect(problems(base, 'other')).toEqual([
-        { path: 'tool.json#/name', message: 'must equal the folder name "other"' },
+        { path: 'tool.json#/name', message: 'must match the folder name "other" (the name in lowercase, "_" as "-")' },
       ]);
+    });
+
+    it('accepts LLM-style tool names, foldered in lowercase with hyphens', () => {
+      expect(parseToolJson(json({ ...base, name: 'Get_Weather' }), 'get-weather').name).toBe('Get_Weather');
+      expect(problems({ ...base, name: 'get weather' }, 'get-weather')[0]?.path).toBe('tool.json#/name');
+      expect(problems({ ...base, name: 'get__weather' }, 'get--weather')[0]?.path).toBe('tool.json#/name');
     });
 
     it('refuses an empty description', () => {

@@ -42,9 +42,21 @@ function schemaValidator(): Ajv2020 {
   return validator;
 }
 
+/** The tool-name rule of LLM APIs (Anthropic, OpenAI): letters, digits, underscores and hyphens. */
+const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/**
+ * The catalog name of a tool: its name in lowercase with underscores as hyphens (`get_weather` is
+ * `get-weather`); undefined when that breaks the item-name rule (e.g. a double underscore).
+ */
+export function toolItemName(name: string): string | undefined {
+  const candidate = name.toLowerCase().replaceAll('_', '-');
+  return nameProblem(candidate, 64) === undefined ? candidate : undefined;
+}
+
 /**
  * Parses and validates a tool.json.
- * - `name` follows the item-name rule and equals `folderName`; `description` is 1-1024 characters (up to 4096 is
+ * - `name` follows the LLM tool-name rule and, as `toolItemName`, equals `folderName`; `description` is 1-1024 characters (up to 4096 is
  *   accepted with a warning);
  * - `input_schema` is an object schema (`type: "object"`) that is valid against the JSON Schema 2020-12
  *   meta-schema and compiles (every `$ref` resolves inside it);
@@ -52,7 +64,7 @@ function schemaValidator(): Ajv2020 {
  *   string args) or mcp (an `mcp/namespace/name` reference and a tool name);
  * - unknown fields are kept with a warning.
  */
-export function parseToolJson(bytes: Uint8Array, folderName: string): ParsedTool {
+export function parseToolJson(bytes: Uint8Array, folderName?: string): ParsedTool {
   const text = decodeManifestText(bytes, FILE);
   const report = new ManifestReport(FILE);
   const doc = parseJsonObject(text, report);
@@ -61,9 +73,16 @@ export function parseToolJson(bytes: Uint8Array, folderName: string): ParsedTool
 
   const name = report.string(tool, 'name', '', { required: true });
   if (name !== undefined) {
-    const problem = nameProblem(name, 64);
-    if (problem) report.error('/name', problem);
-    if (name !== folderName) report.error('/name', `must equal the folder name "${folderName}"`);
+    if (!TOOL_NAME.test(name)) {
+      report.error('/name', 'must be 1-64 letters, digits, "_" or "-", as LLM APIs require of tool names');
+    } else if (toolItemName(name) === undefined) {
+      report.error(
+        '/name',
+        'must give a catalog name in lowercase with "_" as "-" (no "__", no leading or trailing "_")',
+      );
+    } else if (folderName !== undefined && toolItemName(name) !== folderName) {
+      report.error('/name', `must match the folder name "${folderName}" (the name in lowercase, "_" as "-")`);
+    }
   }
   const description = report.string(tool, 'description', '', {
     required: true,

@@ -1,0 +1,363 @@
+import * as fsp from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import {
+  init as initRepository,
+  readBlob,
+  readCommit,
+  readTree,
+  writeBlob,
+  writeCommit,
+  writeTree,
+} from 'isomorphic-git';
+import { type ContentLimits, DEFAULT_CONTENT_LIMITS } from '../../domain/content/content-limits.ts';
+import type {
+  CommitInput,
+  CommitResult,
+  ContentAuthor,
+  ContentStore,
+  HistoryEntry,
+  ItemDiff,
+  ItemListing,
+  ItemSnapshot,
+  ItemTree,
+} from '../../domain/content/content-store.ts';
+import {
+  applyItemChanges,
+  commitMessage,
+  diffItemFolders,
+  folderHistory,
+  folderTreeSha,
+  type GitCommitInfo,
+  type GitObjectSource,
+  type GitTreeEntry,
+  type GitTreeSink,
+  isTreeMode,
+  listFiles,
+  listItemFolders,
+  mapConcurrently,
+  readFileAt,
+  readItemListing,
+  readItemSnapshot,
+  replaceItemFolders,
+  type TreeFile,
+  writeFilesTree,
+} from '../../domain/content/git-objects.ts';
+import {
+  isObjectId,
+  requireHistoryQuery,
+  requireItemFolder,
+  requireRepositoryPath,
+  validateCommitInput,
+} from '../../domain/content/validate-changes.ts';
+import { NotFoundError, StaleRevisionError, UnavailableError, ValidationError } from '../../domain/errors.ts';
+
+export interface LocalGitContentStoreOptions {
+  /** The branch that holds the catalog; `main` by default. */
+  branch?: string;
+  limits?: ContentLimits;
+  /** How long a commit waits for another writer's lock on the branch before giving up; 10 s by default. */
+  lockTimeoutMs?: number;
+}
+
+const SYSTEM_AUTHOR: ContentAuthor = { name: 'Atlas', email: 'atlas@localhost' };
+const TREE_CACHE_SIZE = 4096;
+
+// isomorphic-git writes a loose object straight to its final name and never rewrites a file that exists, so a
+// crash halfway through a write would leave a truncated object in place for good. Writing to a temporary name
+// and renaming it, as git itself does, makes every object appear whole or not at all.
+const atomicFs = {
+  promises: {
+    ...fsp,
+    async writeFile(path: string, data: Uint8Array | string, options?: Parameters<typeof fsp.writeFile>[2]) {
+      const temporary = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+      await fsp.writeFile(temporary, data, options);
+      try {
+        await fsp.rename(temporary, path);
+      } catch (error) {
+        await fsp.rm(temporary, { force: true });
+        throw error;
+      }
+    },
+  },
+};
+
+/**
+ * The content store over a bare git repository on the local disk, written with isomorphic-git.
+ *
+ * A commit writes its blobs, the trees on the paths to the changed item folders (every other subtree is
+ * reused as it is) and the commit object, then moves the branch with a compare-and-swap. The swap holds git's
+ * own lock file (`refs/heads/<branch>.lock`), so system git, other Atlas processes and this one never move
+ * the branch over each other. The repository stays an ordinary one that git can clone, push to and gc.
+ */
+export class LocalGitContentStore implements ContentStore {
+  readonly #gitdir: string;
+  readonly #branch: string;
+  readonly #limits: ContentLimits;
+  readonly #lockTimeoutMs: number;
+  /** isomorphic-git keeps parsed pack indexes here between calls. */
+  readonly #cache = {};
+  readonly #trees = new Map<string, readonly GitTreeEntry[]>();
+  #swapping: Promise<unknown> = Promise.resolve();
+
+  readonly #objects: GitObjectSource & GitTreeSink = {
+    readTree: async (sha) => {
+      const cached = this.#trees.get(sha);
+      if (cached) return cached;
+      const { tree } = await readTree({ fs: atomicFs, gitdir: this.#gitdir, oid: sha, cache: this.#cache });
+      const entries = tree.map((entry) => ({ name: entry.path, mode: entry.mode, sha: entry.oid }));
+      if (this.#trees.size >= TREE_CACHE_SIZE) this.#trees.delete(this.#trees.keys().next().value!);
+      this.#trees.set(sha, entries);
+      return entries;
+    },
+    writeTree: async (entries) =>
+      writeTree({
+        fs: atomicFs,
+        gitdir: this.#gitdir,
+        tree: entries.map((entry) => ({
+          mode: entry.mode,
+          path: entry.name,
+          oid: entry.sha,
+          type: isTreeMode(entry.mode)
+            ? ('tree' as const)
+            : entry.mode === '160000'
+              ? ('commit' as const)
+              : ('blob' as const),
+        })),
+      }),
+    readBlob: async (sha) => {
+      const { blob } = await readBlob({ fs: atomicFs, gitdir: this.#gitdir, oid: sha, cache: this.#cache });
+      return new Uint8Array(blob);
+    },
+    readCommit: async (sha) => {
+      try {
+        const { commit } = await readCommit({ fs: atomicFs, gitdir: this.#gitdir, oid: sha, cache: this.#cache });
+        return { tree: commit.tree, parents: commit.parent, message: commit.message, author: commit.author };
+      } catch (error) {
+        // A missing object, or one that is not a commit.
+        if (isGitError(error, 'NotFoundError') || isGitError(error, 'ObjectTypeError')) return undefined;
+        throw error;
+      }
+    },
+  };
+
+  private constructor(gitdir: string, branch: string, options: LocalGitContentStoreOptions) {
+    this.#gitdir = gitdir;
+    this.#branch = branch;
+    this.#limits = options.limits ?? DEFAULT_CONTENT_LIMITS;
+    this.#lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
+  }
+
+  /**
+   * Opens the bare repository at `dir`, creating it (with `branch` as its default branch and one empty
+   * commit on it) when there is none.
+   */
+  static async open(dir: string, options: LocalGitContentStoreOptions = {}): Promise<LocalGitContentStore> {
+    const branch = options.branch ?? 'main';
+    if (!/^(?!.*\.\.)(?!.*\/\/)(?!\/)(?!.*\/$)(?!.*\.lock(?:\/|$))[A-Za-z0-9._/-]+$/.test(branch)) {
+      throw new ValidationError({ path: 'branch', message: 'must be a simple git branch name such as main' });
+    }
+    await fsp.mkdir(dir, { recursive: true });
+    if (!(await exists(join(dir, 'HEAD')))) {
+      await initRepository({ fs: atomicFs, gitdir: dir, bare: true, defaultBranch: branch });
+    }
+    const store = new LocalGitContentStore(dir, branch, options);
+    await store.#ensureBranch();
+    return store;
+  }
+
+  async head(): Promise<string> {
+    const sha = await this.#readRef();
+    if (!sha) throw new UnavailableError(`the branch ${this.#branch} of ${this.#gitdir} is gone`);
+    return sha;
+  }
+
+  async readItem(folder: string, at?: string): Promise<ItemSnapshot | undefined> {
+    requireItemFolder(folder);
+    const [sha, commit] = await this.#commitAt(at);
+    return readItemSnapshot(this.#objects, sha, commit.tree, folder);
+  }
+
+  async listItemFiles(folder: string, at?: string): Promise<ItemListing | undefined> {
+    requireItemFolder(folder);
+    const [sha, commit] = await this.#commitAt(at);
+    return readItemListing(this.#objects, sha, commit.tree, folder);
+  }
+
+  async readFile(path: string, at?: string): Promise<Uint8Array | undefined> {
+    requireRepositoryPath(path);
+    const [, commit] = await this.#commitAt(at);
+    return readFileAt(this.#objects, commit.tree, path);
+  }
+
+  async listItems(at?: string): Promise<ItemTree[]> {
+    const [, commit] = await this.#commitAt(at);
+    return listItemFolders(this.#objects, commit.tree);
+  }
+
+  async diffItems(from: string, to: string): Promise<ItemDiff[]> {
+    const [[, before], [, after]] = await Promise.all([this.#commitAt(from), this.#commitAt(to)]);
+    return diffItemFolders(this.#objects, before.tree, after.tree);
+  }
+
+  async commit(input: CommitInput): Promise<CommitResult> {
+    const items = validateCommitInput(input, this.#limits);
+    // A cheap early look: no objects are written for a caller that is already behind. The decisive
+    // comparison is the one under the lock in #moveBranch.
+    if ((await this.#readRef()) !== input.expectedHead) throw stale(input.expectedHead);
+    const parent = await this.#objects.readCommit(input.expectedHead);
+    if (!parent) throw stale(input.expectedHead);
+
+    const folders = new Map<string, string | null>();
+    for (const item of items) {
+      const shas = await mapConcurrently(item.writes, 16, (write) =>
+        writeBlob({ fs: atomicFs, gitdir: this.#gitdir, blob: write.content }),
+      );
+      let oldFiles: TreeFile[] = [];
+      const oldTree = item.replacesFolder ? null : await folderTreeSha(this.#objects, parent.tree, item.folder);
+      if (oldTree) oldFiles = await listFiles(this.#objects, oldTree);
+      folders.set(item.folder, await writeFilesTree(this.#objects, applyItemChanges(oldFiles, item, shas)));
+    }
+    const tree = await replaceItemFolders(this.#objects, parent.tree, folders);
+    const commitSha = await this.#writeCommit(tree, [input.expectedHead], input.message, input.author);
+    await this.#moveBranch(input.expectedHead, commitSha);
+    return { commitSha, trees: Object.fromEntries(folders) };
+  }
+
+  async history(
+    folder: string,
+    opts: { limit: number; cursor?: string },
+  ): Promise<{ entries: HistoryEntry[]; nextCursor?: string }> {
+    requireHistoryQuery(folder, opts);
+    const [start] = await this.#commitAt(opts.cursor);
+    return folderHistory(this.#objects, start, folder, opts.limit);
+  }
+
+  async close(): Promise<void> {
+    this.#trees.clear();
+  }
+
+  async #commitAt(at: string | undefined): Promise<[string, GitCommitInfo]> {
+    const sha = at ?? (await this.head());
+    const commit = isObjectId(sha) ? await this.#objects.readCommit(sha) : undefined;
+    if (!commit) throw new NotFoundError(`no commit ${sha} in the content repository`);
+    return [sha, commit];
+  }
+
+  async #writeCommit(tree: string, parents: string[], message: string, author: ContentAuthor): Promise<string> {
+    const signature = {
+      name: author.name,
+      email: author.email,
+      timestamp: Math.floor(Date.now() / 1000),
+      timezoneOffset: 0,
+    };
+    return writeCommit({
+      fs: atomicFs,
+      gitdir: this.#gitdir,
+      commit: { tree, parent: parents, author: signature, committer: signature, message: commitMessage(message) },
+    });
+  }
+
+  async #ensureBranch(): Promise<void> {
+    if (await this.#readRef()) return;
+    const tree = await this.#objects.writeTree([]);
+    const commitSha = await this.#writeCommit(tree, [], 'Start the content repository', SYSTEM_AUTHOR);
+    try {
+      await this.#moveBranch(undefined, commitSha);
+    } catch (error) {
+      // Another process created the branch first; its first commit serves as well as ours.
+      if (!(error instanceof StaleRevisionError)) throw error;
+    }
+  }
+
+  get #refPath(): string {
+    return join(this.#gitdir, 'refs', 'heads', ...this.#branch.split('/'));
+  }
+
+  /** The branch's commit: the loose ref when there is one, else the line in `packed-refs` (after `git gc`). */
+  async #readRef(): Promise<string | undefined> {
+    const loose = await fsp.readFile(this.#refPath, 'utf8').catch(ignoreMissing);
+    if (loose !== undefined) {
+      const sha = loose.trim();
+      if (isObjectId(sha)) return sha;
+    }
+    const packed = await fsp.readFile(join(this.#gitdir, 'packed-refs'), 'utf8').catch(ignoreMissing);
+    const name = `refs/heads/${this.#branch}`;
+    for (const line of packed?.split('\n') ?? []) {
+      const [sha, ref] = line.trim().split(' ');
+      if (ref === name && isObjectId(sha)) return sha;
+    }
+    return undefined;
+  }
+
+  /**
+   * Points the branch at `next` if it still points at `expected` (undefined: the branch does not exist yet).
+   * Calls in this process queue up; across processes git's lock file decides, as it does for `git push`.
+   */
+  async #moveBranch(expected: string | undefined, next: string): Promise<void> {
+    const run = this.#swapping.then(async () => {
+      const lockPath = `${this.#refPath}.lock`;
+      const lock = await this.#acquireLock(lockPath);
+      let moved = false;
+      try {
+        // Re-read under the lock: this is the read the swap depends on.
+        const current = await this.#readRef();
+        if (current !== expected) throw stale(expected ?? 'nothing');
+        await lock.writeFile(`${next}\n`);
+        await lock.close();
+        await fsp.rename(lockPath, this.#refPath);
+        moved = true;
+      } finally {
+        if (!moved) {
+          await lock.close().catch(() => undefined);
+          await fsp.rm(lockPath, { force: true });
+        }
+      }
+    });
+    this.#swapping = run.catch(() => undefined);
+    return run;
+  }
+
+  async #acquireLock(lockPath: string): Promise<fsp.FileHandle> {
+    const deadline = Date.now() + this.#lockTimeoutMs;
+    for (;;) {
+      try {
+        // O_CREAT | O_EXCL: exactly one writer, in any process, can create the lock file.
+        return await fsp.open(lockPath, 'wx');
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') {
+          await fsp.mkdir(dirname(lockPath), { recursive: true });
+          continue;
+        }
+        if (code !== 'EEXIST') throw error;
+        if (Date.now() >= deadline) {
+          throw new UnavailableError(
+            `the branch ${this.#branch} is locked by ${lockPath}: another writer holds it, or a crashed one left it ` +
+              '(remove the file if no git process is running)',
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 15));
+      }
+    }
+  }
+}
+
+function stale(expectedHead: string): StaleRevisionError {
+  return new StaleRevisionError(`the branch moved: it no longer points at ${expectedHead}`);
+}
+
+function isGitError(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}
+
+function ignoreMissing(error: NodeJS.ErrnoException): undefined {
+  if (error.code === 'ENOENT' || error.code === 'ENOTDIR' || error.code === 'EISDIR') return undefined;
+  throw error;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return fsp.stat(path).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => ignoreMissing(error) ?? false,
+  );
+}

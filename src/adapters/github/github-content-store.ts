@@ -1,0 +1,482 @@
+import { randomUUID } from 'node:crypto';
+import { retry } from '@octokit/plugin-retry';
+import { type ThrottlingOptions, throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+import { type ContentLimits, DEFAULT_CONTENT_LIMITS } from '../../domain/content/content-limits.ts';
+import type {
+  CommitInput,
+  CommitResult,
+  ContentStore,
+  HistoryEntry,
+  ItemDiff,
+  ItemListing,
+  ItemSnapshot,
+  ItemTree,
+} from '../../domain/content/content-store.ts';
+import {
+  applyItemChanges,
+  blobId,
+  diffItemFolders,
+  folderTreeSha,
+  type GitCommitInfo,
+  type GitObjectSource,
+  type GitTreeEntry,
+  listFiles,
+  listItemFolders,
+  mapConcurrently,
+  messageText,
+  readFileAt,
+  readItemListing,
+  readItemSnapshot,
+  TREE_MODE,
+  type TreeFile,
+  treeIdOfFiles,
+} from '../../domain/content/git-objects.ts';
+import {
+  isObjectId,
+  MAX_HISTORY_LIMIT,
+  requireHistoryQuery,
+  requireItemFolder,
+  requireRepositoryPath,
+  validateCommitInput,
+} from '../../domain/content/validate-changes.ts';
+import { NotFoundError, RateLimitedError, StaleRevisionError, UnavailableError } from '../../domain/errors.ts';
+
+export interface GitHubContentStoreOptions {
+  owner: string;
+  repo: string;
+  /** The branch that holds the catalog; `main` by default. */
+  branch?: string;
+  token: string;
+  /** `https://api.github.com` by default; GitHub Enterprise Server uses `https://<host>/api/v3`. */
+  apiUrl?: string;
+  limits?: ContentLimits;
+  /** The longest wait for a rate limit to lift before a call fails with RateLimitedError; 60 s by default. */
+  maxWaitSeconds?: number;
+  /**
+   * How long one second of a wait GitHub asks for lasts, in milliseconds: 1000 except in tests. Also the unit of
+   * the backoff between retries of 5xx answers (1, 4, 9 units).
+   */
+  retryAfterBaseValue?: number;
+  /** Retries of a request that failed with 5xx or no answer; 3 by default. */
+  retries?: number;
+  /**
+   * The least time between two writing requests. GitHub asks integrations to leave about a second between
+   * them to stay clear of secondary rate limits; 1000 ms by default.
+   */
+  minWriteIntervalMs?: number;
+}
+
+const GitHubOctokit = Octokit.plugin(throttling, retry);
+type GitHubClient = InstanceType<typeof GitHubOctokit>;
+type GitCommitData = Awaited<ReturnType<GitHubClient['rest']['git']['getCommit']>>['data'];
+
+const quiet = () => undefined;
+
+const TREE_CACHE_SIZE = 4096;
+
+interface GitHubRequestError {
+  status: number;
+  message: string;
+  response?: { headers: Record<string, string | number | undefined> };
+}
+
+function isRequestError(error: unknown): error is GitHubRequestError {
+  return typeof error === 'object' && error !== null && typeof (error as { status?: unknown }).status === 'number';
+}
+
+/**
+ * The write group of plugin-throttling, re-made so that the spacing between writing requests is a setting:
+ * each write starts at least `intervalMs` after the one before it.
+ */
+function spacedWrites(intervalMs: number): NonNullable<ThrottlingOptions['write']> {
+  let nextStart = 0;
+  const limiter = {
+    async schedule<T>(_options: unknown, task: () => Promise<T>): Promise<T> {
+      const now = Date.now();
+      const wait = Math.max(0, nextStart - now);
+      nextStart = Math.max(now, nextStart) + intervalMs;
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      return task();
+    },
+  };
+  // plugin-throttling only calls `key(id).schedule(options, task)` on this group.
+  return { key: () => limiter } as unknown as NonNullable<ThrottlingOptions['write']>;
+}
+
+/**
+ * The content store over a branch of a GitHub repository, through GitHub's REST API.
+ *
+ * Reads walk trees one level at a time (`git/trees/<sha>`, never recursive) and skip subtrees whose SHA is
+ * unchanged; trees and commits are cached by SHA since git objects never change. A commit creates the blobs
+ * GitHub does not have yet, one tree per changed item folder, one root tree on `base_tree`, the commit, and
+ * then moves the branch without force, so GitHub refuses the move when someone else moved the branch first.
+ * Rate limits are waited out when they lift within `maxWaitSeconds`, and fail with RateLimitedError otherwise.
+ */
+export class GitHubContentStore implements ContentStore {
+  readonly #octokit: GitHubClient;
+  readonly #owner: string;
+  readonly #repo: string;
+  readonly #branch: string;
+  readonly #limits: ContentLimits;
+  readonly #trees = new Map<string, readonly GitTreeEntry[]>();
+  readonly #commits = new Map<string, GitCommitInfo>();
+  /** The last answer for the branch, with its ETag, so that an unchanged branch costs a 304. */
+  #ref: { etag: string; sha: string } | undefined;
+
+  readonly #objects: GitObjectSource = {
+    readTree: async (sha) => {
+      const cached = this.#trees.get(sha);
+      if (cached) return cached;
+      const { data } = await this.#call(`reading tree ${sha}`, () =>
+        this.#octokit.rest.git.getTree({ owner: this.#owner, repo: this.#repo, tree_sha: sha }),
+      );
+      return this.#rememberTree(data);
+    },
+    readBlob: async (sha) => {
+      const { data } = await this.#call(`reading blob ${sha}`, () =>
+        this.#octokit.rest.git.getBlob({ owner: this.#owner, repo: this.#repo, file_sha: sha }),
+      );
+      // The blobs endpoint serves up to 100 MB, base64 encoded with line breaks, which Buffer skips.
+      // Copied out of Buffer's shared pool, so the caller owns every byte of what it gets.
+      return new Uint8Array(Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8'));
+    },
+    readCommit: async (sha) => {
+      const cached = this.#commits.get(sha);
+      if (cached) return cached;
+      const found = await this.#call(
+        `reading commit ${sha}`,
+        () => this.#octokit.rest.git.getCommit({ owner: this.#owner, repo: this.#repo, commit_sha: sha }),
+        [404, 422],
+      );
+      if (!found) return undefined;
+      return this.#rememberCommit(found.data);
+    },
+  };
+
+  constructor(options: GitHubContentStoreOptions) {
+    this.#owner = options.owner;
+    this.#repo = options.repo;
+    this.#branch = options.branch ?? 'main';
+    this.#limits = options.limits ?? DEFAULT_CONTENT_LIMITS;
+    const maxWaitSeconds = options.maxWaitSeconds ?? 60;
+    const baseValue = options.retryAfterBaseValue ?? 1000;
+    const waitIfShort = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) =>
+      retryCount < 3 && retryAfter <= maxWaitSeconds;
+    this.#octokit = new GitHubOctokit({
+      auth: options.token,
+      baseUrl: (options.apiUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
+      userAgent: 'atlas-content-store',
+      // Failures reach the caller as Atlas errors with GitHub's message; Octokit's own request log adds nothing.
+      log: { debug: quiet, info: quiet, warn: console.warn, error: quiet },
+      throttle: {
+        // Limiters are shared per id across clients; one id per store keeps stores from queueing behind each other.
+        id: `atlas-content-${randomUUID()}`,
+        retryAfterBaseValue: baseValue,
+        write: spacedWrites(options.minWriteIntervalMs ?? 1000),
+        onRateLimit: waitIfShort,
+        onSecondaryRateLimit: waitIfShort,
+      },
+      retry: {
+        retryAfterBaseValue: baseValue,
+        retries: options.retries ?? 3,
+        // 403 and 429 are rate limits, which the throttling plugin owns; the rest are answers, not accidents.
+        doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
+      },
+    });
+  }
+
+  async head(): Promise<string> {
+    const known = this.#ref;
+    try {
+      const response = await this.#octokit.rest.git.getRef({
+        owner: this.#owner,
+        repo: this.#repo,
+        ref: `heads/${this.#branch}`,
+        headers: known ? { 'if-none-match': known.etag } : {},
+      });
+      const sha = response.data.object.sha;
+      const etag = response.headers.etag;
+      this.#ref = etag ? { etag, sha } : undefined;
+      return sha;
+    } catch (error) {
+      // 304: the branch is where it was when GitHub sent this ETag (and GitHub did not count the request).
+      if (known && isRequestError(error) && error.status === 304) return known.sha;
+      if (isRequestError(error) && error.status === 404) {
+        throw new UnavailableError(
+          `GitHub has no branch ${this.#branch} in ${this.#owner}/${this.#repo}, or the token cannot see the ` +
+            'repository; create the branch with at least one commit and check GITHUB_TOKEN',
+        );
+      }
+      return this.#fail(error, 'reading the branch head');
+    }
+  }
+
+  async readItem(folder: string, at?: string): Promise<ItemSnapshot | undefined> {
+    requireItemFolder(folder);
+    const [sha, commit] = await this.#commitAt(at);
+    return readItemSnapshot(this.#objects, sha, commit.tree, folder);
+  }
+
+  async listItemFiles(folder: string, at?: string): Promise<ItemListing | undefined> {
+    requireItemFolder(folder);
+    const [sha, commit] = await this.#commitAt(at);
+    return readItemListing(this.#objects, sha, commit.tree, folder);
+  }
+
+  async readFile(path: string, at?: string): Promise<Uint8Array | undefined> {
+    requireRepositoryPath(path);
+    const [, commit] = await this.#commitAt(at);
+    return readFileAt(this.#objects, commit.tree, path);
+  }
+
+  async listItems(at?: string): Promise<ItemTree[]> {
+    const [, commit] = await this.#commitAt(at);
+    return listItemFolders(this.#objects, commit.tree);
+  }
+
+  async diffItems(from: string, to: string): Promise<ItemDiff[]> {
+    const [[, before], [, after]] = await Promise.all([this.#commitAt(from), this.#commitAt(to)]);
+    return diffItemFolders(this.#objects, before.tree, after.tree);
+  }
+
+  async commit(input: CommitInput): Promise<CommitResult> {
+    const items = validateCommitInput(input, this.#limits);
+    // Checked first so that no blob is uploaded for a caller that is already behind; the ref update below,
+    // which GitHub refuses unless it is a fast forward, is what makes the swap safe.
+    if ((await this.head()) !== input.expectedHead) throw stale(input.expectedHead);
+    const parent = await this.#objects.readCommit(input.expectedHead);
+    if (!parent) throw stale(input.expectedHead);
+
+    const folders = new Map<string, string | null>();
+    const rootEntries: { path: string; mode: typeof TREE_MODE; type: 'tree'; sha: string | null }[] = [];
+    for (const item of items) {
+      const oldTree = await folderTreeSha(this.#objects, parent.tree, item.folder);
+      const oldFiles = oldTree ? await listFiles(this.#objects, oldTree) : [];
+      const shas = await this.#uploadBlobs(
+        item.writes.map((write) => write.content),
+        new Set(oldFiles.map((file) => file.sha)),
+      );
+      const files = applyItemChanges(oldFiles, item, shas);
+      let newTree: string | null = null;
+      if (files.length > 0) newTree = treeIdOfFiles(files) === oldTree ? oldTree : await this.#createItemTree(files);
+      folders.set(item.folder, newTree);
+      // A null SHA deletes the folder; GitHub refuses to delete what is not there, hence only existing folders.
+      if (newTree !== oldTree) rootEntries.push({ path: item.folder, mode: TREE_MODE, type: 'tree', sha: newTree });
+    }
+
+    let tree = parent.tree;
+    if (rootEntries.length > 0) {
+      const created = await this.#call('creating the root tree', () =>
+        this.#octokit.rest.git.createTree({
+          owner: this.#owner,
+          repo: this.#repo,
+          base_tree: parent.tree,
+          tree: rootEntries,
+        }),
+      );
+      this.#rememberTree(created.data);
+      tree = created.data.sha;
+    }
+    const { data: created } = await this.#call('creating the commit', () =>
+      this.#octokit.rest.git.createCommit({
+        owner: this.#owner,
+        repo: this.#repo,
+        message: input.message,
+        tree,
+        parents: [input.expectedHead],
+        author: { name: input.author.name, email: input.author.email, date: new Date().toISOString() },
+      }),
+    );
+    this.#rememberCommit(created);
+    try {
+      await this.#octokit.rest.git.updateRef({
+        owner: this.#owner,
+        repo: this.#repo,
+        ref: `heads/${this.#branch}`,
+        sha: created.sha,
+        force: false,
+      });
+    } catch (error) {
+      // GitHub answers 422 "Update is not a fast forward" when the branch moved since expectedHead.
+      if (isRequestError(error) && error.status === 422) throw stale(input.expectedHead);
+      return this.#fail(error, 'moving the branch');
+    }
+    return { commitSha: created.sha, trees: Object.fromEntries(folders) };
+  }
+
+  async history(
+    folder: string,
+    opts: { limit: number; cursor?: string },
+  ): Promise<{ entries: HistoryEntry[]; nextCursor?: string }> {
+    requireHistoryQuery(folder, opts);
+    if (opts.cursor !== undefined && !isObjectId(opts.cursor)) throw unknownCommit(opts.cursor);
+    const start = opts.cursor ?? (await this.head());
+    // One more than a page, so that the next page's first commit becomes the cursor.
+    const listed = await this.#listCommits(start, folder, Math.min(opts.limit + 1, MAX_HISTORY_LIMIT), 1);
+    let next = listed[opts.limit]?.sha;
+    if (!next && opts.limit === MAX_HISTORY_LIMIT && listed.length === MAX_HISTORY_LIMIT) {
+      next = (await this.#listCommits(start, folder, MAX_HISTORY_LIMIT, 2))[0]?.sha;
+    }
+    const entries = await Promise.all(
+      listed.slice(0, opts.limit).map(async (entry) => ({
+        commitSha: entry.sha,
+        treeSha: await folderTreeSha(this.#objects, entry.commit.tree.sha, folder),
+        message: messageText(entry.commit.message),
+        author: { name: entry.commit.author?.name ?? '', email: entry.commit.author?.email ?? '' },
+        date: new Date(entry.commit.author?.date ?? 0),
+      })),
+    );
+    return next ? { entries, nextCursor: next } : { entries };
+  }
+
+  async close(): Promise<void> {
+    this.#trees.clear();
+    this.#commits.clear();
+  }
+
+  async #listCommits(start: string, folder: string, perPage: number, page: number) {
+    const found = await this.#call(
+      `listing the history of ${folder}`,
+      () =>
+        this.#octokit.rest.repos.listCommits({
+          owner: this.#owner,
+          repo: this.#repo,
+          sha: start,
+          path: folder,
+          per_page: perPage,
+          page,
+        }),
+      [404, 422],
+    );
+    if (!found) throw unknownCommit(start);
+    return found.data;
+  }
+
+  async #uploadBlobs(contents: readonly Uint8Array[], present: ReadonlySet<string>): Promise<string[]> {
+    const uploads = new Map<string, Promise<void>>();
+    return mapConcurrently(contents, 4, async (content) => {
+      const sha = blobId(content);
+      if (present.has(sha)) return sha;
+      let upload = uploads.get(sha);
+      if (!upload) {
+        upload = this.#call(`uploading blob ${sha}`, () =>
+          this.#octokit.rest.git.createBlob({
+            owner: this.#owner,
+            repo: this.#repo,
+            content: Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('base64'),
+            encoding: 'base64',
+          }),
+        ).then(({ data }) => {
+          if (data.sha !== sha) throw new Error(`GitHub stored blob ${data.sha} where git computes ${sha}`);
+        });
+        uploads.set(sha, upload);
+      }
+      await upload;
+      return sha;
+    });
+  }
+
+  /** Creates an item folder's tree from its complete list of files (no base tree), returning its SHA. */
+  async #createItemTree(files: readonly TreeFile[]): Promise<string> {
+    const { data } = await this.#call('creating an item tree', () =>
+      this.#octokit.rest.git.createTree({
+        owner: this.#owner,
+        repo: this.#repo,
+        tree: files.map((file) => ({
+          path: file.path,
+          mode: file.mode as '100644' | '100755' | '120000' | '160000',
+          type: file.mode === '160000' ? ('commit' as const) : ('blob' as const),
+          sha: file.sha,
+        })),
+      }),
+    );
+    this.#rememberTree(data);
+    return data.sha;
+  }
+
+  // Git objects never change, so every tree and commit GitHub shows us, read or created, is kept by SHA.
+  #rememberTree(data: { sha: string; truncated: boolean; tree: { path: string; mode: string; sha: string }[] }) {
+    const entries = data.tree.map((entry) => ({ name: entry.path, mode: entry.mode, sha: entry.sha }));
+    if (data.truncated) throw new UnavailableError(`GitHub truncated tree ${data.sha}, which git trees never need`);
+    if (this.#trees.size >= TREE_CACHE_SIZE) this.#trees.delete(this.#trees.keys().next().value!);
+    this.#trees.set(data.sha, entries);
+    return entries;
+  }
+
+  #rememberCommit(data: GitCommitData): GitCommitInfo {
+    const commit: GitCommitInfo = {
+      tree: data.tree.sha,
+      parents: data.parents.map((parent) => parent.sha),
+      message: data.message,
+      author: {
+        name: data.author.name,
+        email: data.author.email,
+        timestamp: Math.floor(Date.parse(data.author.date) / 1000),
+      },
+    };
+    this.#commits.set(data.sha, commit);
+    return commit;
+  }
+
+  async #commitAt(at: string | undefined): Promise<[string, GitCommitInfo]> {
+    const sha = at ?? (await this.head());
+    const commit = isObjectId(sha) ? await this.#objects.readCommit(sha) : undefined;
+    if (!commit) throw unknownCommit(sha);
+    return [sha, commit];
+  }
+
+  /** Runs one API call, turning GitHub's failures into Atlas errors; the statuses in `absent` give undefined. */
+  async #call<T>(what: string, request: () => Promise<T>): Promise<T>;
+  async #call<T>(what: string, request: () => Promise<T>, absent: number[]): Promise<T | undefined>;
+  async #call<T>(what: string, request: () => Promise<T>, absent: number[] = []): Promise<T | undefined> {
+    try {
+      return await request();
+    } catch (error) {
+      if (isRequestError(error) && absent.includes(error.status)) return undefined;
+      return this.#fail(error, what);
+    }
+  }
+
+  #fail(error: unknown, what: string): never {
+    if (!isRequestError(error)) throw error;
+    const repository = `${this.#owner}/${this.#repo}`;
+    const headers = error.response?.headers ?? {};
+    if (error.status === 401) {
+      throw new UnavailableError(
+        `GitHub refused the token while ${what} (401 ${error.message}): set GITHUB_TOKEN to a valid token ` +
+          `that may read and write the contents of ${repository}`,
+      );
+    }
+    if ((error.status === 403 || error.status === 429) && String(headers['x-ratelimit-remaining']) === '0') {
+      const reset = Number(headers['x-ratelimit-reset']);
+      const retryAt = new Date(Number.isFinite(reset) && reset > 0 ? reset * 1000 : Date.now() + 60_000);
+      throw new RateLimitedError(
+        `GitHub's API rate limit for this token is used up (while ${what}); retry after ${retryAt.toISOString()}`,
+        retryAt,
+      );
+    }
+    if (error.status === 429 || (error.status === 403 && /secondary rate limit/i.test(error.message))) {
+      const retryAt = new Date(Date.now() + (Number(headers['retry-after']) || 60) * 1000);
+      throw new RateLimitedError(
+        `GitHub's secondary rate limit stopped ${what}; retry after ${retryAt.toISOString()}`,
+        retryAt,
+      );
+    }
+    if (error.status === 403) {
+      throw new UnavailableError(
+        `GitHub refused ${what} (403 ${error.message}): the token in GITHUB_TOKEN needs read and write access ` +
+          `to the contents of ${repository}`,
+      );
+    }
+    throw new UnavailableError(`GitHub could not complete ${what} in ${repository} (${error.status} ${error.message})`);
+  }
+}
+
+function stale(expectedHead: string): StaleRevisionError {
+  return new StaleRevisionError(`the branch moved: it no longer points at ${expectedHead}`);
+}
+
+function unknownCommit(sha: string): NotFoundError {
+  return new NotFoundError(`no commit ${sha} in the content repository`);
+}

@@ -1,0 +1,186 @@
+import { type ContentLimits, DEFAULT_CONTENT_LIMITS } from '../../domain/content/content-limits.ts';
+import type {
+  CommitInput,
+  CommitResult,
+  ContentStore,
+  HistoryEntry,
+  ItemDiff,
+  ItemListing,
+  ItemSnapshot,
+  ItemTree,
+} from '../../domain/content/content-store.ts';
+import {
+  applyItemChanges,
+  blobId,
+  commitMessage,
+  diffItemFolders,
+  EMPTY_TREE_SHA,
+  encodeCommit,
+  folderHistory,
+  folderTreeSha,
+  type GitCommitInfo,
+  type GitObjectSource,
+  type GitSignature,
+  type GitTreeEntry,
+  type GitTreeSink,
+  gitObjectId,
+  listFiles,
+  listItemFolders,
+  readFileAt,
+  readItemListing,
+  readItemSnapshot,
+  replaceItemFolders,
+  type TreeFile,
+  treeId,
+  writeFilesTree,
+} from '../../domain/content/git-objects.ts';
+import {
+  isObjectId,
+  requireHistoryQuery,
+  requireItemFolder,
+  requireRepositoryPath,
+  validateCommitInput,
+} from '../../domain/content/validate-changes.ts';
+import { NotFoundError, StaleRevisionError } from '../../domain/errors.ts';
+
+export interface InMemoryContentStoreOptions {
+  limits?: ContentLimits;
+  /** The clock commits are dated by. */
+  now?: () => Date;
+}
+
+/**
+ * A content store held in memory, for tests and for use cases run without git. It computes git's own
+ * object ids, so its tree SHAs equal those of every other store for the same content.
+ */
+export class InMemoryContentStore implements ContentStore {
+  readonly #blobs = new Map<string, Uint8Array>();
+  readonly #trees = new Map<string, readonly GitTreeEntry[]>();
+  readonly #commits = new Map<string, GitCommitInfo>();
+  readonly #limits: ContentLimits;
+  readonly #now: () => Date;
+  #head: string;
+
+  readonly #objects: GitObjectSource & GitTreeSink = {
+    readTree: async (sha) => {
+      const entries = this.#trees.get(sha);
+      if (!entries) throw new Error(`tree ${sha} is missing from the in-memory store`);
+      return entries;
+    },
+    writeTree: async (entries) => {
+      const sha = treeId(entries);
+      this.#trees.set(sha, [...entries]);
+      return sha;
+    },
+    readBlob: async (sha) => {
+      const blob = this.#blobs.get(sha);
+      if (!blob) throw new Error(`blob ${sha} is missing from the in-memory store`);
+      return new Uint8Array(blob);
+    },
+    readCommit: async (sha) => this.#commits.get(sha),
+  };
+
+  constructor(options: InMemoryContentStoreOptions = {}) {
+    this.#limits = options.limits ?? DEFAULT_CONTENT_LIMITS;
+    this.#now = options.now ?? (() => new Date());
+    this.#trees.set(EMPTY_TREE_SHA, []);
+    this.#head = this.#storeCommit(EMPTY_TREE_SHA, [], 'Start the content repository', {
+      name: 'Atlas',
+      email: 'atlas@localhost',
+    });
+  }
+
+  async head(): Promise<string> {
+    return this.#head;
+  }
+
+  async readItem(folder: string, at?: string): Promise<ItemSnapshot | undefined> {
+    requireItemFolder(folder);
+    const [sha, commit] = this.#commitAt(at);
+    return readItemSnapshot(this.#objects, sha, commit.tree, folder);
+  }
+
+  async listItemFiles(folder: string, at?: string): Promise<ItemListing | undefined> {
+    requireItemFolder(folder);
+    const [sha, commit] = this.#commitAt(at);
+    return readItemListing(this.#objects, sha, commit.tree, folder);
+  }
+
+  async readFile(path: string, at?: string): Promise<Uint8Array | undefined> {
+    requireRepositoryPath(path);
+    const [, commit] = this.#commitAt(at);
+    return readFileAt(this.#objects, commit.tree, path);
+  }
+
+  async listItems(at?: string): Promise<ItemTree[]> {
+    const [, commit] = this.#commitAt(at);
+    return listItemFolders(this.#objects, commit.tree);
+  }
+
+  async diffItems(from: string, to: string): Promise<ItemDiff[]> {
+    const [, before] = this.#commitAt(from);
+    const [, after] = this.#commitAt(to);
+    return diffItemFolders(this.#objects, before.tree, after.tree);
+  }
+
+  async commit(input: CommitInput): Promise<CommitResult> {
+    const items = validateCommitInput(input, this.#limits);
+    const parent = this.#commits.get(input.expectedHead);
+    if (input.expectedHead !== this.#head || !parent) throw stale(input.expectedHead);
+    const folders = new Map<string, string | null>();
+    for (const item of items) {
+      const shas = item.writes.map((write) => {
+        const sha = blobId(write.content);
+        // A copy, so that a caller reusing its buffer cannot change what was committed.
+        this.#blobs.set(sha, new Uint8Array(write.content));
+        return sha;
+      });
+      let oldFiles: TreeFile[] = [];
+      const oldTree = item.replacesFolder ? null : await folderTreeSha(this.#objects, parent.tree, item.folder);
+      if (oldTree) oldFiles = await listFiles(this.#objects, oldTree);
+      folders.set(item.folder, await writeFilesTree(this.#objects, applyItemChanges(oldFiles, item, shas)));
+    }
+    const tree = await replaceItemFolders(this.#objects, parent.tree, folders);
+    // The work above yields to other callers between steps, so the head is compared again right before it moves.
+    if (input.expectedHead !== this.#head) throw stale(input.expectedHead);
+    this.#head = this.#storeCommit(tree, [input.expectedHead], input.message, input.author);
+    return { commitSha: this.#head, trees: Object.fromEntries(folders) };
+  }
+
+  async history(
+    folder: string,
+    opts: { limit: number; cursor?: string },
+  ): Promise<{ entries: HistoryEntry[]; nextCursor?: string }> {
+    requireHistoryQuery(folder, opts);
+    const [start] = this.#commitAt(opts.cursor);
+    return folderHistory(this.#objects, start, folder, opts.limit);
+  }
+
+  #commitAt(at: string | undefined): [string, GitCommitInfo] {
+    const sha = at ?? this.#head;
+    const commit = isObjectId(sha) ? this.#commits.get(sha) : undefined;
+    if (!commit) throw new NotFoundError(`no commit ${sha} in the content repository`);
+    return [sha, commit];
+  }
+
+  #storeCommit(tree: string, parents: string[], message: string, author: { name: string; email: string }): string {
+    const date = this.#now();
+    const signature: GitSignature = {
+      name: author.name,
+      email: author.email,
+      timestamp: Math.floor(date.getTime() / 1000),
+      timezoneOffset: 0,
+    };
+    const stored = commitMessage(message);
+    const sha = gitObjectId(
+      'commit',
+      encodeCommit({ tree, parents, author: signature, committer: signature, message: stored }),
+    );
+    this.#commits.set(sha, { tree, parents, message: stored, author: signature });
+    return sha;
+  }
+}
+
+function stale(expectedHead: string): StaleRevisionError {
+  return new StaleRevisionError(`the branch moved: it no longer points at ${expectedHead}`);
+}
