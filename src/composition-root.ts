@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type Argon2Parameters, Argon2PasswordHasher } from './adapters/auth/argon2-password-hasher.ts';
 import { PermissiveAuthorizer } from './adapters/auth/permissive-authorizer.ts';
 import { RbacAuthorizer } from './adapters/auth/rbac-authorizer.ts';
+import { ClientConfigRenderer } from './adapters/clients/client-config-renderer.ts';
 import { LocalGitContentStore } from './adapters/git/local-git-content-store.ts';
 import { GitHubContentStore } from './adapters/github/github-content-store.ts';
 import { InMemoryContentStore } from './adapters/memory/in-memory-content-store.ts';
@@ -43,6 +44,7 @@ export function assembleDeps(
     accounts: { registration: settings.registration, sessionTtlMs: SESSION_TTL_MS },
     content,
     limits: settings.limits ?? DEFAULT_CONTENT_LIMITS,
+    clients: new ClientConfigRenderer(),
   };
 }
 

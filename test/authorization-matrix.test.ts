@@ -6,13 +6,14 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Argon2PasswordHasher } from '../src/adapters/auth/argon2-password-hasher.ts';
-import { InMemoryContentStore } from '../src/adapters/memory/in-memory-content-store.ts';
 import { issueToken } from '../src/application/accounts/issue-token.ts';
+import { publishItem } from '../src/application/catalog/publish-item.ts';
+import type { AtlasDeps } from '../src/application/deps.ts';
 import { assembleDeps, CHEAP_ARGON2 } from '../src/composition-root.ts';
-import type { Database } from '../src/domain/repositories.ts';
 import { type AtlasApp, buildApp } from '../src/entrypoints/http/app.ts';
 import { buildTeam, buildUser, tick } from './builders.ts';
 import { describeEachDatabase } from './each-database.ts';
+import { SwappableContentStore } from './swappable-content-store.ts';
 
 const ACTORS = ['anonymous', 'user', 'member', 'maintainer', 'owner', 'otherOwner', 'admin'] as const;
 type ActorName = (typeof ACTORS)[number];
@@ -22,12 +23,16 @@ type Statuses = Record<ActorName, number>;
 interface Seeded {
   tokens: Record<Exclude<ActorName, 'anonymous'>, string>;
   targetTokenId: string;
+  /** `skill/alpha/team-skill`, visible to the org, published by the team's member. */
+  teamSkill: { treeSha: string; commitSha: string };
+  /** `skill/alpha/secret`, visible to team alpha only. */
+  secretCommit: string;
 }
 
 interface RouteCase {
   /** `METHOD /path` as the OpenAPI document names the route. */
   route: string;
-  request(seed: Seeded, actor: ActorName): { url: string; payload?: unknown };
+  request(seed: Seeded, actor: ActorName): { url: string; payload?: unknown; headers?: Record<string, string> };
   expect: Record<Authz, Statuses>;
 }
 
@@ -44,6 +49,13 @@ const all = (signedIn: number, anon: number, except: Partial<Statuses> = {}): St
 });
 
 const same = (statuses: Statuses) => ({ rbac: statuses, permissive: statuses });
+/** Reading a team-only item: members and admins; everyone else is told it does not exist. */
+const readSecret = {
+  rbac: all(200, 401, { user: 404, otherOwner: 404 }),
+  permissive: all(200, 200),
+};
+const skillMd = (name: string, description = 'A skill for the matrix') =>
+  `---\nname: ${name}\ndescription: ${description}\n---\n# ${name}\n`;
 const PASSWORD = 'matrix password 123';
 
 const TABLE: RouteCase[] = [
@@ -99,13 +111,76 @@ const TABLE: RouteCase[] = [
     expect: { rbac: all(403, 401, { owner: 204, admin: 204 }), permissive: all(204, 401) },
   },
   {
+    route: 'POST /api/v1/items',
+    request: () => ({
+      url: '/api/v1/items',
+      payload: { namespace: 'alpha', files: [{ path: 'SKILL.md', content: skillMd('new-skill') }] },
+    }),
+    expect: { rbac: all(201, 401, { user: 403, otherOwner: 403 }), permissive: all(201, 401) },
+  },
+  {
+    route: 'GET /api/v1/items',
+    request: () => ({ url: '/api/v1/items?q=matrix' }),
+    expect: { rbac: all(200, 401), permissive: all(200, 200) },
+  },
+  {
+    route: 'GET /api/v1/items/{kind}/{namespace}/{name}',
+    request: () => ({ url: '/api/v1/items/skill/alpha/secret' }),
+    expect: readSecret,
+  },
+  {
+    route: 'PUT /api/v1/items/{kind}/{namespace}/{name}',
+    request: (seed) => ({
+      url: '/api/v1/items/skill/alpha/team-skill',
+      headers: { 'if-match': `"${seed.teamSkill.treeSha}"` },
+      payload: { files: [{ path: 'SKILL.md', content: skillMd('team-skill', 'Changed by the matrix') }] },
+    }),
+    expect: { rbac: all(200, 401, { user: 403, otherOwner: 403 }), permissive: all(200, 401) },
+  },
+  {
+    route: 'PATCH /api/v1/items/{kind}/{namespace}/{name}',
+    request: () => ({ url: '/api/v1/items/skill/alpha/team-skill', payload: { tags: ['patched'] } }),
+    expect: { rbac: all(200, 401, { user: 403, otherOwner: 403 }), permissive: all(200, 401) },
+  },
+  {
+    route: 'DELETE /api/v1/items/{kind}/{namespace}/{name}',
+    request: () => ({ url: '/api/v1/items/skill/alpha/team-skill' }),
+    expect: { rbac: all(204, 401, { user: 403, member: 403, otherOwner: 403 }), permissive: all(204, 401) },
+  },
+  {
+    route: 'GET /api/v1/items/{kind}/{namespace}/{name}/files/{*}',
+    request: () => ({ url: '/api/v1/items/skill/alpha/secret/files/SKILL.md' }),
+    expect: readSecret,
+  },
+  {
+    route: 'GET /api/v1/items/{kind}/{namespace}/{name}/archive',
+    request: () => ({ url: '/api/v1/items/skill/alpha/secret/archive' }),
+    expect: readSecret,
+  },
+  {
+    route: 'GET /api/v1/items/{kind}/{namespace}/{name}/versions',
+    request: () => ({ url: '/api/v1/items/skill/alpha/secret/versions' }),
+    expect: readSecret,
+  },
+  {
+    route: 'GET /api/v1/items/{kind}/{namespace}/{name}/versions/{commit}',
+    request: (seed) => ({ url: `/api/v1/items/skill/alpha/secret/versions/${seed.secretCommit}` }),
+    expect: readSecret,
+  },
+  {
+    route: 'POST /api/v1/items/{kind}/{namespace}/{name}/installs',
+    request: () => ({ url: '/api/v1/items/skill/alpha/team-skill/installs', payload: { client: 'claude-code' } }),
+    expect: { rbac: all(200, 401), permissive: all(200, 200) },
+  },
+  {
     route: 'GET /api/v1/audit',
     request: () => ({ url: '/api/v1/audit' }),
     expect: { rbac: all(403, 401, { admin: 200 }), permissive: all(200, 401) },
   },
 ];
 
-async function seed(db: Database, passwordHash: string): Promise<Seeded> {
+async function seed(deps: AtlasDeps, passwordHash: string): Promise<Seeded> {
+  const { db } = deps;
   const now = tick();
   const users = {
     admin: buildUser({ username: 'site-admin', isAdmin: true }),
@@ -136,7 +211,22 @@ async function seed(db: Database, passwordHash: string): Promise<Seeded> {
   }
   const target = issueToken(users.target.id, 'personal', 'target', now, null);
   await db.tokens.insert(target.token);
-  return { tokens, targetTokenId: target.token.id };
+  const as = (user: (typeof users)[keyof typeof users]) => ({ user, tokenId: null, ip: null });
+  const file = (name: string) => [
+    { path: 'SKILL.md', content: new TextEncoder().encode(skillMd(name)), executable: false },
+  ];
+  const teamSkill = await publishItem(deps, { namespace: 'alpha', files: file('team-skill') }, as(users.member));
+  const secret = await publishItem(
+    deps,
+    { namespace: 'alpha', files: file('secret'), visibility: 'team' },
+    as(users.owner),
+  );
+  return {
+    tokens,
+    targetTokenId: target.token.id,
+    teamSkill: { treeSha: teamSkill.treeSha, commitSha: teamSkill.commitSha },
+    secretCommit: secret.commitSha,
+  };
 }
 
 describeEachDatabase('authorisation matrix', (open) => {
@@ -148,15 +238,11 @@ describeEachDatabase('authorisation matrix', (open) => {
   for (const authz of ['rbac', 'permissive'] as const) {
     describe(`${authz} authoriser`, () => {
       let app: AtlasApp;
-      let db: Database;
+      let deps: AtlasDeps;
+      const content = new SwappableContentStore();
       beforeAll(async () => {
-        db = await open();
-        const deps = assembleDeps(
-          db,
-          new InMemoryContentStore(),
-          { authz, publicRead: false, registration: 'open' },
-          { argon2: CHEAP_ARGON2 },
-        );
+        const db = await open();
+        deps = assembleDeps(db, content, { authz, publicRead: false, registration: 'open' }, { argon2: CHEAP_ARGON2 });
         app = await buildApp(deps, { rateLimits: { perAddress: 10_000, perAccount: 10_000 } });
         await app.ready();
         return () => app.close();
@@ -177,13 +263,17 @@ describeEachDatabase('authorisation matrix', (open) => {
           const got: Partial<Statuses> = {};
           for (const actor of ACTORS) {
             await open();
-            const seeded = await seed(db, passwordHash);
-            const { url, payload } = routeCase.request(seeded, actor);
+            content.reset();
+            const seeded = await seed(deps, passwordHash);
+            const { url, payload, headers } = routeCase.request(seeded, actor);
             const response = await app.inject({
               method: routeCase.route.split(' ')[0] as 'GET',
               url,
               ...(payload === undefined ? {} : { payload: payload as object }),
-              headers: actor === 'anonymous' ? {} : { authorization: `Bearer ${seeded.tokens[actor]}` },
+              headers: {
+                ...headers,
+                ...(actor === 'anonymous' ? {} : { authorization: `Bearer ${seeded.tokens[actor]}` }),
+              },
             });
             got[actor] = response.statusCode;
           }

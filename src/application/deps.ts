@@ -1,5 +1,6 @@
 import type { Authorizer } from '../domain/accounts/authorizer.ts';
 import type { PasswordHasher } from '../domain/accounts/password-hasher.ts';
+import type { ClientConfigs } from '../domain/catalog/install-clients.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { ContentLimits } from '../domain/content/content-limits.ts';
 import type { ContentStore } from '../domain/content/content-store.ts';
@@ -22,4 +23,6 @@ export interface AtlasDeps {
   /** Where item files live: git, locally or on GitHub. */
   readonly content: ContentStore;
   readonly limits: ContentLimits;
+  /** The config formats of the clients items are installed into. */
+  readonly clients: ClientConfigs;
 }

@@ -1,0 +1,49 @@
+import type { ContentAuthor, ContentStore, FileChange, ItemListing } from '../../domain/content/content-store.ts';
+import { StaleRevisionError } from '../../domain/errors.ts';
+
+/** What to do, given the item folder as it is at the head about to be built on. */
+export type FolderDecision = { commit: true } | { commit: false; commitSha: string };
+
+const ATTEMPTS = 5;
+
+/**
+ * Commits changes to one item folder on top of the branch head. When another writer moves the
+ * branch in between (a commit to another item), the change is rebased by simply trying again on
+ * the new head: the commit only touches this folder. `decide` sees the folder at each head and may
+ * throw (e.g. StaleRevisionError when the folder itself changed) or say the change is already there.
+ */
+export async function commitItemFolder(
+  content: ContentStore,
+  input: {
+    folder: string;
+    changes: FileChange[];
+    message: string;
+    author: ContentAuthor;
+    decide: (listing: ItemListing | undefined, head: string) => Promise<FolderDecision> | FolderDecision;
+  },
+): Promise<{ commitSha: string; treeSha: string | null; committed: boolean }> {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const head = await content.head();
+    const listing = await content.listItemFiles(input.folder, head);
+    const decision = await input.decide(listing, head);
+    if (!decision.commit) return { commitSha: decision.commitSha, treeSha: listing?.treeSha ?? null, committed: false };
+    try {
+      const result = await content.commit({
+        changes: input.changes,
+        message: input.message,
+        author: input.author,
+        expectedHead: head,
+      });
+      return { commitSha: result.commitSha, treeSha: result.trees[input.folder] ?? null, committed: true };
+    } catch (error) {
+      if (!(error instanceof StaleRevisionError) || attempt === ATTEMPTS) throw error;
+    }
+  }
+  throw new StaleRevisionError('the content repository kept moving; try again');
+}
+
+/** The commit that last changed a folder: where content already in git came from. */
+export async function lastCommitOf(content: ContentStore, folder: string): Promise<string> {
+  const { entries } = await content.history(folder, { limit: 1 });
+  return entries[0]?.commitSha ?? (await content.head());
+}

@@ -1,0 +1,64 @@
+import type { Actor } from '../../domain/accounts/actor.ts';
+import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
+import type { InstallClient, SkillFolder } from '../../domain/catalog/install-clients.ts';
+import { formatItemRef, type ItemRef } from '../../domain/catalog/item-ref.ts';
+import { newId } from '../../domain/ids.ts';
+import { auditEntry } from '../audit.ts';
+import type { AtlasDeps } from '../deps.ts';
+import { findReadableItem } from './item-access.ts';
+
+export type InstallInstructions =
+  | { kind: 'mcp'; config: Record<string, unknown> }
+  | { kind: 'skill'; archivePath: string; folder: SkillFolder | null; notes: string[] }
+  | { kind: 'tool'; definition: Readonly<Record<string, unknown>> };
+
+/**
+ * Records an install (the item's usage count) and returns what the client needs:
+ * an MCP server's config entry for that client (secrets as placeholders, never values), the archive
+ * and target folder of a skill, or a tool's definition. Rendering comes first, so an item that cannot
+ * be installed in that client is refused without being counted.
+ */
+export async function installItem(
+  deps: Pick<AtlasDeps, 'db' | 'authorizer' | 'clock' | 'clients'>,
+  input: { ref: ItemRef; client: InstallClient },
+  actor: Actor,
+): Promise<{ item: CatalogItem; usageCount: number; install: InstallInstructions }> {
+  const item = await findReadableItem(deps, input.ref, actor);
+  const install = instructionsFor(deps, item, input.client);
+  const now = deps.clock.now();
+  const usageCount = await deps.db.transaction(async (tx) => {
+    const count = await tx.items.recordInstall({
+      id: newId(now.getTime()),
+      itemId: item.id,
+      userId: actor.user?.id ?? null,
+      client: input.client,
+      createdAt: now,
+    });
+    await tx.audit.append(auditEntry(actor, now, 'item.install', formatItemRef(input.ref), { client: input.client }));
+    return count;
+  });
+  return { item: { ...item, usageCount }, usageCount, install };
+}
+
+function instructionsFor(
+  { clients }: Pick<AtlasDeps, 'clients'>,
+  item: CatalogItem,
+  client: InstallClient,
+): InstallInstructions {
+  const ref = formatItemRef(item as unknown as ItemRef);
+  switch (item.kind) {
+    case 'mcp':
+      return { kind: 'mcp', config: clients.mcp(item.manifest, client, item.name) };
+    case 'tool':
+      return { kind: 'tool', definition: item.manifest };
+    case 'skill': {
+      const folder = clients.skillFolder(item.name, client) ?? null;
+      const notes = folder
+        ? [
+            `unzip the archive into the folder that holds ${folder.project ?? folder.user}: the zip holds one folder, ${item.name}`,
+          ]
+        : ['upload the archive in the client (Settings, Capabilities, Skills); it takes the zip as it is'];
+      return { kind: 'skill', archivePath: `/api/v1/items/${ref}/archive`, folder, notes };
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
+import type { ItemVersion } from '../../domain/catalog/item-version.ts';
+import { newId } from '../../domain/ids.ts';
+import type { ItemBundle } from './item-bundle.ts';
+
+/** The item fields a bundle decides: what git owns, as the row mirrors it. */
+export function fieldsOfBundle(bundle: ItemBundle) {
+  const manifest = bundle.manifest.manifest as unknown as Record<string, unknown>;
+  const title = bundle.kind === 'mcp' && typeof manifest.title === 'string' ? manifest.title : null;
+  return {
+    manifest,
+    title,
+    description: bundle.manifest.description,
+    version: bundle.manifest.version ?? null,
+    treeSha: bundle.treeSha,
+  } satisfies Partial<CatalogItem>;
+}
+
+export function versionOf(item: CatalogItem, publishedBy: string | null, at: Date): ItemVersion {
+  return {
+    id: newId(at.getTime()),
+    itemId: item.id,
+    commitSha: item.commitSha,
+    treeSha: item.treeSha,
+    version: item.version,
+    publishedBy,
+    createdAt: at,
+  };
+}

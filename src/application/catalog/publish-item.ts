@@ -1,0 +1,145 @@
+import type { Actor } from '../../domain/accounts/actor.ts';
+import type { CatalogItem, Visibility } from '../../domain/catalog/catalog-item.ts';
+import { formatItemRef, type ItemRef, itemFolder } from '../../domain/catalog/item-ref.ts';
+import { toTags } from '../../domain/catalog/tag.ts';
+import type { ItemFile } from '../../domain/content/content-store.ts';
+import { ConflictError, ForbiddenError, ValidationError } from '../../domain/errors.ts';
+import { newId } from '../../domain/ids.ts';
+import type { ManifestWarning } from '../../domain/manifests/manifest.ts';
+import { auditEntry } from '../audit.ts';
+import type { AtlasDeps } from '../deps.ts';
+import { commitItemFolder, lastCommitOf } from './commit-item-folder.ts';
+import { authorOf, requireUser } from './item-access.ts';
+import { prepareBundle } from './item-bundle.ts';
+import { fieldsOfBundle, versionOf } from './item-record.ts';
+import { checkVersionUnused } from './version-rule.ts';
+
+export interface PublishItemInput {
+  readonly namespace: string;
+  readonly files: readonly ItemFile[];
+  /** The catalog name of an MCP server; skills and tools take theirs from the manifest. */
+  readonly name?: string;
+  readonly tags?: readonly string[];
+  readonly visibility?: Visibility;
+  /** A line for the commit message. */
+  readonly message?: string;
+}
+
+export interface PublishedItem {
+  readonly item: CatalogItem;
+  readonly commitSha: string;
+  readonly treeSha: string;
+  readonly warnings: ManifestWarning[];
+  /** True when identical content was already published: nothing was written. */
+  readonly unchanged: boolean;
+}
+
+/**
+ * Publishes a new item into a namespace.
+ * - the actor must be allowed to publish there: their own namespace or a team they belong to;
+ * - files and manifest are validated before anything is written, every problem at once;
+ * - an item that exists is a ConflictError (update it with PUT), unless the content is identical
+ *   (a no-op answering with the existing commit) or the item was deleted (publishing revives it);
+ * - git is written first, then the database in one transaction, so a crash in between is healed by
+ *   sync, or by publishing the same content again: the folder already in git is recorded once.
+ */
+export async function publishItem(
+  deps: Pick<AtlasDeps, 'db' | 'content' | 'authorizer' | 'clock' | 'limits'>,
+  input: PublishItemInput,
+  actor: Actor,
+): Promise<PublishedItem> {
+  const { db, content, authorizer, clock, limits } = deps;
+  const user = requireUser(actor);
+  const namespace = await db.namespaces.findByName(input.namespace);
+  if (!namespace) {
+    throw new ValidationError({ path: 'namespace', message: `no user or team is named "${input.namespace}"` });
+  }
+  if (!(await authorizer.canPublish(actor, namespace))) {
+    throw new ForbiddenError(
+      namespace.kind === 'team'
+        ? `you are not a member of team "${namespace.name}"; ask one of its owners to add you`
+        : `"${namespace.name}" is another user's namespace; publish into your own ("${user.username}") or a team's`,
+    );
+  }
+  const tags = input.tags === undefined ? [] : toTags(input.tags);
+  const bundle = prepareBundle(input.files, limits, { requestedName: input.name });
+  const ref: ItemRef = { kind: bundle.kind, namespace: namespace.name, name: bundle.name } as ItemRef;
+  const folder = itemFolder(ref);
+  const existing = await db.items.findByRef(ref);
+
+  if (existing && existing.status !== 'deleted' && existing.status !== 'invalid') {
+    if (existing.treeSha === bundle.treeSha) {
+      return {
+        item: existing,
+        commitSha: existing.commitSha,
+        treeSha: existing.treeSha,
+        warnings: bundle.warnings,
+        unchanged: true,
+      };
+    }
+    throw new ConflictError(
+      `${formatItemRef(ref)} already exists; to change it, PUT its files with If-Match: "${existing.treeSha}"`,
+    );
+  }
+  if (existing) await checkVersionUnused(db, existing.id, bundle);
+
+  const written = await commitItemFolder(content, {
+    folder,
+    changes: [
+      { type: 'delete', path: folder },
+      ...bundle.files.map((f) => ({
+        type: 'write' as const,
+        path: `${folder}/${f.path}`,
+        content: f.content,
+        executable: f.executable,
+      })),
+    ],
+    message: `Publish ${formatItemRef(ref)}${input.message ? `\n\n${input.message}` : ''}`,
+    author: authorOf(user),
+    decide: async (listing) => {
+      if (listing?.treeSha === bundle.treeSha) return { commit: false, commitSha: await lastCommitOf(content, folder) };
+      // A folder git has but the catalog does not know (pushed by hand, not yet synced) is not ours to overwrite.
+      if (listing && !existing) {
+        throw new ConflictError(`${folder} already exists in the content repository; sync will record it`);
+      }
+      return { commit: true };
+    },
+  });
+
+  const now = clock.now();
+  const item: CatalogItem = {
+    id: existing?.id ?? newId(now.getTime()),
+    kind: ref.kind,
+    namespace: ref.namespace,
+    name: ref.name,
+    gitPath: folder,
+    commitSha: written.commitSha,
+    ...fieldsOfBundle(bundle),
+    ownerUserId: existing?.ownerUserId ?? user.id,
+    teamId: existing?.teamId ?? (namespace.kind === 'team' ? namespace.teamId : null),
+    tags: input.tags === undefined ? (existing?.tags ?? []) : tags,
+    visibility: input.visibility ?? existing?.visibility ?? 'org',
+    status: 'active',
+    statusMessage: null,
+    problems: [],
+    usageCount: existing?.usageCount ?? 0,
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  };
+  await db.transaction(async (tx) => {
+    // A publish racing this one may have recorded the same folder first; the row is keyed by reference.
+    const current = await tx.items.findByRef(ref);
+    if (current && current.id !== item.id) throw new ConflictError(`${formatItemRef(ref)} was published meanwhile`);
+    if (current) await tx.items.update(item);
+    else await tx.items.insert(item);
+    await tx.items.recordVersion(versionOf(item, user.id, now));
+    await tx.audit.append(
+      auditEntry(actor, now, existing ? 'item.republish' : 'item.publish', formatItemRef(ref), {
+        commitSha: item.commitSha,
+        treeSha: item.treeSha,
+        version: item.version,
+      }),
+    );
+  });
+  return { item, commitSha: item.commitSha, treeSha: item.treeSha, warnings: bundle.warnings, unchanged: false };
+}

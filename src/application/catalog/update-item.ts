@@ -1,0 +1,108 @@
+import type { Actor } from '../../domain/accounts/actor.ts';
+import { formatItemRef, type ItemRef, itemFolder } from '../../domain/catalog/item-ref.ts';
+import type { ItemFile } from '../../domain/content/content-store.ts';
+import { ForbiddenError, PreconditionRequiredError, StaleRevisionError } from '../../domain/errors.ts';
+import { auditEntry } from '../audit.ts';
+import type { AtlasDeps } from '../deps.ts';
+import { commitItemFolder } from './commit-item-folder.ts';
+import { authorOf, findReadableItem, requireUser } from './item-access.ts';
+import { prepareBundle } from './item-bundle.ts';
+import { fieldsOfBundle, versionOf } from './item-record.ts';
+import type { PublishedItem } from './publish-item.ts';
+import { checkVersionUnused } from './version-rule.ts';
+
+export interface UpdateItemInput {
+  readonly ref: ItemRef;
+  readonly files: readonly ItemFile[];
+  /** The tree SHA the caller read (the item's ETag); required. */
+  readonly ifMatch: string | undefined;
+  readonly message?: string;
+}
+
+/**
+ * Replaces an item's files with a new version.
+ * - without If-Match it is PreconditionRequiredError; a tree SHA that is not the current one (in the
+ *   catalog or in git) is StaleRevisionError: someone changed the item since the caller read it;
+ * - the actor must be allowed to edit the item (namespace owner, team maintainers and owners, the
+ *   member who published it);
+ * - the kind and name cannot change; other content under an already published version is a ConflictError;
+ * - identical content is a no-op answering with the current commit.
+ */
+export async function updateItem(
+  deps: Pick<AtlasDeps, 'db' | 'content' | 'authorizer' | 'clock' | 'limits'>,
+  input: UpdateItemInput,
+  actor: Actor,
+): Promise<PublishedItem> {
+  const { db, content, authorizer, clock, limits } = deps;
+  const user = requireUser(actor);
+  const item = await findReadableItem(deps, input.ref, actor);
+  if (!(await authorizer.canEditItem(actor, item))) {
+    throw new ForbiddenError(
+      `you may not change ${formatItemRef(input.ref)}: only its publisher and the team's maintainers may`,
+    );
+  }
+  if (input.ifMatch === undefined) {
+    throw new PreconditionRequiredError(
+      `send If-Match: "${item.treeSha}" (the ETag you read) so no one else's change is lost`,
+    );
+  }
+  const bundle = prepareBundle(input.files, limits, { existing: { kind: item.kind, name: item.name } });
+  if (input.ifMatch !== item.treeSha) {
+    throw new StaleRevisionError(
+      `${formatItemRef(input.ref)} changed since you read it (now ${item.treeSha}); read it again`,
+    );
+  }
+  if (bundle.treeSha === item.treeSha) {
+    return { item, commitSha: item.commitSha, treeSha: item.treeSha, warnings: bundle.warnings, unchanged: true };
+  }
+  await checkVersionUnused(db, item.id, bundle);
+
+  const folder = itemFolder(input.ref);
+  const written = await commitItemFolder(content, {
+    folder,
+    changes: [
+      { type: 'delete', path: folder },
+      ...bundle.files.map((f) => ({
+        type: 'write' as const,
+        path: `${folder}/${f.path}`,
+        content: f.content,
+        executable: f.executable,
+      })),
+    ],
+    message: `Update ${formatItemRef(input.ref)}${input.message ? `\n\n${input.message}` : ''}`,
+    author: authorOf(user),
+    decide: (listing) => {
+      // Git is the truth: a change pushed there but not yet synced makes the caller's copy stale too.
+      if (listing?.treeSha !== item.treeSha) {
+        throw new StaleRevisionError(`${folder} changed in the content repository since you read it; read it again`);
+      }
+      return { commit: true };
+    },
+  });
+
+  const now = clock.now();
+  const updated = { ...item, ...fieldsOfBundle(bundle), commitSha: written.commitSha, updatedAt: now };
+  await db.transaction(async (tx) => {
+    const current = await tx.items.findById(item.id);
+    if (current?.treeSha !== item.treeSha) {
+      throw new StaleRevisionError(`${formatItemRef(input.ref)} changed meanwhile; read it again`);
+    }
+    await tx.items.update(updated);
+    await tx.items.recordVersion(versionOf(updated, user.id, now));
+    await tx.audit.append(
+      auditEntry(actor, now, 'item.update', formatItemRef(input.ref), {
+        commitSha: updated.commitSha,
+        treeSha: updated.treeSha,
+        previousTreeSha: item.treeSha,
+        version: updated.version,
+      }),
+    );
+  });
+  return {
+    item: updated,
+    commitSha: updated.commitSha,
+    treeSha: updated.treeSha,
+    warnings: bundle.warnings,
+    unchanged: false,
+  };
+}
