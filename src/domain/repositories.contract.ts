@@ -5,12 +5,14 @@ import { auditLogContract } from './audit/audit-log.contract.ts';
 import { itemRepositoryContract } from './catalog/item-repository.contract.ts';
 import { ConflictError } from './errors.ts';
 import type { Database } from './repositories.ts';
+import { syncRepositoryContract } from './sync/sync-repository.contract.ts';
 
 /** Every repository contract plus transactions, for one Database implementation. */
 export function databaseContract(name: string, open: () => Promise<Database>) {
   accountRepositoriesContract(name, open);
   itemRepositoryContract(name, open);
   auditLogContract(name, open);
+  syncRepositoryContract(name, open);
 
   describe(`Transactor contract: ${name}`, () => {
     let db: Database;

@@ -4,6 +4,8 @@ import type { TokenRepository } from './accounts/token-repository.ts';
 import type { UserRepository } from './accounts/user-repository.ts';
 import type { AuditLog } from './audit/audit-log.ts';
 import type { ItemRepository } from './catalog/item-repository.ts';
+import type { Locks } from './locks.ts';
+import type { SyncRepository } from './sync/sync-repository.ts';
 
 /** Every repository, bound to one database connection or to one transaction. */
 export interface Repositories {
@@ -13,6 +15,7 @@ export interface Repositories {
   readonly items: ItemRepository;
   readonly tokens: TokenRepository;
   readonly audit: AuditLog;
+  readonly sync: SyncRepository;
 }
 
 /** Runs work in one database transaction: all of its writes land, or none do. */
@@ -22,6 +25,7 @@ export interface Transactor {
 
 /** A database as the application sees it: repositories, transactions and a liveness probe. */
 export interface Database extends Repositories, Transactor {
+  readonly locks: Locks;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -14,8 +14,11 @@ import type { ItemRepository, ItemSearch } from '../../domain/catalog/item-repos
 import type { InstallEvent, ItemVersion } from '../../domain/catalog/item-version.ts';
 import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
+import type { Leadership, Locks } from '../../domain/locks.ts';
 import type { Page, PageRequest } from '../../domain/page.ts';
 import type { Database, Repositories } from '../../domain/repositories.ts';
+import type { SyncJob, SyncState, WebhookDelivery } from '../../domain/sync/sync-job.ts';
+import type { SyncRepository } from '../../domain/sync/sync-repository.ts';
 import { similarity, terms } from './text-search.ts';
 
 /** Everything the in-memory database holds; a transaction snapshots it and restores it on failure. */
@@ -31,6 +34,9 @@ class State {
   audit: AuditEntry[] = [];
   versions: ItemVersion[] = [];
   installs: InstallEvent[] = [];
+  deliveries = new Map<string, WebhookDelivery>();
+  jobs = new Map<string, SyncJob>();
+  syncState: SyncState = { lastSyncedSha: null, lastSyncedAt: null, lastVerifiedAt: null, lastVerifyReport: null };
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -55,6 +61,8 @@ export class InMemoryDatabase implements Database {
   readonly items: ItemRepository;
   readonly tokens: TokenRepository;
   readonly audit: AuditLog;
+  readonly sync: SyncRepository;
+  readonly locks: Locks = new InProcessLocks();
 
   constructor() {
     const state = () => this.#state;
@@ -69,6 +77,7 @@ export class InMemoryDatabase implements Database {
     this.items = new InMemoryItemRepository(state);
     this.tokens = new InMemoryTokenRepository(state);
     this.audit = new InMemoryAuditLog(state);
+    this.sync = new InMemorySyncRepository(state);
   }
 
   /** Transactions run one at a time; a failure restores the state as it was before the transaction. */
@@ -434,6 +443,13 @@ class InMemoryItemRepository implements ItemRepository {
     return { ...page, items: page.items.map((r) => copy(r.item)) };
   }
 
+  async listPointers() {
+    return [...this.state().items.values()]
+      .filter((i) => i.status !== 'deleted')
+      .map((i) => ({ id: i.id, gitPath: i.gitPath, treeSha: i.treeSha, status: i.status }))
+      .sort((a, b) => (a.gitPath < b.gitPath ? -1 : a.gitPath > b.gitPath ? 1 : 0));
+  }
+
   async recordVersion(version: ItemVersion): Promise<void> {
     const s = this.state();
     if (!s.items.has(version.itemId)) throw new NotFoundError(`item ${version.itemId} not found`);
@@ -526,5 +542,131 @@ class InMemoryAuditLog implements AuditLog {
       .sort((a, b) => (a.id < b.id ? 1 : -1))
       .map(copy);
     return pageOf(sorted, limit, (last) => encodeCursor('audit', [last.id]));
+  }
+}
+
+class InMemorySyncRepository implements SyncRepository {
+  constructor(private readonly state: StateRef) {}
+
+  async recordDelivery(delivery: WebhookDelivery, job: SyncJob | undefined): Promise<boolean> {
+    const s = this.state();
+    if (s.deliveries.has(delivery.deliveryId)) return false;
+    s.deliveries.set(delivery.deliveryId, copy(delivery));
+    if (job) s.jobs.set(job.id, copy(job));
+    return true;
+  }
+
+  async findDelivery(deliveryId: string) {
+    const d = this.state().deliveries.get(deliveryId);
+    return d && copy(d);
+  }
+
+  async enqueue(job: SyncJob): Promise<void> {
+    if (this.state().jobs.has(job.id)) throw new ConflictError(`job ${job.id} already exists`);
+    this.state().jobs.set(job.id, copy(job));
+  }
+
+  async claim(worker: string, now: Date, leaseUntil: Date): Promise<SyncJob | undefined> {
+    const due = [...this.state().jobs.values()]
+      .filter(
+        (j) =>
+          (j.status === 'queued' && j.runAfter <= now) ||
+          (j.status === 'running' && j.lockedUntil !== null && j.lockedUntil <= now),
+      )
+      .sort((a, b) => a.runAfter.getTime() - b.runAfter.getTime() || (a.id < b.id ? -1 : 1))[0];
+    if (!due) return undefined;
+    const claimed: SyncJob = {
+      ...due,
+      status: 'running',
+      attempts: due.attempts + 1,
+      lockedBy: worker,
+      lockedUntil: leaseUntil,
+      updatedAt: now,
+    };
+    this.state().jobs.set(due.id, claimed);
+    return copy(claimed);
+  }
+
+  async complete(id: string, now: Date): Promise<void> {
+    const job = this.state().jobs.get(id);
+    if (job) this.state().jobs.set(id, { ...job, status: 'done', lockedBy: null, lockedUntil: null, updatedAt: now });
+  }
+
+  async fail(id: string, error: string, now: Date, retryAt: Date | null): Promise<void> {
+    const job = this.state().jobs.get(id);
+    if (!job) return;
+    this.state().jobs.set(id, {
+      ...job,
+      status: retryAt ? 'queued' : 'failed',
+      runAfter: retryAt ?? job.runAfter,
+      lastError: error,
+      lockedBy: null,
+      lockedUntil: null,
+      updatedAt: now,
+    });
+  }
+
+  async findJob(id: string) {
+    const j = this.state().jobs.get(id);
+    return j && copy(j);
+  }
+
+  async listJobs(status: SyncJob['status'], limit: number) {
+    return [...this.state().jobs.values()]
+      .filter((j) => j.status === status)
+      .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || (a.id < b.id ? 1 : -1))
+      .slice(0, limit)
+      .map(copy);
+  }
+
+  async countJobs(status: SyncJob['status']) {
+    return [...this.state().jobs.values()].filter((j) => j.status === status).length;
+  }
+
+  async getState() {
+    return copy(this.state().syncState);
+  }
+
+  async advance(expected: string | null, next: string, at: Date): Promise<boolean> {
+    const s = this.state();
+    if (s.syncState.lastSyncedSha !== expected) return false;
+    s.syncState = { ...s.syncState, lastSyncedSha: next, lastSyncedAt: at };
+    return true;
+  }
+
+  async recordVerify(report: Record<string, unknown>, at: Date): Promise<void> {
+    const s = this.state();
+    s.syncState = { ...s.syncState, lastVerifiedAt: at, lastVerifyReport: copy(report) };
+  }
+}
+
+/** Locks within one process: what a single embedded Atlas needs. */
+export class InProcessLocks implements Locks {
+  #held = new Set<string>();
+
+  async tryRun(name: string, work: () => Promise<void>): Promise<boolean> {
+    if (this.#held.has(name)) return false;
+    this.#held.add(name);
+    try {
+      await work();
+    } finally {
+      this.#held.delete(name);
+    }
+    return true;
+  }
+
+  async lead(name: string): Promise<Leadership> {
+    if (this.#held.has(name)) return { held: false, release: async () => undefined };
+    this.#held.add(name);
+    let released = false;
+    return {
+      get held() {
+        return !released;
+      },
+      release: async () => {
+        if (!released) this.#held.delete(name);
+        released = true;
+      },
+    };
   }
 }

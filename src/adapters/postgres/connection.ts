@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -5,6 +6,8 @@ import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import type { Leadership, Locks } from '../../domain/locks.ts';
+import { InProcessLocks } from '../memory/in-memory-database.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -17,8 +20,8 @@ export interface Connection {
   readonly engine: 'pglite' | 'postgres';
   /** Runs `work` while holding a session-level advisory lock, on one dedicated connection. */
   withAdvisoryLock<T>(key: bigint, work: () => Promise<T>): Promise<T>;
-  /** Tries the lock without waiting; `work` runs only when it was free. Returns whether it ran. */
-  tryAdvisoryLock(key: bigint, work: () => Promise<void>): Promise<boolean>;
+  /** Named locks for every process on this database (advisory locks on a server). */
+  readonly locks: Locks;
   close(): Promise<void>;
 }
 
@@ -43,10 +46,7 @@ export async function openPglite(
     client,
     engine: 'pglite',
     withAdvisoryLock: (_key, work) => work(),
-    tryAdvisoryLock: async (_key, work) => {
-      await work();
-      return true;
-    },
+    locks: new InProcessLocks(),
     close: () => client.close(),
   };
 }
@@ -76,23 +76,70 @@ export async function openPostgres(
         client.release();
       }
     },
-    async tryAdvisoryLock(key, work) {
-      const client = await pool.connect();
-      try {
-        const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [
-          key.toString(),
-        ]);
-        if (!rows[0]?.locked) return false;
-        try {
-          await work();
-        } finally {
-          await client.query('select pg_advisory_unlock($1)', [key.toString()]);
-        }
-        return true;
-      } finally {
-        client.release();
-      }
-    },
+    locks: new AdvisoryLocks(pool),
     close: () => pool.end(),
   };
+}
+
+/** A 64-bit advisory lock key for a lock name (the first 8 bytes of its SHA-256). */
+function lockKey(name: string): string {
+  return BigInt.asIntN(
+    64,
+    BigInt(`0x${createHash('sha256').update(`atlas:${name}`).digest('hex').slice(0, 16)}`),
+  ).toString();
+}
+
+/**
+ * Session-level advisory locks, each held on a connection of its own: PostgreSQL releases them when
+ * the holder's connection ends, so a crashed process never keeps a lock.
+ */
+class AdvisoryLocks implements Locks {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async tryRun(name: string, work: () => Promise<void>): Promise<boolean> {
+    const leadership = await this.lead(name);
+    if (!leadership.held) return false;
+    try {
+      await work();
+    } finally {
+      await leadership.release();
+    }
+    return true;
+  }
+
+  async lead(name: string): Promise<Leadership> {
+    const client = await this.pool.connect();
+    const key = lockKey(name);
+    let held = false;
+    try {
+      const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [key]);
+      held = rows[0]?.locked === true;
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+    if (!held) {
+      client.release();
+      return { held: false, release: async () => undefined };
+    }
+    // A broken connection has lost the lock with it; stop claiming to hold it.
+    client.on('error', () => {
+      held = false;
+    });
+    return {
+      get held() {
+        return held;
+      },
+      release: async () => {
+        if (!held) return;
+        held = false;
+        try {
+          await client.query('select pg_advisory_unlock($1)', [key]);
+          client.release();
+        } catch {
+          client.release(true);
+        }
+      },
+    };
+  }
 }

@@ -1,10 +1,12 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Namespace } from '../../domain/accounts/namespace.ts';
 import type { NamespaceRepository } from '../../domain/accounts/namespace-repository.ts';
+import type { Locks } from '../../domain/locks.ts';
 import type { Database, Repositories } from '../../domain/repositories.ts';
 import type { Connection, Db } from './connection.ts';
 import { PostgresAuditLog } from './postgres-audit-log.ts';
 import { PostgresItemRepository } from './postgres-item-repository.ts';
+import { PostgresSyncRepository } from './postgres-sync-repository.ts';
 import { PostgresTeamRepository } from './postgres-team-repository.ts';
 import { PostgresTokenRepository } from './postgres-token-repository.ts';
 import { PostgresUserRepository } from './postgres-user-repository.ts';
@@ -38,6 +40,7 @@ function repositories(db: Db): Repositories {
     items: new PostgresItemRepository(db),
     tokens: new PostgresTokenRepository(db),
     audit: new PostgresAuditLog(db),
+    sync: new PostgresSyncRepository(db),
   };
 }
 
@@ -49,6 +52,8 @@ export class PostgresDatabase implements Database {
   readonly items;
   readonly tokens;
   readonly audit;
+  readonly sync;
+  readonly locks: Locks;
 
   constructor(readonly connection: Connection) {
     const repos = repositories(connection.db);
@@ -58,6 +63,8 @@ export class PostgresDatabase implements Database {
     this.items = repos.items;
     this.tokens = repos.tokens;
     this.audit = repos.audit;
+    this.sync = repos.sync;
+    this.locks = connection.locks;
   }
 
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {

@@ -157,6 +157,16 @@ export class PostgresItemRepository implements ItemRepository {
       : { items: result };
   }
 
+  listPointers() {
+    return translated(() =>
+      this.db
+        .select({ id: items.id, gitPath: items.gitPath, treeSha: items.treeSha, status: items.status })
+        .from(items)
+        .where(sql`${items.status} <> 'deleted'`)
+        .orderBy(sql`${items.gitPath} collate "C"`),
+    );
+  }
+
   recordVersion(version: ItemVersion): Promise<void> {
     return translated(async () => {
       await this.db

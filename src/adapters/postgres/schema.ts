@@ -250,3 +250,58 @@ export const auditLog = pgTable(
     index('audit_log_target_idx').on(t.target),
   ],
 );
+
+/** Every GitHub webhook delivery received, keyed by X-GitHub-Delivery: a repeat is recognised and ignored. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    deliveryId: text('delivery_id').notNull(),
+    event: text('event').notNull(),
+    /** `queued` when it asked for a sync, `ignored` (ping, another branch or repository). */
+    outcome: text('outcome', { enum: ['queued', 'ignored'] }).notNull(),
+    afterSha: text('after_sha'),
+    receivedAt: at('received_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'webhook_deliveries_pkey', columns: [t.deliveryId] }),
+    check('webhook_deliveries_outcome_check', sql`${t.outcome} in ('queued', 'ignored')`),
+  ],
+);
+
+/** The sync queue: claimed with FOR UPDATE SKIP LOCKED, retried with backoff, parked as failed. */
+export const syncJobs = pgTable(
+  'sync_jobs',
+  {
+    id: uuid('id').notNull(),
+    reason: text('reason').notNull(),
+    deliveryId: text('delivery_id'),
+    afterSha: text('after_sha'),
+    status: text('status', { enum: ['queued', 'running', 'done', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull(),
+    runAfter: at('run_after').notNull(),
+    lockedBy: text('locked_by'),
+    lockedUntil: at('locked_until'),
+    lastError: text('last_error'),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'sync_jobs_pkey', columns: [t.id] }),
+    index('sync_jobs_status_run_after_idx').on(t.status, t.runAfter),
+    check('sync_jobs_status_check', sql`${t.status} in ('queued', 'running', 'done', 'failed')`),
+  ],
+);
+
+/** One row: how far the catalog has followed the content branch, and the last verification. */
+export const syncState = pgTable(
+  'sync_state',
+  {
+    id: integer('id').notNull(),
+    lastSyncedSha: text('last_synced_sha'),
+    lastSyncedAt: at('last_synced_at'),
+    lastVerifiedAt: at('last_verified_at'),
+    lastVerifyReport: jsonb('last_verify_report').$type<Record<string, unknown>>(),
+  },
+  (t) => [primaryKey({ name: 'sync_state_pkey', columns: [t.id] }), check('sync_state_id_check', sql`${t.id} = 1`)],
+);

@@ -8,6 +8,13 @@ import type { Viewer } from './viewer.ts';
 export const ITEM_SORTS = ['relevance', 'updated', 'installs', 'name'] as const;
 export type ItemSort = (typeof ITEM_SORTS)[number];
 
+export interface ItemPointer {
+  readonly id: string;
+  readonly gitPath: string;
+  readonly treeSha: string;
+  readonly status: CatalogItem['status'];
+}
+
 export interface ItemSearch {
   /** Words to find: full-text over name (weighted highest), title and description, tags; typos in the name still match. */
   readonly q?: string;
@@ -41,6 +48,12 @@ export interface ItemRepository {
    * @throws ValidationError for a cursor that is malformed or was issued for another sort.
    */
   search(query: ItemSearch): Promise<Page<CatalogItem>>;
+
+  /**
+   * Where every item that should have a folder in git points: active, deprecated and invalid items,
+   * not deleted ones. For the verifier; sorted by git path.
+   */
+  listPointers(): Promise<ItemPointer[]>;
 
   /** Records a version; recording the same commit of the same item again changes nothing. */
   recordVersion(version: ItemVersion): Promise<void>;
