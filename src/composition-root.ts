@@ -6,12 +6,14 @@ import { RbacAuthorizer } from './adapters/auth/rbac-authorizer.ts';
 import { ClientConfigRenderer } from './adapters/clients/client-config-renderer.ts';
 import { LocalGitContentStore } from './adapters/git/local-git-content-store.ts';
 import { GitHubContentStore } from './adapters/github/github-content-store.ts';
+import { GitHubWebhookVerifier } from './adapters/github/github-webhook-verifier.ts';
 import { InMemoryContentStore } from './adapters/memory/in-memory-content-store.ts';
 import { InMemoryDatabase } from './adapters/memory/in-memory-database.ts';
 import { type Connection, openPglite, openPostgres } from './adapters/postgres/connection.ts';
 import { runMigrations } from './adapters/postgres/migrate.ts';
 import { PostgresDatabase } from './adapters/postgres/postgres-database.ts';
 import type { AtlasDeps } from './application/deps.ts';
+import { JobSignal } from './application/sync/job-signal.ts';
 import type { AtlasConfig } from './config.ts';
 import type { Authorizer } from './domain/accounts/authorizer.ts';
 import { type Clock, systemClock } from './domain/clock.ts';
@@ -29,7 +31,8 @@ export const CHEAP_ARGON2: Argon2Parameters = { memoryCost: 1024, timeCost: 1, p
 export function assembleDeps(
   db: Database,
   content: ContentStore,
-  settings: Pick<AtlasConfig, 'authz' | 'publicRead' | 'registration'> & { limits?: ContentLimits },
+  settings: Pick<AtlasConfig, 'authz' | 'publicRead' | 'registration'> &
+    Partial<Pick<AtlasConfig, 'limits' | 'content' | 'webhookSecret' | 'pollSeconds'>>,
   options: { clock?: Clock; argon2?: Argon2Parameters } = {},
 ): AtlasDeps {
   const authorizer: Authorizer =
@@ -45,6 +48,14 @@ export function assembleDeps(
     content,
     limits: settings.limits ?? DEFAULT_CONTENT_LIMITS,
     clients: new ClientConfigRenderer(),
+    webhooks: settings.webhookSecret ? new GitHubWebhookVerifier(settings.webhookSecret) : null,
+    syncSettings: {
+      repository: settings.content?.kind === 'github' ? `${settings.content.owner}/${settings.content.repo}` : null,
+      branch: settings.content?.branch ?? 'main',
+      maxAttempts: 5,
+      pollSeconds: settings.pollSeconds ?? 30,
+    },
+    jobSignal: new JobSignal(),
   };
 }
 

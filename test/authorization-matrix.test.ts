@@ -4,6 +4,7 @@
  * app serves but the table does not list fails the test.
  */
 
+import { createHmac } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Argon2PasswordHasher } from '../src/adapters/auth/argon2-password-hasher.ts';
 import { issueToken } from '../src/application/accounts/issue-token.ts';
@@ -57,6 +58,8 @@ const readSecret = {
 const skillMd = (name: string, description = 'A skill for the matrix') =>
   `---\nname: ${name}\ndescription: ${description}\n---\n# ${name}\n`;
 const PASSWORD = 'matrix password 123';
+const WEBHOOK_SECRET = 'matrix webhook secret';
+const PING = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
 
 const TABLE: RouteCase[] = [
   {
@@ -173,6 +176,31 @@ const TABLE: RouteCase[] = [
     expect: { rbac: all(200, 401), permissive: all(200, 200) },
   },
   {
+    route: 'POST /api/v1/webhooks/github',
+    request: () => ({
+      url: '/api/v1/webhooks/github',
+      payload: PING,
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'ping',
+        'x-github-delivery': `matrix-${Math.random().toString(36).slice(2)}`,
+        'x-hub-signature-256': `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(PING).digest('hex')}`,
+      },
+    }),
+    // Signed by GitHub, not by a user: a bearer token neither helps nor hurts.
+    expect: same(all(200, 200)),
+  },
+  {
+    route: 'GET /api/v1/sync/status',
+    request: () => ({ url: '/api/v1/sync/status' }),
+    expect: { rbac: all(403, 401, { admin: 200 }), permissive: all(200, 401) },
+  },
+  {
+    route: 'POST /api/v1/sync/verify',
+    request: () => ({ url: '/api/v1/sync/verify', payload: {} }),
+    expect: { rbac: all(403, 401, { admin: 200 }), permissive: all(200, 401) },
+  },
+  {
     route: 'GET /api/v1/audit',
     request: () => ({ url: '/api/v1/audit' }),
     expect: { rbac: all(403, 401, { admin: 200 }), permissive: all(200, 401) },
@@ -242,7 +270,12 @@ describeEachDatabase('authorisation matrix', (open) => {
       const content = new SwappableContentStore();
       beforeAll(async () => {
         const db = await open();
-        deps = assembleDeps(db, content, { authz, publicRead: false, registration: 'open' }, { argon2: CHEAP_ARGON2 });
+        deps = assembleDeps(
+          db,
+          content,
+          { authz, publicRead: false, registration: 'open', webhookSecret: WEBHOOK_SECRET },
+          { argon2: CHEAP_ARGON2 },
+        );
         app = await buildApp(deps, { rateLimits: { perAddress: 10_000, perAccount: 10_000 } });
         await app.ready();
         return () => app.close();

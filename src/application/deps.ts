@@ -5,12 +5,24 @@ import type { Clock } from '../domain/clock.ts';
 import type { ContentLimits } from '../domain/content/content-limits.ts';
 import type { ContentStore } from '../domain/content/content-store.ts';
 import type { Database } from '../domain/repositories.ts';
+import type { WebhookVerifier } from '../domain/sync/webhook-verifier.ts';
+import type { JobSignal } from './sync/job-signal.ts';
 
 export interface AccountSettings {
   /** `closed`: only admins create accounts (the very first account may always register). */
   readonly registration: 'open' | 'closed';
   /** How long a session token from login lives. */
   readonly sessionTtlMs: number;
+}
+
+export interface SyncSettings {
+  /** `owner/repo` of the GitHub content repository whose pushes trigger a sync; null for local content. */
+  readonly repository: string | null;
+  readonly branch: string;
+  /** Attempts of a sync job before it is parked as failed. */
+  readonly maxAttempts: number;
+  /** Seconds between polls of the branch head; 0 turns the poller off. */
+  readonly pollSeconds: number;
 }
 
 /** Everything the use cases need, built by the composition root. */
@@ -25,4 +37,9 @@ export interface AtlasDeps {
   readonly limits: ContentLimits;
   /** The config formats of the clients items are installed into. */
   readonly clients: ClientConfigs;
+  /** Verifies webhook signatures; null when no webhook secret is configured. */
+  readonly webhooks: WebhookVerifier | null;
+  readonly syncSettings: SyncSettings;
+  /** Wakes the in-process sync worker when a job is enqueued. */
+  readonly jobSignal: JobSignal;
 }

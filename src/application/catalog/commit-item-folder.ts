@@ -1,6 +1,28 @@
 import type { ContentAuthor, ContentStore, FileChange, ItemListing } from '../../domain/content/content-store.ts';
 import { StaleRevisionError } from '../../domain/errors.ts';
 
+export interface FolderCommit {
+  readonly commitSha: string;
+  readonly treeSha: string | null;
+  /** False when the folder already was as wanted and nothing was written. */
+  readonly committed: boolean;
+  /** The head the commit was built on. */
+  readonly parent: string;
+}
+
+/**
+ * Moves the catalog's synced commit over Atlas's own commit, in the transaction that records it, so
+ * sync need not read it again. Only when the catalog was synced up to its parent (compare-and-swap);
+ * otherwise sync will pass over it later and find the item already recorded.
+ */
+export async function advanceOverOwnCommit(
+  tx: { sync: { advance(expected: string | null, next: string, at: Date): Promise<boolean> } },
+  written: FolderCommit,
+  at: Date,
+): Promise<void> {
+  if (written.committed) await tx.sync.advance(written.parent, written.commitSha, at);
+}
+
 /** What to do, given the item folder as it is at the head about to be built on. */
 export type FolderDecision = { commit: true } | { commit: false; commitSha: string };
 
@@ -21,12 +43,14 @@ export async function commitItemFolder(
     author: ContentAuthor;
     decide: (listing: ItemListing | undefined, head: string) => Promise<FolderDecision> | FolderDecision;
   },
-): Promise<{ commitSha: string; treeSha: string | null; committed: boolean }> {
+): Promise<FolderCommit> {
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const head = await content.head();
     const listing = await content.listItemFiles(input.folder, head);
     const decision = await input.decide(listing, head);
-    if (!decision.commit) return { commitSha: decision.commitSha, treeSha: listing?.treeSha ?? null, committed: false };
+    if (!decision.commit) {
+      return { commitSha: decision.commitSha, treeSha: listing?.treeSha ?? null, committed: false, parent: head };
+    }
     try {
       const result = await content.commit({
         changes: input.changes,
@@ -34,7 +58,12 @@ export async function commitItemFolder(
         author: input.author,
         expectedHead: head,
       });
-      return { commitSha: result.commitSha, treeSha: result.trees[input.folder] ?? null, committed: true };
+      return {
+        commitSha: result.commitSha,
+        treeSha: result.trees[input.folder] ?? null,
+        committed: true,
+        parent: head,
+      };
     } catch (error) {
       if (!(error instanceof StaleRevisionError) || attempt === ATTEMPTS) throw error;
     }

@@ -4,7 +4,7 @@ import { formatItemRef, type ItemRef, itemFolder } from '../../domain/catalog/it
 import { ForbiddenError, StaleRevisionError } from '../../domain/errors.ts';
 import { auditEntry } from '../audit.ts';
 import type { AtlasDeps } from '../deps.ts';
-import { commitItemFolder } from './commit-item-folder.ts';
+import { advanceOverOwnCommit, commitItemFolder } from './commit-item-folder.ts';
 import { authorOf, findReadableItem, requireUser } from './item-access.ts';
 
 /**
@@ -40,6 +40,7 @@ export async function deleteItem(
   const deleted: CatalogItem = { ...item, status: 'deleted', commitSha: written.commitSha, updatedAt: now };
   await db.transaction(async (tx) => {
     await tx.items.update(deleted);
+    await advanceOverOwnCommit(tx, written, now);
     await tx.audit.append(
       auditEntry(actor, now, 'item.delete', formatItemRef(input.ref), { commitSha: written.commitSha }),
     );

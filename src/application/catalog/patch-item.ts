@@ -5,7 +5,7 @@ import { toTags } from '../../domain/catalog/tag.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { auditEntry } from '../audit.ts';
 import type { AtlasDeps } from '../deps.ts';
-import { commitItemFolder } from './commit-item-folder.ts';
+import { advanceOverOwnCommit, commitItemFolder, type FolderCommit } from './commit-item-folder.ts';
 import { deleteItem } from './delete-item.ts';
 import { authorOf, findReadableItem, requireUser } from './item-access.ts';
 
@@ -93,12 +93,15 @@ export async function patchItem(
     teamId,
     updatedAt: now,
   };
+  let restoredCommit: FolderCommit | undefined;
   if (item.status === 'deleted') {
     const restored = await restoreFolder(deps, item, user);
     patched = { ...patched, commitSha: restored.commitSha, treeSha: restored.treeSha ?? item.treeSha };
+    restoredCommit = restored;
   }
   await db.transaction(async (tx) => {
     await tx.items.update(patched);
+    if (restoredCommit) await advanceOverOwnCommit(tx, restoredCommit, now);
     await tx.audit.append(
       auditEntry(actor, now, item.status === 'deleted' ? 'item.restore' : 'item.patch', formatItemRef(input.ref), {
         tags: patched.tags,

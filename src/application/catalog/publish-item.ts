@@ -8,7 +8,7 @@ import { newId } from '../../domain/ids.ts';
 import type { ManifestWarning } from '../../domain/manifests/manifest.ts';
 import { auditEntry } from '../audit.ts';
 import type { AtlasDeps } from '../deps.ts';
-import { commitItemFolder, lastCommitOf } from './commit-item-folder.ts';
+import { advanceOverOwnCommit, commitItemFolder, lastCommitOf } from './commit-item-folder.ts';
 import { authorOf, requireUser } from './item-access.ts';
 import { prepareBundle } from './item-bundle.ts';
 import { fieldsOfBundle, versionOf } from './item-record.ts';
@@ -41,7 +41,8 @@ export interface PublishedItem {
  * - an item that exists is a ConflictError (update it with PUT), unless the content is identical
  *   (a no-op answering with the existing commit) or the item was deleted (publishing revives it);
  * - git is written first, then the database in one transaction, so a crash in between is healed by
- *   sync, or by publishing the same content again: the folder already in git is recorded once.
+ *   sync, or by publishing the same content again: the folder already in git is recorded once;
+ * - the row sync may have made of the same commit meanwhile is taken over, not duplicated.
  */
 export async function publishItem(
   deps: Pick<AtlasDeps, 'db' | 'content' | 'authorizer' | 'clock' | 'limits'>,
@@ -126,20 +127,30 @@ export async function publishItem(
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };
-  await db.transaction(async (tx) => {
-    // A publish racing this one may have recorded the same folder first; the row is keyed by reference.
+  const recorded = await db.transaction(async (tx) => {
+    // Sync may have recorded this very commit first (its poller saw the branch move): take that row over.
     const current = await tx.items.findByRef(ref);
-    if (current && current.id !== item.id) throw new ConflictError(`${formatItemRef(ref)} was published meanwhile`);
-    if (current) await tx.items.update(item);
-    else await tx.items.insert(item);
-    await tx.items.recordVersion(versionOf(item, user.id, now));
+    const row = current
+      ? { ...item, id: current.id, usageCount: current.usageCount, createdAt: current.createdAt }
+      : item;
+    if (current) await tx.items.update(row);
+    else await tx.items.insert(row);
+    await tx.items.recordVersion(versionOf(row, user.id, now));
+    await advanceOverOwnCommit(tx, written, now);
     await tx.audit.append(
       auditEntry(actor, now, existing ? 'item.republish' : 'item.publish', formatItemRef(ref), {
-        commitSha: item.commitSha,
-        treeSha: item.treeSha,
-        version: item.version,
+        commitSha: row.commitSha,
+        treeSha: row.treeSha,
+        version: row.version,
       }),
     );
+    return row;
   });
-  return { item, commitSha: item.commitSha, treeSha: item.treeSha, warnings: bundle.warnings, unchanged: false };
+  return {
+    item: recorded,
+    commitSha: recorded.commitSha,
+    treeSha: recorded.treeSha,
+    warnings: bundle.warnings,
+    unchanged: false,
+  };
 }

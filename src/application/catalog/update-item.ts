@@ -4,7 +4,7 @@ import type { ItemFile } from '../../domain/content/content-store.ts';
 import { ForbiddenError, PreconditionRequiredError, StaleRevisionError } from '../../domain/errors.ts';
 import { auditEntry } from '../audit.ts';
 import type { AtlasDeps } from '../deps.ts';
-import { commitItemFolder } from './commit-item-folder.ts';
+import { advanceOverOwnCommit, commitItemFolder } from './commit-item-folder.ts';
 import { authorOf, findReadableItem, requireUser } from './item-access.ts';
 import { prepareBundle } from './item-bundle.ts';
 import { fieldsOfBundle, versionOf } from './item-record.ts';
@@ -89,6 +89,7 @@ export async function updateItem(
     }
     await tx.items.update(updated);
     await tx.items.recordVersion(versionOf(updated, user.id, now));
+    await advanceOverOwnCommit(tx, written, now);
     await tx.audit.append(
       auditEntry(actor, now, 'item.update', formatItemRef(input.ref), {
         commitSha: updated.commitSha,

@@ -14,8 +14,10 @@ import { accountRoutes } from './routes/accounts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
+import { syncRoutes } from './routes/sync.ts';
 import { teamRoutes } from './routes/teams.ts';
 import { tokenRoutes } from './routes/tokens.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { SHARED_SCHEMAS } from './schemas.ts';
 
 export interface AppOptions {
@@ -101,6 +103,8 @@ export async function buildApp(deps: AtlasDeps, options: AppOptions = {}) {
   await app.register(tokenRoutes, { prefix: '/api/v1/tokens', deps, limitByAddress, limitByUser });
   await app.register(teamRoutes, { prefix: '/api/v1/teams', deps });
   await app.register(auditRoutes, { prefix: '/api/v1/audit', deps });
+  await app.register(webhookRoutes, { prefix: '/api/v1/webhooks', deps });
+  await app.register(syncRoutes, { prefix: '/api/v1/sync', deps });
   await app.register(itemRoutes, { prefix: '/api/v1/items', deps, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -113,10 +113,45 @@ export const AuditEntrySchema = Type.Object(
   { $id: 'AuditEntry' },
 );
 
+export const ItemSchema = Type.Object(
+  {
+    ref: Type.String({ examples: ['skill/platform/pdf-tools'] }),
+    kind: Type.Union([Type.Literal('skill'), Type.Literal('mcp'), Type.Literal('tool')]),
+    namespace: Type.String(),
+    name: Type.String(),
+    title: Type.Union([Type.String(), Type.Null()]),
+    description: Type.String(),
+    version: Type.Union([Type.String(), Type.Null()]),
+    tags: Type.Array(Type.String()),
+    visibility: Type.Union([Type.Literal('org'), Type.Literal('team')]),
+    status: Type.Union([
+      Type.Literal('active'),
+      Type.Literal('deprecated'),
+      Type.Literal('deleted'),
+      Type.Literal('invalid'),
+    ]),
+    statusMessage: Type.Union([Type.String(), Type.Null()]),
+    usageCount: Type.Integer(),
+    treeSha: Type.String(),
+    commitSha: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Item' },
+);
+
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
   cursor: Type.Optional(Type.String({ maxLength: 1000 })),
 };
 
 /** Shared schemas, registered once so routes reference them by `$id`. */
-export const SHARED_SCHEMAS = [ProblemSchema, UserSchema, TeamSchema, MemberSchema, TokenSchema, AuditEntrySchema];
+export const SHARED_SCHEMAS = [
+  ProblemSchema,
+  UserSchema,
+  TeamSchema,
+  MemberSchema,
+  TokenSchema,
+  AuditEntrySchema,
+  ItemSchema,
+];

@@ -1,9 +1,11 @@
 import { createAtlas } from '../../composition-root.ts';
 import type { AtlasConfig } from '../../config.ts';
+import { startSyncRuntime } from '../worker/sync-runtime.ts';
 import { buildApp } from './app.ts';
 
 /** Starts Atlas: opens the database, builds the app, listens, and shuts down cleanly on SIGINT/SIGTERM. */
 export async function startServer(config: AtlasConfig): Promise<{ url: string; stop(): Promise<void> }> {
+  // Serve also runs a sync worker and takes part in electing the poller (see sync-runtime.ts).
   const started = performance.now();
   const atlas = await createAtlas(config);
   const app = await buildApp(atlas.deps, {
@@ -24,6 +26,7 @@ export async function startServer(config: AtlasConfig): Promise<{ url: string; s
     await atlas.close();
     throw error;
   }
+  const runtime = startSyncRuntime(atlas.deps, { log: app.log });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host =
@@ -43,6 +46,7 @@ export async function startServer(config: AtlasConfig): Promise<{ url: string; s
   const stop = () => {
     stopping ??= (async () => {
       await app.close();
+      await runtime.stop();
       await atlas.close();
     })();
     return stopping;

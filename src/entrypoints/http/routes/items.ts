@@ -87,28 +87,6 @@ const UpdateBody = Type.Object(
   { additionalProperties: false },
 );
 
-const ItemSchema = Type.Object(
-  {
-    ref: Type.String({ examples: ['skill/platform/pdf-tools'] }),
-    kind: Kind,
-    namespace: Type.String(),
-    name: Type.String(),
-    title: Type.Union([Type.String(), Type.Null()]),
-    description: Type.String(),
-    version: Type.Union([Type.String(), Type.Null()]),
-    tags: Type.Array(Type.String()),
-    visibility: Visibility,
-    status: Status,
-    statusMessage: Type.Union([Type.String(), Type.Null()]),
-    usageCount: Type.Integer(),
-    treeSha: Type.String(),
-    commitSha: Type.String(),
-    createdAt: Type.String({ format: 'date-time' }),
-    updatedAt: Type.String({ format: 'date-time' }),
-  },
-  { $id: 'Item' },
-);
-
 const Warning = Type.Object({ path: Type.String(), message: Type.String() });
 const Published = Type.Object({
   item: Type.Ref('Item'),
@@ -126,7 +104,6 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; maxBodyByt
   app,
   { deps, maxBodyBytes },
 ) => {
-  app.addSchema(ItemSchema);
   app.addContentTypeParser(ZIP_TYPES, { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_request, body, done) =>
     done(null, body),
   );

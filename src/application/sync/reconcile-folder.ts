@@ -1,0 +1,160 @@
+import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
+import { type ItemKind, KIND_LAYOUT } from '../../domain/catalog/item-kind.ts';
+import { formatItemRef, type ItemRef, refFromFolder } from '../../domain/catalog/item-ref.ts';
+import type { ItemFile } from '../../domain/content/content-store.ts';
+import { type Problem, TooLargeError, ValidationError } from '../../domain/errors.ts';
+import { newId } from '../../domain/ids.ts';
+import type { Repositories } from '../../domain/repositories.ts';
+import { prepareBundle } from '../catalog/item-bundle.ts';
+import { fieldsOfBundle, versionOf } from '../catalog/item-record.ts';
+import type { AtlasDeps } from '../deps.ts';
+
+/** What git holds at one item folder at the commit being synced, decided before the transaction. */
+export type FolderState =
+  | { readonly folder: string; readonly present: false }
+  | {
+      readonly folder: string;
+      readonly present: true;
+      readonly treeSha: string;
+      /** Undefined when the folder could not be made an item: the problems say why. */
+      readonly fields?: ReturnType<typeof fieldsOfBundle>;
+      readonly problems: Problem[];
+    };
+
+/** The kind, namespace and name a folder stands for, even when they break the naming rules. */
+function partsOf(folder: string): { kind: ItemKind; namespace: string; name: string } {
+  const [top, namespace = '', name = ''] = folder.split('/');
+  const kind = (Object.keys(KIND_LAYOUT) as ItemKind[]).find((k) => KIND_LAYOUT[k].folder === top) ?? 'skill';
+  return { kind, namespace, name };
+}
+
+/**
+ * Reads and validates one item folder at a commit: its files, manifest, limits and namespace.
+ * Anything wrong is kept as problems (the folder becomes an `invalid` item), never thrown.
+ */
+export async function readFolderState(
+  { content, db, limits }: Pick<AtlasDeps, 'content' | 'db' | 'limits'>,
+  folder: string,
+  commit: string,
+): Promise<FolderState> {
+  const snapshot = await content.readItem(folder, commit);
+  if (!snapshot) return { folder, present: false };
+  const problems: Problem[] = [];
+  const ref = refFromFolder(folder);
+  const { kind, namespace, name } = partsOf(folder);
+  if (!ref) {
+    problems.push({
+      path: folder,
+      message: 'is not a valid item folder: namespace and name must be lowercase a-z, 0-9 and hyphens',
+    });
+  } else if (!(await db.namespaces.findByName(namespace))) {
+    problems.push({ path: folder, message: `no user or team is named "${namespace}"; create it, then sync again` });
+  }
+  let fields: ReturnType<typeof fieldsOfBundle> | undefined;
+  try {
+    fields = fieldsOfBundle(prepareBundle(snapshot.files as ItemFile[], limits, { existing: { kind, name } }));
+  } catch (error) {
+    if (error instanceof ValidationError) problems.push(...error.problems);
+    else if (error instanceof TooLargeError) problems.push({ path: folder, message: error.message });
+    else throw error;
+  }
+  return {
+    folder,
+    present: true,
+    treeSha: snapshot.treeSha,
+    fields: problems.length === 0 ? fields : undefined,
+    problems,
+  };
+}
+
+export interface ReconcileCounts {
+  added: number;
+  updated: number;
+  removed: number;
+  moved: number;
+  invalid: number;
+}
+
+export const emptyCounts = (): ReconcileCounts => ({ added: 0, updated: 0, removed: 0, moved: 0, invalid: 0 });
+
+/**
+ * Makes the catalog row of one folder agree with git, inside the caller's transaction.
+ * - gone from git: the item is marked deleted (its row, tags and installs stay);
+ * - new in git: an item owned by the namespace's user or team, visible to the org;
+ * - changed: the git-owned fields follow; tags, visibility, owner and installs stay;
+ * - invalid (bad path, unknown namespace, broken manifest): recorded as `invalid` with its problems.
+ */
+export async function applyFolderState(
+  tx: Repositories,
+  state: FolderState,
+  commit: string,
+  now: Date,
+  counts: ReconcileCounts,
+  movedFrom?: CatalogItem,
+): Promise<void> {
+  const existing = movedFrom ?? (await tx.items.findByGitPath(state.folder));
+  if (!state.present) {
+    if (existing && existing.status !== 'deleted') {
+      await tx.items.update({ ...existing, status: 'deleted', commitSha: commit, updatedAt: now });
+      counts.removed++;
+    }
+    return;
+  }
+  const { kind, namespace, name } = partsOf(state.folder);
+  const owner = await tx.namespaces.findByName(namespace);
+  const base: CatalogItem = existing ?? {
+    id: newId(now.getTime()),
+    kind,
+    namespace,
+    name,
+    gitPath: state.folder,
+    treeSha: state.treeSha,
+    commitSha: commit,
+    manifest: {},
+    title: null,
+    description: '',
+    version: null,
+    ownerUserId: owner?.kind === 'user' ? owner.userId : null,
+    teamId: owner?.kind === 'team' ? owner.teamId : null,
+    tags: [],
+    visibility: 'org',
+    status: 'active',
+    statusMessage: null,
+    problems: [],
+    usageCount: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const located = { ...base, kind, namespace, name, gitPath: state.folder, commitSha: commit, updatedAt: now };
+  let next: CatalogItem;
+  if (state.fields) {
+    const revived = base.status === 'deleted' || base.status === 'invalid';
+    next = {
+      ...located,
+      ...state.fields,
+      status: revived ? 'active' : base.status,
+      problems: [],
+      statusMessage: revived ? null : base.statusMessage,
+    };
+  } else {
+    next = {
+      ...located,
+      treeSha: state.treeSha,
+      status: 'invalid',
+      problems: state.problems,
+      statusMessage: 'invalid in git',
+    };
+    counts.invalid++;
+  }
+  if (existing) {
+    await tx.items.update(next);
+    if (movedFrom) counts.moved++;
+    else if (state.fields) counts.updated++;
+  } else {
+    await tx.items.insert(next);
+    if (state.fields) counts.added++;
+  }
+  if (state.fields) await tx.items.recordVersion(versionOf(next, null, now));
+}
+
+export const refText = (item: CatalogItem) => formatItemRef(item as unknown as ItemRef);

@@ -1,0 +1,62 @@
+import { newId } from '../../domain/ids.ts';
+import type { SyncJob } from '../../domain/sync/sync-job.ts';
+import type { AtlasDeps } from '../deps.ts';
+import { type SyncResult, syncCatalog } from './sync-catalog.ts';
+
+/** How long a claimed job is a worker's before another may take it over (the worker is presumed dead). */
+export const JOB_LEASE_MS = 5 * 60_000;
+
+/** Exponential backoff with jitter: about 1 s, 2 s, 4 s ... capped at 5 minutes, each between 50% and 150%. */
+export function backoffMs(attempt: number, baseMs = 1000, random: () => number = Math.random): number {
+  const exponential = Math.min(baseMs * 2 ** (attempt - 1), 5 * 60_000);
+  return Math.round(exponential * (0.5 + random()));
+}
+
+export function newSyncJob(reason: string, now: Date, extra: Partial<SyncJob> = {}, maxAttempts = 5): SyncJob {
+  return {
+    id: newId(now.getTime()),
+    reason,
+    deliveryId: null,
+    afterSha: null,
+    status: 'queued',
+    attempts: 0,
+    maxAttempts,
+    runAfter: now,
+    lockedBy: null,
+    lockedUntil: null,
+    lastError: null,
+    createdAt: now,
+    updatedAt: now,
+    ...extra,
+  };
+}
+
+export type JobOutcome =
+  | { readonly job: SyncJob; readonly result: SyncResult }
+  | { readonly job: SyncJob; readonly error: string; readonly retryAt: Date | null };
+
+/**
+ * Claims the next due sync job and runs it: a failure is retried with exponential backoff and
+ * jitter, and after the last attempt the job stays `failed` with its error. Undefined when no job is due.
+ */
+export async function runNextSyncJob(
+  deps: Pick<AtlasDeps, 'db' | 'content' | 'clock' | 'limits'> & { backoffBaseMs?: number },
+  worker: string,
+): Promise<JobOutcome | undefined> {
+  const { db, clock } = deps;
+  const claimedAt = clock.now();
+  const job = await db.sync.claim(worker, claimedAt, new Date(claimedAt.getTime() + JOB_LEASE_MS));
+  if (!job) return undefined;
+  try {
+    const result = await syncCatalog(deps);
+    await db.sync.complete(job.id, clock.now());
+    return { job, result };
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const now = clock.now();
+    const retryAt =
+      job.attempts < job.maxAttempts ? new Date(now.getTime() + backoffMs(job.attempts, deps.backoffBaseMs)) : null;
+    await db.sync.fail(job.id, message, now, retryAt);
+    return { job, error: message, retryAt };
+  }
+}

@@ -1,0 +1,110 @@
+import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
+import type { ItemDiff } from '../../domain/content/content-store.ts';
+import { NotFoundError, StaleRevisionError } from '../../domain/errors.ts';
+import type { AtlasDeps } from '../deps.ts';
+import { compareCatalog, driftAsDiff } from './compare-catalog.ts';
+import {
+  applyFolderState,
+  emptyCounts,
+  type FolderState,
+  type ReconcileCounts,
+  readFolderState,
+} from './reconcile-folder.ts';
+
+export interface SyncResult {
+  readonly from: string | null;
+  readonly to: string;
+  /** False when the catalog was already at the branch head. */
+  readonly changed: boolean;
+  /** Item folders read and applied (echoes of Atlas's own commits are not among them). */
+  readonly folders: number;
+  readonly counts: ReconcileCounts;
+}
+
+type Deps = Pick<AtlasDeps, 'db' | 'content' | 'clock' | 'limits'>;
+
+class LostRace extends Error {}
+
+const ATTEMPTS = 5;
+
+/**
+ * Brings the catalog up to the content branch's head.
+ * - diffs `lastSyncedSha..head` at the level of item folders (tree SHAs) and reads only the folders
+ *   that changed, so the work follows the change, not the catalog;
+ * - a folder whose row already has that tree (Atlas's own commit, echoed by a webhook) is skipped;
+ * - a folder moved unchanged keeps its row: tags, installs and owner move with it;
+ * - every row change and the new `lastSyncedSha` land in one transaction; a concurrent sync that
+ *   advanced first makes this one start over from there (compare-and-swap);
+ * - when `lastSyncedSha` is no longer in the history (a force push), git is compared with the whole catalog.
+ */
+export async function syncCatalog(deps: Deps): Promise<SyncResult> {
+  const { db, content, clock } = deps;
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const { lastSyncedSha: from } = await db.sync.getState();
+    const to = await content.head();
+    if (from === to) return { from, to, changed: false, folders: 0, counts: emptyCounts() };
+    const diff = await diffSince(deps, from, to);
+    const plan = await planChanges(deps, diff, to);
+    const counts = emptyCounts();
+    try {
+      await db.transaction(async (tx) => {
+        const now = clock.now();
+        for (const { state, movedFrom } of plan) await applyFolderState(tx, state, to, now, counts, movedFrom);
+        if (!(await tx.sync.advance(from, to, now))) throw new LostRace();
+      });
+      return { from, to, changed: true, folders: plan.length, counts };
+    } catch (error) {
+      if (!(error instanceof LostRace)) throw error;
+    }
+  }
+  throw new StaleRevisionError('another sync kept advancing the catalog; try again');
+}
+
+async function diffSince({ db, content }: Deps, from: string | null, to: string): Promise<ItemDiff[]> {
+  if (from) {
+    try {
+      return await content.diffItems(from, to);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+  }
+  const trees = await content.listItems(to);
+  return driftAsDiff(compareCatalog(trees, await db.items.listPointers()), trees);
+}
+
+interface Step {
+  state: FolderState;
+  /** The row of the folder this one was moved from, unchanged. */
+  movedFrom?: CatalogItem;
+}
+
+/** Reads the folders that need work, pairing a removed folder with an added one of the same tree (a move). */
+async function planChanges(deps: Deps, diff: readonly ItemDiff[], to: string): Promise<Step[]> {
+  const { db } = deps;
+  const rows = new Map<string, CatalogItem | undefined>();
+  await Promise.all(diff.map(async (d) => rows.set(d.folder, await db.items.findByGitPath(d.folder))));
+  const live = (row: CatalogItem | undefined): row is CatalogItem => row !== undefined && row.status !== 'deleted';
+
+  const removed = diff.filter((d) => d.status === 'removed' && live(rows.get(d.folder)));
+  const added = diff.filter((d) => {
+    if (d.status === 'removed') return false;
+    const row = rows.get(d.folder);
+    // An echo: the catalog already has this exact tree here (Atlas wrote it).
+    return !(row && row.treeSha === d.newTreeSha && (row.status === 'active' || row.status === 'deprecated'));
+  });
+  const moves = new Map<string, CatalogItem>();
+  for (const gone of removed) {
+    const row = rows.get(gone.folder)!;
+    const target = added.find((a) => a.newTreeSha === row.treeSha && !rows.get(a.folder) && !moves.has(a.folder));
+    if (target && target.folder.split('/')[0] === gone.folder.split('/')[0]) moves.set(target.folder, row);
+  }
+  const movedAway = new Set([...moves.values()].map((row) => row.gitPath));
+  const steps: Step[] = [];
+  for (const d of added) {
+    steps.push({ state: await readFolderState(deps, d.folder, to), movedFrom: moves.get(d.folder) });
+  }
+  for (const d of removed) {
+    if (!movedAway.has(d.folder)) steps.push({ state: { folder: d.folder, present: false } });
+  }
+  return steps;
+}

@@ -1,0 +1,59 @@
+import type { AtlasDeps } from '../deps.ts';
+import { compareCatalog, type Drift, driftAsDiff } from './compare-catalog.ts';
+import { applyFolderState, emptyCounts, type ReconcileCounts, readFolderState } from './reconcile-folder.ts';
+
+export interface VerifyReport {
+  readonly head: string;
+  readonly checkedAt: string;
+  /** Item folders in git. */
+  readonly folders: number;
+  /** Items the catalog says are in git. */
+  readonly items: number;
+  readonly drift: Drift;
+  readonly driftCount: number;
+  /** With repair: what was changed to make them agree. */
+  readonly repaired?: ReconcileCounts;
+}
+
+/**
+ * Walks every item folder at the branch head and compares its tree SHA with the catalog: folders
+ * only in git, items only in the catalog, and stale items. With `repair`, each drifted folder is
+ * reconciled as sync would, and the catalog is marked as synced to that head.
+ */
+export async function verifyCatalog(
+  deps: Pick<AtlasDeps, 'db' | 'content' | 'clock' | 'limits'>,
+  options: { repair?: boolean } = {},
+): Promise<VerifyReport> {
+  const { db, content, clock } = deps;
+  const head = await content.head();
+  const [trees, pointers] = await Promise.all([content.listItems(head), db.items.listPointers()]);
+  const drift = compareCatalog(trees, pointers);
+  const driftCount = drift.gitOnly.length + drift.dbOnly.length + drift.stale.length;
+  let repaired: ReconcileCounts | undefined;
+  if (options.repair) {
+    repaired = emptyCounts();
+    const counts = repaired;
+    const states = await Promise.all(
+      driftAsDiff(drift, trees).map((d) =>
+        d.status === 'removed' ? { folder: d.folder, present: false as const } : readFolderState(deps, d.folder, head),
+      ),
+    );
+    await db.transaction(async (tx) => {
+      const now = clock.now();
+      for (const state of states) await applyFolderState(tx, state, head, now, counts);
+      const { lastSyncedSha } = await tx.sync.getState();
+      await tx.sync.advance(lastSyncedSha, head, now);
+    });
+  }
+  const report: VerifyReport = {
+    head,
+    checkedAt: clock.now().toISOString(),
+    folders: trees.length,
+    items: pointers.length,
+    drift,
+    driftCount,
+    ...(repaired ? { repaired } : {}),
+  };
+  await db.sync.recordVerify({ ...report }, clock.now());
+  return report;
+}
