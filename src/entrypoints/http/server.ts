@@ -3,6 +3,9 @@ import type { AtlasConfig } from '../../config.ts';
 import { startSyncRuntime } from '../worker/sync-runtime.ts';
 import { buildApp } from './app.ts';
 
+/** Request fields that carry secrets; pino replaces them before a line is written. */
+export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-hub-signature-256"]'];
+
 /** Starts Atlas: opens the database, builds the app, listens, and shuts down cleanly on SIGINT/SIGTERM. */
 export async function startServer(config: AtlasConfig): Promise<{ url: string; stop(): Promise<void> }> {
   // Serve also runs a sync worker and takes part in electing the poller (see sync-runtime.ts).
@@ -15,7 +18,7 @@ export async function startServer(config: AtlasConfig): Promise<{ url: string; s
     fastify: {
       logger: {
         level: config.logLevel,
-        redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-hub-signature-256"]'],
+        redact: LOG_REDACT,
       },
     },
   });
