@@ -346,7 +346,7 @@ describeEachDatabase('accounts, tokens and teams over HTTP', (open) => {
       expect((await api.put('/api/v1/teams/data/members/nobody', { role: 'member' }, owner)).status).toBe(404);
       const role = await api.put('/api/v1/teams/data/members/rosa', { role: 'boss' }, owner);
       expect(role.status).toBe(400);
-      expect(role.body.problems[0].path).toBe('body/role');
+      expect(role.body.problems[0].path).toBe('role');
     });
 
     it('audits every write with who, what and from where, filterable by admins', async () => {

@@ -4,7 +4,7 @@ import type { ItemFile } from '../../domain/content/content-store.ts';
 import { ForbiddenError, PreconditionRequiredError, StaleRevisionError } from '../../domain/errors.ts';
 import { auditEntry } from '../audit.ts';
 import type { AtlasDeps } from '../deps.ts';
-import { advanceOverOwnCommit, commitItemFolder } from './commit-item-folder.ts';
+import { advanceOverOwnCommit, commitItemFolder, lastCommitOf } from './commit-item-folder.ts';
 import { authorOf, findReadableItem, requireUser } from './item-access.ts';
 import { prepareBundle } from './item-bundle.ts';
 import { fieldsOfBundle, versionOf } from './item-record.ts';
@@ -71,7 +71,9 @@ export async function updateItem(
     ],
     message: `Update ${formatItemRef(input.ref)}${input.message ? `\n\n${input.message}` : ''}`,
     author: authorOf(user),
-    decide: (listing) => {
+    decide: async (listing) => {
+      // A retry after a crash between git and the database: git already holds exactly this update.
+      if (listing?.treeSha === bundle.treeSha) return { commit: false, commitSha: await lastCommitOf(content, folder) };
       // Git is the truth: a change pushed there but not yet synced makes the caller's copy stale too.
       if (listing?.treeSha !== item.treeSha) {
         throw new StaleRevisionError(`${folder} changed in the content repository since you read it; read it again`);

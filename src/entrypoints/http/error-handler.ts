@@ -81,22 +81,43 @@ const FASTIFY_CODES: Record<string, { status: number; code: string }> = {
 
 interface AjvError {
   instancePath?: string;
+  schemaPath?: string;
   keyword?: string;
   params?: Record<string, unknown>;
   message?: string;
 }
 
-/** Turns Ajv's errors into problems: a JSON pointer (prefixed with the request part) and a message. */
+/**
+ * Turns Ajv's errors into problems: a JSON pointer into the body without a prefix (as the use cases
+ * report theirs, e.g. `files/0/path`), and `query/...`, `params/...` or `headers/...` elsewhere.
+ */
 function validationProblems(errors: AjvError[], context: string | undefined): Problem[] {
-  const part = context ?? 'body';
-  return errors.map((e) => {
-    let path = `${part}${e.instancePath ?? ''}`;
+  const part = context === undefined || context === 'body' ? '' : context === 'querystring' ? 'query' : context;
+  // A union (`anyOf`) reports every branch that failed. Where one branch has a real complaint the
+  // other branches' type errors are noise; where only type errors remain, they say one thing: the
+  // value must be one of those types.
+  const isBranchType = (e: AjvError) => e.keyword === 'type' && e.schemaPath?.includes('/anyOf/') === true;
+  const relevant: AjvError[] = [];
+  const paths = [...new Set(errors.map((e) => e.instancePath ?? ''))];
+  for (const path of paths) {
+    const here = errors.filter((e) => (e.instancePath ?? '') === path && e.keyword !== 'anyOf');
+    const real = here.filter((e) => !isBranchType(e));
+    const deeper = errors.some((e) => (e.instancePath ?? '').startsWith(`${path}/`) && !isBranchType(e));
+    if (real.length > 0 || deeper) relevant.push(...real);
+    else if (here.length > 0) {
+      const types = here.map((e) => String(e.params?.type ?? '')).filter(Boolean);
+      relevant.push({ ...here[0], message: `must be ${[...new Set(types)].join(' or ')}` });
+    }
+  }
+  return relevant.map((e) => {
+    let path = [part, (e.instancePath ?? '').replace(/^\//, '')].filter(Boolean).join('/') || 'body';
     let message = e.message ?? 'is invalid';
+    const under = (field: string) => (path === 'body' ? field : `${path}/${field}`);
     if (e.keyword === 'additionalProperties' && typeof e.params?.additionalProperty === 'string') {
-      path = `${path}/${e.params.additionalProperty}`;
+      path = under(e.params.additionalProperty);
       message = 'is not a known field';
     } else if (e.keyword === 'required' && typeof e.params?.missingProperty === 'string') {
-      path = `${path}/${e.params.missingProperty}`;
+      path = under(e.params.missingProperty);
       message = 'is required';
     }
     return { path, message };

@@ -114,10 +114,11 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; maxBodyByt
     return decodeBundleFiles((request.body as { files: BundleFileInput[] }).files);
   };
   const refOf = (params: RefParams) => toItemRef(params);
+  // A zip body arrives as a Buffer, which no JSON schema describes; the zip reader checks it instead.
   const bodySchema = (json: object) => ({
     content: {
       'application/json': { schema: json },
-      'application/zip': { schema: { type: 'string', format: 'binary', description: 'A zip of the item folder.' } },
+      'application/zip': { schema: { description: 'A zip of the item folder (one top-level folder is stripped).' } },
     },
   });
 
@@ -306,13 +307,25 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; maxBodyByt
         security: [{ bearer: [] }],
         params: RefParams,
         headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 100 })) }),
+        // No body at all is the usual DELETE; Fastify hands the validator null then.
+        body: Type.Union([
+          Type.Object(
+            { message: Type.Optional(Type.String({ maxLength: 1000, description: 'A line for the commit message.' })) },
+            { additionalProperties: false },
+          ),
+          Type.Null(),
+        ]),
         response: withProblems({ 204: Type.Null() }),
       },
     },
     async (request, reply) => {
       await deleteItem(
         deps,
-        { ref: refOf(request.params), ifMatch: parseIfMatch(request.headers['if-match']) },
+        {
+          ref: refOf(request.params),
+          ifMatch: parseIfMatch(request.headers['if-match']),
+          message: request.body?.message,
+        },
         request.actor,
       );
       return reply.status(204).send(null);
