@@ -6,6 +6,8 @@ import { type BenchResult, printResult, writeResult } from './harness.ts';
 
 const benches: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = {
   'content-store': () => import('./content-store.bench.ts'),
+  'catalog-search': () => import('./catalog-search.bench.ts'),
+  sync: () => import('./sync.bench.ts'),
 };
 
 const wanted = process.argv.slice(2);

@@ -60,9 +60,14 @@ export class PreconditionRequiredError extends AtlasError {
   readonly code = 'precondition_required';
 }
 
-/** An upload, file or item over the configured size limits. */
+/** An upload, file or item over the configured size limits; `problems` says which and by how much. */
 export class TooLargeError extends AtlasError {
   readonly code = 'too_large';
+  readonly problems: readonly Problem[];
+  constructor(message: string, problems: readonly Problem[] = []) {
+    super(message);
+    this.problems = problems;
+  }
 }
 
 export class RateLimitedError extends AtlasError {

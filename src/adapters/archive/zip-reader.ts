@@ -202,7 +202,7 @@ export function readZipBundle(bytes: Uint8Array, limits: ContentLimits, options:
   }
 
   if (problems.length > 0) throw new ValidationError(capped([...problems, ...tooLarge]));
-  if (tooLarge.length > 0) throw new TooLargeError(describe(tooLarge));
+  if (tooLarge.length > 0) throw new TooLargeError(describe(tooLarge), tooLarge);
 
   const out: ZipBundleFile[] = [];
   for (const { entry, path, dataStart } of files) {

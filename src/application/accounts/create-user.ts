@@ -4,6 +4,7 @@ import { ForbiddenError, UnauthenticatedError, ValidationError } from '../../dom
 import { newId } from '../../domain/ids.ts';
 import { auditEntry } from '../audit.ts';
 import type { AtlasDeps } from '../deps.ts';
+import { revisitNamespace } from '../sync/revisit-namespace.ts';
 import { type AccountInput, parseAccountInput } from './account-input.ts';
 
 export interface CreateUserInput extends AccountInput {
@@ -12,10 +13,11 @@ export interface CreateUserInput extends AccountInput {
 
 /** An administrator creates an account (how accounts are made when registration is closed). */
 export async function createUser(
-  { db, clock, passwords, authorizer }: Pick<AtlasDeps, 'db' | 'clock' | 'passwords' | 'authorizer'>,
+  deps: Pick<AtlasDeps, 'db' | 'clock' | 'passwords' | 'authorizer' | 'jobSignal' | 'syncSettings'>,
   input: CreateUserInput,
   actor: Actor,
 ): Promise<User> {
+  const { db, clock, passwords, authorizer } = deps;
   if (!actor.user) throw new UnauthenticatedError('sign in first');
   if (!authorizer.isAdmin(actor)) throw new ForbiddenError('only administrators create accounts');
   const fields = parseAccountInput(input);
@@ -24,7 +26,7 @@ export async function createUser(
   }
   const passwordHash = await passwords.hash(fields.password);
   const now = clock.now();
-  return db.transaction(async (tx) => {
+  const created = await db.transaction(async (tx) => {
     const user = await tx.users.insert({
       id: newId(now.getTime()),
       email: fields.email,
@@ -38,4 +40,6 @@ export async function createUser(
     await tx.audit.append(auditEntry(actor, now, 'user.create', `user/${user.username}`, { admin: user.isAdmin }));
     return user;
   });
+  await revisitNamespace(deps, created.username);
+  return created;
 }

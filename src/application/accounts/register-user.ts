@@ -4,6 +4,7 @@ import { ForbiddenError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import { auditEntry } from '../audit.ts';
 import type { AtlasDeps } from '../deps.ts';
+import { revisitNamespace } from '../sync/revisit-namespace.ts';
 import { type AccountInput, parseAccountInput } from './account-input.ts';
 import { issueToken } from './issue-token.ts';
 
@@ -17,17 +18,18 @@ export type RegisterUserInput = AccountInput;
  * - the password is hashed with argon2id before anything is written; it is never logged or audited.
  */
 export async function registerUser(
-  { db, clock, passwords, accounts }: Pick<AtlasDeps, 'db' | 'clock' | 'passwords' | 'accounts'>,
+  deps: Pick<AtlasDeps, 'db' | 'clock' | 'passwords' | 'accounts' | 'jobSignal' | 'syncSettings'>,
   input: RegisterUserInput,
   actor: Actor,
 ): Promise<{ user: User; token: string }> {
+  const { db, clock, passwords, accounts } = deps;
   const fields = parseAccountInput(input);
   if (accounts.registration === 'closed' && (await db.users.count()) > 0) {
     throw new ForbiddenError('registration is closed on this Atlas; ask an administrator to create your account');
   }
   const passwordHash = await passwords.hash(fields.password);
   const now = clock.now();
-  return db.transaction(async (tx) => {
+  const registered = await db.transaction(async (tx) => {
     const user = await tx.users.insert(
       {
         id: newId(now.getTime()),
@@ -57,4 +59,6 @@ export async function registerUser(
     await tx.audit.append(auditEntry(self, now, 'user.register', `user/${user.username}`, { admin: user.isAdmin }));
     return { user, token: secret };
   });
+  await revisitNamespace(deps, registered.user.username);
+  return registered;
 }

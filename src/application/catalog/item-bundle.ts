@@ -135,7 +135,12 @@ function checkLimits(files: readonly ItemFile[], limits: ContentLimits): void {
     if (error instanceof ValidationError) {
       throw new ValidationError(error.problems.map((p) => ({ path: local(p.path), message: local(p.message) })));
     }
-    if (error instanceof TooLargeError) throw new TooLargeError(local(error.message));
+    if (error instanceof TooLargeError) {
+      throw new TooLargeError(
+        local(error.message),
+        error.problems.map((p) => ({ path: local(p.path), message: local(p.message) })),
+      );
+    }
     throw error;
   }
 }

@@ -55,8 +55,9 @@ export async function readFolderState(
     fields = fieldsOfBundle(prepareBundle(snapshot.files as ItemFile[], limits, { existing: { kind, name } }));
   } catch (error) {
     if (error instanceof ValidationError) problems.push(...error.problems);
-    else if (error instanceof TooLargeError) problems.push({ path: folder, message: error.message });
-    else throw error;
+    else if (error instanceof TooLargeError) {
+      problems.push(...(error.problems.length > 0 ? error.problems : [{ path: folder, message: error.message }]));
+    } else throw error;
   }
   return {
     folder,
@@ -125,7 +126,23 @@ export async function applyFolderState(
     createdAt: now,
     updatedAt: now,
   };
-  const located = { ...base, kind, namespace, name, gitPath: state.folder, commitSha: commit, updatedAt: now };
+  // A folder moved into another namespace belongs to that namespace's team (or user) from now on.
+  const moved = existing !== undefined && existing.namespace !== namespace;
+  const ownership = moved
+    ? owner?.kind === 'team'
+      ? { teamId: owner.teamId, ownerUserId: base.ownerUserId }
+      : { teamId: null, ownerUserId: owner?.kind === 'user' ? owner.userId : null }
+    : {};
+  const located = {
+    ...base,
+    ...ownership,
+    kind,
+    namespace,
+    name,
+    gitPath: state.folder,
+    commitSha: commit,
+    updatedAt: now,
+  };
   let next: CatalogItem;
   if (state.fields) {
     const revived = base.status === 'deleted' || base.status === 'invalid';

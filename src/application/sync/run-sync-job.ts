@@ -1,3 +1,4 @@
+import { RateLimitedError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import type { SyncJob } from '../../domain/sync/sync-job.ts';
 import type { AtlasDeps } from '../deps.ts';
@@ -48,14 +49,19 @@ export async function runNextSyncJob(
   const job = await db.sync.claim(worker, claimedAt, new Date(claimedAt.getTime() + JOB_LEASE_MS));
   if (!job) return undefined;
   try {
-    const result = await syncCatalog(deps);
+    const namespace = job.reason.startsWith('namespace:') ? job.reason.slice('namespace:'.length) : undefined;
+    const result = await syncCatalog(deps, { revisitNamespace: namespace });
     await db.sync.complete(job.id, clock.now());
     return { job, result };
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     const now = clock.now();
+    // A rate limit says when to come back: retrying earlier only burns the remaining attempts.
+    const notBefore = error instanceof RateLimitedError ? error.retryAt.getTime() : 0;
     const retryAt =
-      job.attempts < job.maxAttempts ? new Date(now.getTime() + backoffMs(job.attempts, deps.backoffBaseMs)) : null;
+      job.attempts < job.maxAttempts
+        ? new Date(Math.max(now.getTime() + backoffMs(job.attempts, deps.backoffBaseMs), notBefore))
+        : null;
     await db.sync.fail(job.id, message, now, retryAt);
     return { job, error: message, retryAt };
   }

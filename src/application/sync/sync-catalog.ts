@@ -1,6 +1,6 @@
 import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
 import type { ItemDiff } from '../../domain/content/content-store.ts';
-import { NotFoundError, StaleRevisionError } from '../../domain/errors.ts';
+import { ConflictError, NotFoundError, StaleRevisionError } from '../../domain/errors.ts';
 import type { AtlasDeps } from '../deps.ts';
 import { compareCatalog, driftAsDiff } from './compare-catalog.ts';
 import {
@@ -23,6 +23,25 @@ export interface SyncResult {
 
 type Deps = Pick<AtlasDeps, 'db' | 'content' | 'clock' | 'limits'>;
 
+export interface SyncOptions {
+  /**
+   * Re-read the invalid items of this namespace even when git did not change: the namespace was
+   * just created, and folders recorded as invalid for lack of it may now be items.
+   */
+  readonly revisitNamespace?: string;
+}
+
+async function invalidFolders({ db }: Deps, namespace: string): Promise<string[]> {
+  const page = await db.items.search({
+    status: 'invalid',
+    namespace,
+    sort: 'name',
+    limit: 100,
+    viewer: { kind: 'admin' },
+  });
+  return page.items.map((item) => item.gitPath);
+}
+
 class LostRace extends Error {}
 
 const ATTEMPTS = 5;
@@ -37,24 +56,36 @@ const ATTEMPTS = 5;
  *   advanced first makes this one start over from there (compare-and-swap);
  * - when `lastSyncedSha` is no longer in the history (a force push), git is compared with the whole catalog.
  */
-export async function syncCatalog(deps: Deps): Promise<SyncResult> {
+export async function syncCatalog(deps: Deps, options: SyncOptions = {}): Promise<SyncResult> {
   const { db, content, clock } = deps;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const { lastSyncedSha: from } = await db.sync.getState();
     const to = await content.head();
-    if (from === to) return { from, to, changed: false, folders: 0, counts: emptyCounts() };
-    const diff = await diffSince(deps, from, to);
-    const plan = await planChanges(deps, diff, to);
+    const revisits = options.revisitNamespace ? await invalidFolders(deps, options.revisitNamespace) : [];
+    if (from === to && revisits.length === 0) return { from, to, changed: false, folders: 0, counts: emptyCounts() };
+    const diff = from === to ? [] : await diffSince(deps, from, to);
+    const known = new Set(diff.map((d) => d.folder));
+    const plan: Step[] = [
+      ...(await planChanges(deps, diff, to)),
+      ...(await Promise.all(
+        revisits
+          .filter((folder) => !known.has(folder))
+          .map(async (folder) => ({ state: await readFolderState(deps, folder, to) })),
+      )),
+    ];
     const counts = emptyCounts();
     try {
       await db.transaction(async (tx) => {
         const now = clock.now();
+        // The compare-and-swap comes first: a concurrent sync waits here on the state row, then finds
+        // it moved and starts over, instead of colliding with this one's rows.
+        if (from !== to && !(await tx.sync.advance(from, to, now))) throw new LostRace();
         for (const { state, movedFrom } of plan) await applyFolderState(tx, state, to, now, counts, movedFrom);
-        if (!(await tx.sync.advance(from, to, now))) throw new LostRace();
       });
       return { from, to, changed: true, folders: plan.length, counts };
     } catch (error) {
-      if (!(error instanceof LostRace)) throw error;
+      // A publish or another sync recorded one of these folders meanwhile: read again from the new state.
+      if (!(error instanceof LostRace) && !(error instanceof ConflictError)) throw error;
     }
   }
   throw new StaleRevisionError('another sync kept advancing the catalog; try again');

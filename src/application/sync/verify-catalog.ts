@@ -17,8 +17,8 @@ export interface VerifyReport {
 
 /**
  * Walks every item folder at the branch head and compares its tree SHA with the catalog: folders
- * only in git, items only in the catalog, and stale items. With `repair`, each drifted folder is
- * reconciled as sync would, and the catalog is marked as synced to that head.
+ * only in git, items only in the catalog, and stale items. With `repair`, each drifted folder (and
+ * each invalid item) is reconciled as sync would, and the catalog is marked as synced to that head.
  */
 export async function verifyCatalog(
   deps: Pick<AtlasDeps, 'db' | 'content' | 'clock' | 'limits'>,
@@ -33,11 +33,16 @@ export async function verifyCatalog(
   if (options.repair) {
     repaired = emptyCounts();
     const counts = repaired;
-    const states = await Promise.all(
-      driftAsDiff(drift, trees).map((d) =>
+    const changes = driftAsDiff(drift, trees);
+    const drifted = new Set(changes.map((d) => d.folder));
+    // Invalid items are read again too: what made them invalid (a missing team, say) may be fixed.
+    const invalid = pointers.filter((p) => p.status === 'invalid' && !drifted.has(p.gitPath)).map((p) => p.gitPath);
+    const states = await Promise.all([
+      ...changes.map((d) =>
         d.status === 'removed' ? { folder: d.folder, present: false as const } : readFolderState(deps, d.folder, head),
       ),
-    );
+      ...invalid.map((folder) => readFolderState(deps, folder, head)),
+    ]);
     await db.transaction(async (tx) => {
       const now = clock.now();
       for (const state of states) await applyFolderState(tx, state, head, now, counts);

@@ -6,6 +6,7 @@ import { newId } from '../../domain/ids.ts';
 import { invalid } from '../../domain/value.ts';
 import { auditEntry } from '../audit.ts';
 import type { AtlasDeps } from '../deps.ts';
+import { revisitNamespace } from '../sync/revisit-namespace.ts';
 
 export interface CreateTeamInput {
   readonly slug: unknown;
@@ -23,13 +24,15 @@ const text = (value: unknown, where: string, min: number, max: number): string =
 /**
  * Creates a team; its creator becomes its owner.
  * - the slug takes a name in the space shared with usernames: a taken one is ConflictError;
- * - team, membership and audit entry are written in one transaction.
+ * - team, membership and audit entry are written in one transaction;
+ * - folders already in git under that name, recorded as invalid for want of an owner, are queued for sync.
  */
 export async function createTeam(
-  { db, clock }: Pick<AtlasDeps, 'db' | 'clock'>,
+  deps: Pick<AtlasDeps, 'db' | 'clock' | 'jobSignal' | 'syncSettings'>,
   input: CreateTeamInput,
   actor: Actor,
 ): Promise<Team> {
+  const { db, clock } = deps;
   if (!actor.user) throw new UnauthenticatedError('sign in first');
   const fields = collectProblems({
     slug: () => toTeamSlug(input.slug),
@@ -44,5 +47,6 @@ export async function createTeam(
     await tx.teams.putMember({ teamId: team.id, userId: owner.id, role: 'owner', createdAt: now });
     await tx.audit.append(auditEntry(actor, now, 'team.create', `team/${team.slug}`, { name: team.name }));
   });
+  await revisitNamespace(deps, team.slug);
   return team;
 }

@@ -236,7 +236,9 @@ export function validateChanges(
   }
 
   if (problems.length > 0) throw new ValidationError([...problems, ...tooLarge]);
-  if (tooLarge.length > 0) throw new TooLargeError(tooLarge.map((p) => `${p.path}: ${p.message}`).join('; '));
+  if (tooLarge.length > 0) {
+    throw new TooLargeError(tooLarge.map((p) => `${p.path}: ${p.message}`).join('; '), tooLarge);
+  }
   return [...items].map(([folder, item]) => ({ folder, ...item }));
 }
 

@@ -4,6 +4,7 @@ import {
   type AtlasErrorCode,
   type Problem,
   RateLimitedError,
+  TooLargeError,
   ValidationError,
 } from '../../domain/errors.ts';
 
@@ -133,7 +134,7 @@ export function handleError(this: unknown, error: FastifyError, request: Fastify
     }
     if (status >= 500) request.log.warn({ err: error }, 'dependency unavailable');
     if (error.code === 'unauthenticated') reply.header('www-authenticate', 'Bearer realm="atlas"');
-    const problems = error instanceof ValidationError ? error.problems : undefined;
+    const problems = error instanceof ValidationError || error instanceof TooLargeError ? error.problems : undefined;
     return sendProblem(reply, status, error.code, error.message, problems);
   }
   if (error.validation) {

@@ -31,7 +31,7 @@ export interface SyncRuntime {
   stop(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref?.());
+const FAILURE_COOLDOWN_MS = 5 * 60_000;
 
 /**
  * The background side of sync, in `atlas serve` and `atlas worker`:
@@ -50,6 +50,20 @@ export function startSyncRuntime(deps: AtlasDeps, options: SyncRuntimeOptions): 
   const verifyEveryMs = options.verifyEveryMs ?? 6 * 3600_000;
   let running = true;
   let leadership: Leadership | undefined;
+  // Pauses end early when the runtime stops, so stop() never waits out a poll interval; their timers
+  // do not keep an otherwise finished process alive.
+  const wakers = new Set<() => void>();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref?.();
+      wakers.add(done);
+    });
   let lastVerify = Date.now();
 
   const work = async () => {
@@ -89,7 +103,11 @@ export function startSyncRuntime(deps: AtlasDeps, options: SyncRuntimeOptions): 
     const [{ lastSyncedSha }, head] = await Promise.all([deps.db.sync.getState(), deps.content.head()]);
     if (head !== lastSyncedSha) {
       const pending = (await deps.db.sync.countJobs('queued')) + (await deps.db.sync.countJobs('running'));
-      if (pending === 0) {
+      // After a job failed for good, wait a while before the next try, so a lasting fault (a bad
+      // token, GitHub down) fills the failed list with one job every few minutes, not every poll.
+      const [lastFailed] = await deps.db.sync.listJobs('failed', 1);
+      const coolingDown = lastFailed !== undefined && Date.now() - lastFailed.updatedAt.getTime() < FAILURE_COOLDOWN_MS;
+      if (pending === 0 && !coolingDown) {
         await deps.db.sync.enqueue(
           newSyncJob('poll', deps.clock.now(), { afterSha: head }, deps.syncSettings.maxAttempts),
         );
@@ -124,7 +142,9 @@ export function startSyncRuntime(deps: AtlasDeps, options: SyncRuntimeOptions): 
     async stop() {
       running = false;
       deps.jobSignal.notify();
-      await Promise.race([Promise.all(loops), sleep(10_000)]);
+      for (const wake of [...wakers]) wake();
+      // A sync in flight finishes (its transaction is short); the loops then see `running` is false.
+      await Promise.all(loops);
       await leadership?.release();
     },
   };

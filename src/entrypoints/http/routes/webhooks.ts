@@ -10,6 +10,10 @@ const header = (value: string | string[] | undefined) => (Array.isArray(value) ?
 export const webhookRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps }> = async (app, { deps }) => {
   // The signature covers the exact bytes GitHub sent, so this route keeps the body as text.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  // GitHub can also send form-encoded deliveries; taking them as text lets the answer say to switch to JSON.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+    done(null, body),
+  );
 
   app.post(
     '/github',

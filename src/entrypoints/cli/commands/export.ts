@@ -1,0 +1,223 @@
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { readZipBundle } from '../../../adapters/archive/zip-reader.ts';
+import { writeFolderAtomically } from '../../../adapters/clients/local-folder.ts';
+import { computeTreeId } from '../../../domain/content/git-objects.ts';
+import { ApiError, type ApiItem, type ApiPage, type AtlasApi } from '../atlas-api.ts';
+import { CliError, UsageError } from '../cli-error.ts';
+import type { Command, CommandContext, CommandInput } from '../command.ts';
+import { DOWNLOAD_LIMITS, displayPath, pathContextOf, saveFile } from '../install-targets.ts';
+import { NOT_FOUND_HINT, parseReference, resolveVersion } from '../item-reference.ts';
+import { type MarketplacePlugin, marketplaceJson, pluginOf, strictSkillFiles } from '../marketplace-export.ts';
+
+export const exportCommand: Command = {
+  usage: '<ref> [-o file.zip] | --marketplace [-o folder]',
+  description:
+    'With a reference, saves the item as a zip with one top-level folder (what "atlas publish" takes back).\n' +
+    "With --marketplace, writes the catalog's skills as a Claude Code plugin marketplace, one plugin per namespace:\n" +
+    '  .claude-plugin/marketplace.json                 name, owner, plugins (name, source, description, version)\n' +
+    '  plugins/<namespace>/.claude-plugin/plugin.json\n' +
+    '  plugins/<namespace>/skills/<name>/SKILL.md ...  each skill with all its files\n' +
+    'Claude Code reads it with "/plugin marketplace add <folder>"; skills then appear as /<namespace>:<name>.\n' +
+    'SKILL.md files are written as the Agent Skills spec accepts them: fields the spec does not define are left out\n' +
+    '(a top-level version moves to metadata.version); a SKILL.md that already complies is kept byte for byte.',
+  options: {
+    output: {
+      type: 'string',
+      short: 'o',
+      value: '<path>',
+      description: 'The zip (default <name>.zip) or folder (default atlas-marketplace)',
+    },
+    version: {
+      type: 'string',
+      value: '<commit>',
+      description: 'Export this version: a commit SHA or prefix, or a manifest version',
+    },
+    marketplace: { type: 'boolean', description: "Export the catalog's skills as a plugin marketplace" },
+    namespace: { type: 'string', short: 'n', value: '<name>', description: 'With --marketplace: only this namespace' },
+    name: { type: 'string', value: '<name>', description: 'With --marketplace: the marketplace name (default atlas)' },
+    owner: { type: 'string', value: '<text>', description: 'With --marketplace: the owner shown (default Atlas)' },
+    force: { type: 'boolean', short: 'f', description: 'Replace the file or folder if it exists' },
+  },
+  positionals: { min: 0, max: 1 },
+  json: true,
+  examples: [
+    'atlas export skill/platform/pdf-tools',
+    'atlas export mcp/platform/github -o github.zip --version 1.2.0',
+    'atlas export --marketplace -o ./marketplace',
+  ],
+  async run(context, input) {
+    if (input.flag('marketplace')) {
+      if (input.positionals.length > 0) throw new UsageError('give either a reference or --marketplace, not both');
+      return exportMarketplace(context, input);
+    }
+    if (input.positionals.length === 0) {
+      throw new UsageError(
+        'missing argument: a reference to export, or --marketplace',
+        'run "atlas export --help" for examples',
+      );
+    }
+    return exportItem(context, input);
+  },
+};
+
+async function exportItem(context: CommandContext, input: CommandInput): Promise<number> {
+  const { term } = context;
+  const { ref, name } = parseReference(input.positionals[0]!);
+  const api = await context.api();
+  const version = input.string('version');
+  const at = version === undefined ? undefined : await resolveVersion(api, ref, version);
+  const { bytes, response } = await term.task(`Downloading ${ref}`, () =>
+    api.bytes(`/api/v1/items/${ref}/archive`, { query: { at }, hints: { 404: NOT_FOUND_HINT } }),
+  );
+  const path = resolve(context.cwd, input.string('output') ?? `${name}.zip`);
+  await saveFile(path, bytes, input.flag('force'));
+  const treeSha = (response.headers.get('etag') ?? '').replaceAll('"', '') || null;
+  if (term.json) {
+    term.writeJson({ ref, path, bytes: bytes.byteLength, treeSha, commitSha: at ?? null });
+    return 0;
+  }
+  term.out(`${term.style.green('✓')} Saved ${term.style.bold(ref)} as ${displayPath(path, pathContextOf(context))}`);
+  return 0;
+}
+
+async function allSkills(api: AtlasApi, namespace: string | undefined): Promise<ApiItem[]> {
+  const skills: ApiItem[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await api.get<ApiPage<ApiItem>>('/api/v1/items', {
+      query: { kind: 'skill', namespace, sort: 'name', limit: 100, cursor },
+    });
+    skills.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return skills;
+}
+
+async function exportMarketplace(context: CommandContext, input: CommandInput): Promise<number> {
+  const { term } = context;
+  const api = await context.api();
+  const target = resolve(context.cwd, input.string('output') ?? 'atlas-marketplace');
+  const existing = await lstat(target).catch(() => undefined);
+  if (existing && !input.flag('force') && (!existing.isDirectory() || (await readdir(target)).length > 0)) {
+    throw new CliError(`${target} already exists`, {
+      code: 'exists',
+      hint: 'add --force to replace it, or choose another folder with -o',
+    });
+  }
+  const name = input.string('name') ?? 'atlas';
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name))
+    throw new UsageError(`--name must be kebab-case, e.g. acme-skills (got "${name}")`);
+  const skills = await term.task('Listing the skills', () => allSkills(api, input.string('namespace')?.toLowerCase()));
+  skills.sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
+
+  const staging = join(dirname(target), `.${basename(target)}.atlas-new-${randomBytes(4).toString('hex')}`);
+  const exported: {
+    ref: string;
+    plugin: string;
+    path: string;
+    treeSha: string;
+    rewritten: boolean;
+    dropped: string[];
+  }[] = [];
+  const skipped: { ref: string; reason: string }[] = [];
+  const progress = term.progress(skills.length, 'Exporting');
+  try {
+    for (const [index, skill] of skills.entries()) {
+      progress.update(index, skill.ref);
+      try {
+        const { bytes } = await api.bytes(`/api/v1/items/${skill.ref}/archive`);
+        const strict = strictSkillFiles(readZipBundle(bytes, DOWNLOAD_LIMITS).files, skill.name);
+        const path = `plugins/${skill.namespace}/skills/${skill.name}`;
+        await writeFolderAtomically(join(staging, ...path.split('/')), strict.files);
+        exported.push({
+          ref: skill.ref,
+          plugin: skill.namespace,
+          path,
+          treeSha: computeTreeId(strict.files),
+          rewritten: strict.rewritten,
+          dropped: strict.dropped,
+        });
+        if (strict.rewritten) {
+          progress.line(
+            term.style.dim(
+              `rewrote the SKILL.md of ${skill.ref} for the Agent Skills spec${strict.dropped.length > 0 ? ` (left out: ${strict.dropped.join(', ')})` : ''}`,
+            ),
+          );
+        }
+      } catch (error) {
+        if (
+          error instanceof CliError &&
+          (error.code === 'unreachable' || (error instanceof ApiError && error.status === 401))
+        )
+          throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        skipped.push({ ref: skill.ref, reason });
+        progress.line(`${term.style.yellow('skipped')} ${skill.ref}: ${reason}`);
+      }
+    }
+    progress.update(skills.length, '');
+    progress.finish();
+
+    const byPlugin = new Map<string, ApiItem[]>();
+    for (const skill of skills) {
+      if (!exported.some((item) => item.ref === skill.ref)) continue;
+      byPlugin.set(skill.namespace, [...(byPlugin.get(skill.namespace) ?? []), skill]);
+    }
+    const plugins: MarketplacePlugin[] = [...byPlugin.entries()].map(([namespace, items]) =>
+      pluginOf(namespace, items, api.url),
+    );
+    for (const plugin of plugins) {
+      const { source: _source, ...manifest } = plugin;
+      await writeJson(join(staging, 'plugins', plugin.name, '.claude-plugin', 'plugin.json'), manifest);
+    }
+    const included = skills.filter(
+      (skill) => byPlugin.has(skill.namespace) && exported.some((item) => item.ref === skill.ref),
+    );
+    const marketplace = marketplaceJson(name, input.string('owner') ?? 'Atlas', api.url, plugins, included);
+    await writeJson(join(staging, '.claude-plugin', 'marketplace.json'), marketplace);
+    await replaceFolder(staging, target, existing !== undefined);
+  } finally {
+    progress.finish();
+    await rm(staging, { recursive: true, force: true });
+  }
+  const pluginsOut = [...new Set(exported.map((item) => item.plugin))].map((plugin) => ({
+    name: plugin,
+    source: `./plugins/${plugin}`,
+    skills: exported.filter((item) => item.plugin === plugin).map((item) => item.ref.split('/')[2]!),
+  }));
+  if (term.json) {
+    term.writeJson({ path: target, name, plugins: pluginsOut, skills: exported, skipped });
+    return skipped.length > 0 ? 1 : 0;
+  }
+  const shown = displayPath(target, pathContextOf(context));
+  term.out(
+    `${term.style.green('✓')} Wrote ${exported.length} skill${exported.length === 1 ? '' : 's'} in ${pluginsOut.length} plugin${pluginsOut.length === 1 ? '' : 's'} to ${shown}${skipped.length > 0 ? term.style.yellow(` (${skipped.length} skipped)`) : ''}`,
+  );
+  term.out(term.style.dim(`Add it to Claude Code with: /plugin marketplace add ${shown}`));
+  return skipped.length > 0 ? 1 : 0;
+}
+
+async function writeJson(path: string, value: unknown): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Moves the finished folder into place; a folder already there is moved aside first and removed after. */
+async function replaceFolder(staging: string, target: string, exists: boolean): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
+  if (!exists) {
+    await rename(staging, target);
+    return;
+  }
+  const retired = join(dirname(target), `.${basename(target)}.atlas-old-${randomBytes(4).toString('hex')}`);
+  await rename(target, retired);
+  try {
+    await rename(staging, target);
+  } catch (error) {
+    await rename(retired, target);
+    throw error;
+  }
+  await rm(retired, { recursive: true, force: true });
+}

@@ -1,0 +1,65 @@
+import type { ApiItemDetails, ApiPage, ApiVersion } from '../atlas-api.ts';
+import type { Command } from '../command.ts';
+import { NOT_FOUND_HINT, parseReference } from '../item-reference.ts';
+import { formatTime } from '../terminal.ts';
+
+export const showCommand: Command = {
+  usage: '<ref> [options]',
+  options: {},
+  positionals: { min: 1, max: 1 },
+  json: true,
+  examples: ['atlas show skill/platform/pdf-tools', 'atlas show mcp/platform/github --json'],
+  async run(context, input) {
+    const { term } = context;
+    const { ref, kind } = parseReference(input.positionals[0]!);
+    const api = await context.api();
+    const [details, versions] = await term.task(`Reading ${ref}`, () =>
+      Promise.all([
+        api.get<ApiItemDetails>(`/api/v1/items/${ref}`, { hints: { 404: NOT_FOUND_HINT } }),
+        api.get<ApiPage<ApiVersion>>(`/api/v1/items/${ref}/versions`, {
+          query: { limit: 5 },
+          hints: { 404: NOT_FOUND_HINT },
+        }),
+      ]),
+    );
+    if (term.json) {
+      term.writeJson({ ...details, versions: versions.items });
+      return 0;
+    }
+    const { item } = details;
+    const { style } = term;
+    term.out(
+      `${style.bold(item.ref)}${item.version ? `  ${item.version}` : ''}${item.title ? `  ${style.dim(item.title)}` : ''}`,
+    );
+    term.out(item.description);
+    term.out('');
+    const rows: [string, string][] = [
+      ['Owner', details.owner ?? '-'],
+      ['Team', details.team ?? '-'],
+      ['Tags', item.tags.length > 0 ? item.tags.join(', ') : '-'],
+      ['Visibility', item.visibility],
+      ['Status', item.statusMessage ? `${item.status}: ${item.statusMessage}` : item.status],
+      ['Installs', String(item.usageCount)],
+      ['Published', formatTime(item.createdAt)],
+      ['Updated', formatTime(item.updatedAt)],
+      ['Tree', item.treeSha],
+      ['Commit', item.commitSha],
+    ];
+    for (const [label, value] of rows) term.out(`${style.dim(label.padEnd(11))}${value}`);
+    term.out('');
+    term.out(style.bold(`Files (${details.files.length})`));
+    for (const file of details.files) term.out(`  ${file.path}${file.executable ? style.dim('  executable') : ''}`);
+    term.out('');
+    term.out(style.bold(`Versions${versions.nextCursor ? ' (latest 5; all with "atlas versions")' : ''}`));
+    for (const version of versions.items) {
+      term.out(
+        `  ${version.commitSha.slice(0, 12)}  ${(version.version ?? '-').padEnd(10)}  ${formatTime(version.date)}  ${version.message.split('\n')[0]}`,
+      );
+    }
+    if (kind !== 'tool') {
+      term.out('');
+      term.out(style.dim(`Install with: atlas install ${item.ref}${kind === 'mcp' ? ' --client claude-code' : ''}`));
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,131 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} placeholders are the client syntax being described
+import { sep } from 'node:path';
+import type { InstallScope, PathContext } from '../../adapters/clients/client-locations.ts';
+import { writeFileAtomically } from '../../adapters/clients/local-folder.ts';
+import { INSTALL_CLIENTS, type InstallClient } from '../../domain/catalog/install-clients.ts';
+import type { ContentLimits } from '../../domain/content/content-limits.ts';
+import { ConflictError } from '../../domain/errors.ts';
+import { CliError, UsageError } from './cli-error.ts';
+import { homeOf } from './cli-settings.ts';
+import type { CommandContext, OptionSpec } from './command.ts';
+
+export const CLIENT_NAMES: Record<InstallClient, string> = {
+  'claude-code': 'Claude Code',
+  'claude-desktop': 'Claude Desktop',
+  cursor: 'Cursor',
+  vscode: 'VS Code',
+};
+
+export const CLIENT_OPTION: OptionSpec = {
+  type: 'string',
+  short: 'c',
+  value: '<client>',
+  choices: INSTALL_CLIENTS,
+  description: 'claude-code (default), claude-desktop, cursor or vscode',
+};
+
+export const SCOPE_OPTION: OptionSpec = {
+  type: 'string',
+  short: 's',
+  value: '<scope>',
+  choices: ['user', 'project'],
+  description: 'user (every project; the default where the client has it) or project (the current folder)',
+};
+
+/**
+ * What an archive from the server may hold. Generous, since the server's own limits may be raised; the zip reader's
+ * checks against traversal, links and bombs apply all the same.
+ */
+export const DOWNLOAD_LIMITS: ContentLimits = {
+  maxFileBytes: 512 * 1024 * 1024,
+  maxItemBytes: 1024 * 1024 * 1024,
+  maxFiles: 100_000,
+  maxDepth: 64,
+};
+
+export function pathContextOf(context: CommandContext): PathContext {
+  return { home: homeOf(context.env), cwd: context.cwd, platform: process.platform, env: context.env };
+}
+
+export function clientOf(given: string | undefined): InstallClient {
+  return (given ?? 'claude-code') as InstallClient;
+}
+
+/**
+ * The scope asked for, when the client has it; else the user scope where there is one, else the project.
+ * VS Code's MCP servers are the exception: the workspace's .vscode/mcp.json is where the server renders them.
+ */
+export function pickScope(
+  given: string | undefined,
+  available: readonly InstallScope[],
+  client: InstallClient,
+  what: string,
+): InstallScope {
+  if (given !== undefined) {
+    if (!available.includes(given as InstallScope)) {
+      throw new UsageError(
+        `${CLIENT_NAMES[client]} has no ${given}-level ${what}`,
+        available.length > 0 ? `use --scope ${available.join(' or ')}` : undefined,
+      );
+    }
+    return given as InstallScope;
+  }
+  if (client === 'vscode' && available.includes('project')) return 'project';
+  return available.includes('user') ? 'user' : available[0]!;
+}
+
+/** A path for people: relative to the current folder when inside it, else with the home folder as `~`. */
+export function displayPath(path: string, context: PathContext): string {
+  if (context.cwd !== context.home && path.startsWith(`${context.cwd}${sep}`))
+    return path.slice(context.cwd.length + 1);
+  return path === context.home || path.startsWith(`${context.home}${sep}`)
+    ? `~${path.slice(context.home.length)}`
+    : path;
+}
+
+/**
+ * The server's notes about an MCP install, less those about writing the file by hand or with `claude mcp add`:
+ * the command line has written the file itself.
+ */
+export function relevantNotes(notes: readonly string[]): string[] {
+  const handled = [/^The command adds the server/, /^On Windows the file is/, /^For every workspace, add the entry/];
+  return notes.filter((note) => !handled.some((pattern) => pattern.test(note)));
+}
+
+/** How each client gets the values of the variables an entry refers to. */
+const VARIABLES_HOW: Record<InstallClient, string> = {
+  'claude-code': 'Claude Code fills ${VAR} from its environment: set these before starting it',
+  cursor: 'Cursor fills ${env:VAR} from its environment: set these before starting it',
+  vscode: 'VS Code asks for these the first time it starts the server (secrets go to its secret storage)',
+  'claude-desktop': 'Claude Desktop fills in no variables: replace each <set VAR> in the file with its value',
+};
+
+/**
+ * Splits the server's notes into the variables to provide (`NAME (secret): what it is`) and the rest, and says how
+ * this client reads them, for the human output.
+ */
+export function variableGuide(client: InstallClient, notes: readonly string[]) {
+  const variable = /^[A-Za-z_][A-Za-z0-9_]* \((secret|required, no default)\)/;
+  const explains =
+    /^(Claude Code expands|Cursor expands|VS Code asks for each input|Claude Desktop expands no variables)/;
+  return {
+    how: VARIABLES_HOW[client],
+    variables: notes.filter((note) => variable.test(note)),
+    other: notes.filter((note) => !variable.test(note) && !explains.test(note)),
+  };
+}
+
+/** Writes a file (a zip, a definition); an existing one is kept unless `force`. */
+export async function saveFile(path: string, bytes: Uint8Array, force: boolean): Promise<void> {
+  try {
+    await writeFileAtomically(path, bytes, { force });
+  } catch (error) {
+    if (error instanceof ConflictError) {
+      throw new CliError(`${path} already exists`, {
+        code: 'exists',
+        hint: 'add --force to replace it, or choose another path with -o',
+      });
+    }
+    throw error;
+  }
+}

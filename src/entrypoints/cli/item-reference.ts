@@ -1,0 +1,59 @@
+import { parseItemRef } from '../../domain/catalog/item-ref.ts';
+import { ValidationError } from '../../domain/errors.ts';
+import type { ApiPage, ApiVersion, AtlasApi } from './atlas-api.ts';
+import { CliError, UsageError } from './cli-error.ts';
+
+export interface Reference {
+  readonly kind: 'skill' | 'mcp' | 'tool';
+  readonly namespace: string;
+  readonly name: string;
+  /** `kind/namespace/name`. */
+  readonly ref: string;
+}
+
+/** Parses `kind/namespace/name`; anything else is a usage error with an example. */
+export function parseReference(text: string): Reference {
+  try {
+    const ref = parseItemRef(text.trim());
+    return {
+      kind: ref.kind,
+      namespace: ref.namespace,
+      name: ref.name,
+      ref: `${ref.kind}/${ref.namespace}/${ref.name}`,
+    };
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const why = error.problems.map((problem) => `${problem.path} ${problem.message}`).join('; ');
+    throw new UsageError(
+      `"${text}" is not an item reference (${why})`,
+      'a reference is kind/namespace/name, e.g. skill/platform/pdf-tools; find one with "atlas search <words>"',
+    );
+  }
+}
+
+export const NOT_FOUND_HINT = 'find the exact reference with "atlas search <words>"';
+
+/**
+ * The commit SHA of a version given as a full SHA, a SHA prefix (4+ hex digits) or a manifest version
+ * (`1.2.0`), looked up in the item's history.
+ */
+export async function resolveVersion(api: AtlasApi, ref: string, version: string): Promise<string> {
+  if (/^[0-9a-f]{40}$/.test(version)) return version;
+  let cursor: string | undefined;
+  for (let page = 0; page < 50; page++) {
+    const { items, nextCursor } = await api.get<ApiPage<ApiVersion>>(`/api/v1/items/${ref}/versions`, {
+      query: { limit: 100, cursor },
+      hints: { 404: NOT_FOUND_HINT },
+    });
+    const match = items.find(
+      (item) => item.version === version || (/^[0-9a-f]{4,39}$/.test(version) && item.commitSha.startsWith(version)),
+    );
+    if (match) return match.commitSha;
+    if (!nextCursor) break;
+    cursor = nextCursor;
+  }
+  throw new CliError(`${ref} has no version "${version}"`, {
+    code: 'not_found',
+    hint: `list its versions with "atlas versions ${ref}"`,
+  });
+}
