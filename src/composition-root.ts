@@ -9,13 +9,17 @@ import { GitHubContentStore } from './adapters/github/github-content-store.ts';
 import { GitHubWebhookVerifier } from './adapters/github/github-webhook-verifier.ts';
 import { InMemoryContentStore } from './adapters/memory/in-memory-content-store.ts';
 import { InMemoryDatabase } from './adapters/memory/in-memory-database.ts';
+import { InProcessBroadcast } from './adapters/memory/in-process-broadcast.ts';
 import { type Connection, openPglite, openPostgres } from './adapters/postgres/connection.ts';
 import { runMigrations } from './adapters/postgres/migrate.ts';
+import { PostgresBroadcast } from './adapters/postgres/postgres-broadcast.ts';
 import { PostgresDatabase } from './adapters/postgres/postgres-database.ts';
+import { TokenCache } from './application/accounts/token-cache.ts';
 import type { AtlasDeps } from './application/deps.ts';
 import { JobSignal } from './application/sync/job-signal.ts';
 import type { AtlasConfig } from './config.ts';
 import type { Authorizer } from './domain/accounts/authorizer.ts';
+import type { Broadcast } from './domain/broadcast.ts';
 import { type Clock, systemClock } from './domain/clock.ts';
 import type { ContentLimits } from './domain/content/content-limits.ts';
 import { DEFAULT_CONTENT_LIMITS } from './domain/content/content-limits.ts';
@@ -33,7 +37,7 @@ export function assembleDeps(
   content: ContentStore,
   settings: Pick<AtlasConfig, 'authz' | 'publicRead' | 'registration'> &
     Partial<Pick<AtlasConfig, 'limits' | 'content' | 'webhookSecret' | 'pollSeconds'>>,
-  options: { clock?: Clock; argon2?: Argon2Parameters } = {},
+  options: { clock?: Clock; argon2?: Argon2Parameters; broadcast?: Broadcast } = {},
 ): AtlasDeps {
   const authorizer: Authorizer =
     settings.authz === 'permissive'
@@ -56,6 +60,7 @@ export function assembleDeps(
       pollSeconds: settings.pollSeconds ?? 30,
     },
     jobSignal: new JobSignal(),
+    tokenCache: new TokenCache(options.broadcast ?? new InProcessBroadcast()),
   };
 }
 
@@ -93,18 +98,23 @@ export async function createAtlas(config: AtlasConfig, options: { migrate?: bool
   const releaseHome = config.databaseUrl ? () => undefined : lockHome(config.home);
   let connection: Connection | undefined;
   try {
-    connection = config.databaseUrl
-      ? await openPostgres(config.databaseUrl)
-      : await openPglite({ dataDir: config.pgliteDir });
+    const server = config.databaseUrl ? await openPostgres(config.databaseUrl) : undefined;
+    connection = server ?? (await openPglite({ dataDir: config.pgliteDir }));
     if (options.migrate ?? true) await runMigrations(connection);
     const db = new PostgresDatabase(connection);
     const content = await openContentStore(config);
-    const deps = assembleDeps(db, content, config);
+    // Several processes share a server, so what one revokes the others must hear of; PGlite is one process.
+    const broadcast =
+      server && config.databaseUrl
+        ? await PostgresBroadcast.open(config.databaseUrl, server.pool)
+        : new InProcessBroadcast();
+    const deps = assembleDeps(db, content, config, { broadcast });
     const open = connection;
     return {
       deps,
       config,
       close: async () => {
+        await broadcast.close();
         await content.close?.();
         await open.close();
         releaseHome();

@@ -6,6 +6,7 @@ import type { ContentLimits } from '../domain/content/content-limits.ts';
 import type { ContentStore } from '../domain/content/content-store.ts';
 import type { Database } from '../domain/repositories.ts';
 import type { WebhookVerifier } from '../domain/sync/webhook-verifier.ts';
+import type { TokenCache } from './accounts/token-cache.ts';
 import type { JobSignal } from './sync/job-signal.ts';
 
 export interface AccountSettings {
@@ -42,4 +43,6 @@ export interface AtlasDeps {
   readonly syncSettings: SyncSettings;
   /** Wakes the in-process sync worker when a job is enqueued. */
   readonly jobSignal: JobSignal;
+  /** Recently resolved bearer tokens; revocations reach every process through a broadcast. */
+  readonly tokenCache: TokenCache;
 }

@@ -410,6 +410,15 @@ class InMemoryItemRepository implements ItemRepository {
     return i && copy(i);
   }
 
+  async findWithNamesByRef(ref: ItemRef) {
+    const item = await this.findByRef(ref);
+    if (!item) return undefined;
+    const s = this.state();
+    const owner = item.ownerUserId ? (s.users.get(item.ownerUserId)?.username ?? null) : null;
+    const team = item.teamId ? (s.teams.get(item.teamId)?.slug ?? null) : null;
+    return { item, owner, team };
+  }
+
   async findByGitPath(gitPath: string) {
     const i = [...this.state().items.values()].find((x) => x.gitPath === gitPath);
     return i && copy(i);
@@ -498,6 +507,12 @@ class InMemoryTokenRepository implements TokenRepository {
   async findByHash(tokenHash: string) {
     const t = [...this.state().tokens.values()].find((x) => x.tokenHash === tokenHash);
     return t && copy(t);
+  }
+
+  async findWithUser(tokenHash: string) {
+    const token = [...this.state().tokens.values()].find((x) => x.tokenHash === tokenHash);
+    const user = token && this.state().users.get(token.userId);
+    return token && user ? copy({ token, user }) : undefined;
   }
 
   async listByUser(userId: string, kind?: ApiToken['kind']) {

@@ -1,4 +1,4 @@
-import { and, arrayContains, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, arrayContains, desc, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
 import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
 import type { ItemRef } from '../../domain/catalog/item-ref.ts';
 import type { ItemRepository, ItemSearch, ItemSort } from '../../domain/catalog/item-repository.ts';
@@ -8,14 +8,15 @@ import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { Page } from '../../domain/page.ts';
 import type { Db } from './connection.ts';
-import { installEvents, catalogItems as items, itemVersions, teamMemberships } from './schema.ts';
+import { installEvents, catalogItems as items, itemVersions, teamMemberships, teams, users } from './schema.ts';
 import { translated } from './translate-error.ts';
 
-type Row = typeof items.$inferSelect;
+/** Every column but the search document, which only the database reads (about 300 bytes a row). */
+const { search: _search, ...itemColumns } = getTableColumns(items);
+type Row = Omit<typeof items.$inferSelect, 'search'>;
 
 function toItem(row: Row): CatalogItem {
-  const { search: _search, ...rest } = row;
-  return rest;
+  return row;
 }
 
 /**
@@ -50,8 +51,8 @@ function ordering(sort: Exclude<ItemSort, 'relevance'> | 'relevance', rank: SQL)
   switch (sort) {
     case 'relevance':
       return {
-        key: (row, r) => [r ?? '0', row.id],
-        orderBy: [sql`${rank} desc`, sql`${items.id} asc`],
+        key: (row, r) => [String(r ?? 0), row.id],
+        orderBy: [sql`rank desc`, sql`${items.id} asc`],
         after: ([r, id]) => sql`(${rank} < ${r}::numeric or (${rank} = ${r}::numeric and ${items.id} > ${id}::uuid))`,
       };
     case 'updated':
@@ -99,22 +100,34 @@ export class PostgresItemRepository implements ItemRepository {
   }
 
   async findById(id: string) {
-    const [row] = await translated(() => this.db.select().from(items).where(eq(items.id, id)));
+    const [row] = await translated(() => this.db.select(itemColumns).from(items).where(eq(items.id, id)));
     return row && toItem(row);
   }
 
   async findByRef(ref: ItemRef) {
     const [row] = await translated(() =>
       this.db
-        .select()
+        .select(itemColumns)
         .from(items)
         .where(and(eq(items.kind, ref.kind), eq(items.namespace, ref.namespace), eq(items.name, ref.name))),
     );
     return row && toItem(row);
   }
 
+  async findWithNamesByRef(ref: ItemRef) {
+    const [row] = await translated(() =>
+      this.db
+        .select({ row: itemColumns, owner: users.username, team: teams.slug })
+        .from(items)
+        .leftJoin(users, eq(users.id, items.ownerUserId))
+        .leftJoin(teams, eq(teams.id, items.teamId))
+        .where(and(eq(items.kind, ref.kind), eq(items.namespace, ref.namespace), eq(items.name, ref.name))),
+    );
+    return row && { item: toItem(row.row), owner: row.owner, team: row.team };
+  }
+
   async findByGitPath(gitPath: string) {
-    const [row] = await translated(() => this.db.select().from(items).where(eq(items.gitPath, gitPath)));
+    const [row] = await translated(() => this.db.select(itemColumns).from(items).where(eq(items.gitPath, gitPath)));
     return row && toItem(row);
   }
 
@@ -143,7 +156,8 @@ export class PostgresItemRepository implements ItemRepository {
     );
     const rows = await translated(() =>
       this.db
-        .select({ row: items, rank: sql<string>`${rank}::text` })
+        // The rank is computed once, as an output column the ORDER BY names (see `ordering`).
+        .select({ row: itemColumns, rank: sql<string>`${rank}`.as('rank') })
         .from(items)
         .where(where)
         .orderBy(...order.orderBy)

@@ -1,8 +1,10 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { ApiToken } from '../../domain/accounts/api-token.ts';
+import type { Email } from '../../domain/accounts/email.ts';
 import type { TokenRepository } from '../../domain/accounts/token-repository.ts';
+import type { Username } from '../../domain/accounts/username.ts';
 import type { Db } from './connection.ts';
-import { apiTokens } from './schema.ts';
+import { apiTokens, users } from './schema.ts';
 import { translated } from './translate-error.ts';
 
 export class PostgresTokenRepository implements TokenRepository {
@@ -22,6 +24,22 @@ export class PostgresTokenRepository implements TokenRepository {
   async findByHash(tokenHash: string) {
     const [row] = await translated(() => this.db.select().from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash)));
     return row;
+  }
+
+  async findWithUser(tokenHash: string) {
+    const [row] = await translated(() =>
+      this.db
+        .select({ token: apiTokens, user: users })
+        .from(apiTokens)
+        .innerJoin(users, eq(users.id, apiTokens.userId))
+        .where(eq(apiTokens.tokenHash, tokenHash)),
+    );
+    return (
+      row && {
+        token: row.token,
+        user: { ...row.user, email: row.user.email as Email, username: row.user.username as Username },
+      }
+    );
   }
 
   listByUser(userId: string, kind?: ApiToken['kind']) {

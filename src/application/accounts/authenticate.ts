@@ -9,21 +9,25 @@ const TOUCH_EVERY_MS = 60_000;
 /**
  * Resolves a bearer token to the actor it stands for.
  * - a malformed, unknown, revoked or expired token is UnauthenticatedError, all with the same message;
- * - a token whose user is gone is unknown.
+ * - a token whose user is gone is unknown;
+ * - resolved tokens are cached briefly; a revocation drops them everywhere at once (see TokenCache).
  */
 export async function authenticate(
-  { db, clock }: Pick<AtlasDeps, 'db' | 'clock'>,
+  { db, clock, tokenCache }: Pick<AtlasDeps, 'db' | 'clock' | 'tokenCache'>,
   secret: string,
   ip: string | null,
 ): Promise<Actor> {
   const refused = new UnauthenticatedError('the token is invalid, expired or revoked; sign in again');
   if (!looksLikeTokenSecret(secret)) throw refused;
-  const token = await db.tokens.findByHash(hashTokenSecret(secret));
+  const hash = hashTokenSecret(secret);
   const now = clock.now();
-  if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) throw refused;
-  const user = await db.users.findById(token.userId);
-  if (!user) throw refused;
-  if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
+  const cached = tokenCache.get(hash, now.getTime());
+  const found = cached ?? (await db.tokens.findWithUser(hash));
+  if (!found) throw refused;
+  if (!cached) tokenCache.put(found, now.getTime());
+  const { token, user } = found;
+  if (token.revokedAt || (token.expiresAt && token.expiresAt <= now)) throw refused;
+  if (!cached && (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > TOUCH_EVERY_MS)) {
     await db.tokens.touch(token.id, now);
   }
   return { user, tokenId: token.id, ip };

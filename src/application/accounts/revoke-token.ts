@@ -9,7 +9,7 @@ import type { AtlasDeps } from '../deps.ts';
  * NotFoundError, not Forbidden, so token ids do not leak. Revoking twice is a no-op.
  */
 export async function revokeToken(
-  { db, clock, authorizer }: Pick<AtlasDeps, 'db' | 'clock' | 'authorizer'>,
+  { db, clock, authorizer, tokenCache }: Pick<AtlasDeps, 'db' | 'clock' | 'authorizer' | 'tokenCache'>,
   tokenId: string,
   actor: Actor,
 ): Promise<void> {
@@ -22,4 +22,5 @@ export async function revokeToken(
       await tx.audit.append(auditEntry(actor, now, 'token.revoke', `token/${token.id}`, { name: token.name }));
     }
   });
+  await tokenCache.revoked(token.id);
 }

@@ -3,7 +3,7 @@ import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
 import type { ItemRef } from '../../domain/catalog/item-ref.ts';
 import type { ItemListing } from '../../domain/content/content-store.ts';
 import type { AtlasDeps } from '../deps.ts';
-import { findReadableItem } from './item-access.ts';
+import { requireReadable } from './item-access.ts';
 
 export interface ItemDetails {
   readonly item: CatalogItem;
@@ -19,11 +19,8 @@ export async function getItem(
   ref: ItemRef,
   actor: Actor,
 ): Promise<ItemDetails> {
-  const item = await findReadableItem(deps, ref, actor);
-  const [listing, owner, team] = await Promise.all([
-    deps.content.listItemFiles(item.gitPath, item.commitSha),
-    item.ownerUserId ? deps.db.users.findById(item.ownerUserId) : undefined,
-    item.teamId ? deps.db.teams.findById(item.teamId) : undefined,
-  ]);
-  return { item, files: listing?.files ?? [], owner: owner?.username ?? null, team: team?.slug ?? null };
+  const found = await deps.db.items.findWithNamesByRef(ref);
+  const item = await requireReadable(deps, ref, found?.item, actor);
+  const listing = await deps.content.listItemFiles(item.gitPath, item.commitSha);
+  return { item, files: listing?.files ?? [], owner: found?.owner ?? null, team: found?.team ?? null };
 }

@@ -23,7 +23,18 @@ export async function findReadableItem(
   options: { includeDeleted?: boolean } = {},
 ): Promise<CatalogItem> {
   if (!authorizer.canBrowse(actor)) throw new UnauthenticatedError('sign in to read the catalog');
-  const item = await db.items.findByRef(ref);
+  return requireReadable({ authorizer }, ref, await db.items.findByRef(ref), actor, options);
+}
+
+/** The read rule on an item already looked up (see findReadableItem). */
+export async function requireReadable(
+  { authorizer }: Pick<AtlasDeps, 'authorizer'>,
+  ref: ItemRef,
+  item: CatalogItem | undefined,
+  actor: Actor,
+  options: { includeDeleted?: boolean } = {},
+): Promise<CatalogItem> {
+  if (!authorizer.canBrowse(actor)) throw new UnauthenticatedError('sign in to read the catalog');
   const visible =
     item !== undefined &&
     (options.includeDeleted || item.status !== 'deleted') &&

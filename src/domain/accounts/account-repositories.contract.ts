@@ -257,6 +257,8 @@ export function accountRepositoriesContract(name: string, open: () => Promise<Re
       expect(await db.tokens.findByHash(token.tokenHash)).toEqual(token);
       expect(await db.tokens.findById(token.id)).toEqual(token);
       expect(await db.tokens.findByHash('0'.repeat(64))).toBeUndefined();
+      expect(await db.tokens.findWithUser(token.tokenHash)).toEqual({ token, user });
+      expect(await db.tokens.findWithUser('0'.repeat(64))).toBeUndefined();
     });
 
     it('refuses a duplicate hash with ConflictError', async () => {

@@ -43,6 +43,23 @@ export function itemRepositoryContract(name: string, open: () => Promise<Reposit
       expect(await db.items.findByGitPath('skills/platform/pdf-tools')).toEqual(item);
     });
 
+    it('finds an item with its owner and team names in one lookup', async () => {
+      const owner = buildUser({ username: 'namer' });
+      const team = buildTeam({ slug: 'named' });
+      await db.users.insert(owner);
+      await db.teams.insert(team);
+      const item = buildItem('skill/named/thing', { ownerUserId: owner.id, teamId: team.id });
+      await db.items.insert(item);
+      await db.items.insert(buildItem('skill/x/plain'));
+      expect(await db.items.findWithNamesByRef(parseItemRef('skill/named/thing'))).toEqual({
+        item,
+        owner: 'namer',
+        team: 'named',
+      });
+      expect((await db.items.findWithNamesByRef(parseItemRef('skill/x/plain')))?.owner).toBeNull();
+      expect(await db.items.findWithNamesByRef(parseItemRef('skill/x/none'))).toBeUndefined();
+    });
+
     it('refuses a duplicate reference or git path with ConflictError', async () => {
       await db.items.insert(buildItem('skill/x/a'));
       await expect(db.items.insert(buildItem('skill/x/a'))).rejects.toBeInstanceOf(ConflictError);

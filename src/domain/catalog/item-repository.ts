@@ -42,6 +42,10 @@ export interface ItemRepository {
   findById(id: string): Promise<CatalogItem | undefined>;
   findByRef(ref: ItemRef): Promise<CatalogItem | undefined>;
   findByGitPath(gitPath: string): Promise<CatalogItem | undefined>;
+  /** The item with its owner's username and its team's slug, in one lookup (an item page needs all three). */
+  findWithNamesByRef(
+    ref: ItemRef,
+  ): Promise<{ item: CatalogItem; owner: string | null; team: string | null } | undefined>;
   /**
    * Search and browse with keyset cursors: the cost of a page does not grow with its depth, and rows
    * inserted between pages neither repeat nor hide rows of later pages.
