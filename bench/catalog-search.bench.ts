@@ -452,7 +452,11 @@ async function measureEngine(label: string, connection: Connection): Promise<{ f
       const ratio = atlas.rps / base.rps;
       figures.push(
         { name: `${label}: ${s.name} p50, Atlas`, value: round(atlas.p50), unit: 'ms' },
-        { name: `${label}: ${s.name} p99, Atlas, ${CONNECTIONS} connections (queueing)`, value: round(atlas.p99), unit: 'ms' },
+        {
+          name: `${label}: ${s.name} p99, Atlas, ${CONNECTIONS} connections (queueing)`,
+          value: round(atlas.p99),
+          unit: 'ms',
+        },
         // Latency is a property of one request; with every connection of a saturated 2-core machine busy,
         // p99 is mostly time spent waiting in line, which the throughput ratio below accounts for.
         {

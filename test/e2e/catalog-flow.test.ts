@@ -23,13 +23,13 @@ const skillMd = (description: string, version: string) =>
 describe('the catalog over a listening server', () => {
   const home = mkdtempSync(join(tmpdir(), 'atlas-e2e-'));
   let atlas: RunningAtlas;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies freely.
   const call = async (
     method: string,
     path: string,
     token?: string,
     body?: unknown,
     headers: Record<string, string> = {},
+    // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies freely.
   ): Promise<{ status: number; body: any; headers: Headers; bytes: Buffer }> => {
     const response = await fetch(`${atlas.url}${path}`, {
       method,
