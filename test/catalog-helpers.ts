@@ -56,7 +56,10 @@ export async function catalogState(deps: AtlasDeps) {
  * A database whose next `transaction` fails when armed: what a crash between the git commit and the
  * database write looks like to the use case. Everything else is the wrapped database.
  */
-export function flakyDatabase(db: Database): { db: Database; failNextTransaction(): void } {
+export function flakyDatabase(
+  db: Database,
+  message = 'the database connection was lost',
+): { db: Database; failNextTransaction(): void } {
   let armed = false;
   const proxy = new Proxy(db, {
     get(target, property) {
@@ -64,7 +67,7 @@ export function flakyDatabase(db: Database): { db: Database; failNextTransaction
         return (work: Parameters<Database['transaction']>[0]) => {
           if (armed) {
             armed = false;
-            return Promise.reject(new Error('the database connection was lost'));
+            return Promise.reject(new Error(message));
           }
           return target.transaction(work);
         };

@@ -15,6 +15,7 @@ import { UnavailableError } from '../../src/domain/errors.ts';
 import type { Database } from '../../src/domain/repositories.ts';
 import type { SyncRuntimeLog } from '../../src/entrypoints/worker/sync-runtime.ts';
 import { buildTeam, buildUser } from '../builders.ts';
+import { flakyDatabase } from '../catalog-helpers.ts';
 import type { FakeGitHub } from '../fake-github/fake-github.ts';
 
 export const exec = promisify(execFile);
@@ -286,26 +287,6 @@ export function switchableDatabase(initial: Database): { db: Database; use(db: D
  * dying between the git commit and the database write looks like to a use case.
  */
 export function crashingDatabase(db: Database): { db: Database; crashNextTransaction(): void } {
-  let armed = false;
-  const proxy = new Proxy(db, {
-    get(target, property) {
-      if (property === 'transaction') {
-        return (work: Parameters<Database['transaction']>[0]) => {
-          if (armed) {
-            armed = false;
-            return Promise.reject(new Error('the process died before the database write'));
-          }
-          return target.transaction(work);
-        };
-      }
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  return {
-    db: proxy,
-    crashNextTransaction: () => {
-      armed = true;
-    },
-  };
+  const flaky = flakyDatabase(db, 'the process died before the database write');
+  return { db: flaky.db, crashNextTransaction: flaky.failNextTransaction };
 }

@@ -1,4 +1,10 @@
-import type { ContentAuthor, ContentStore, FileChange, ItemListing } from '../../domain/content/content-store.ts';
+import type {
+  ContentAuthor,
+  ContentStore,
+  FileChange,
+  ItemFile,
+  ItemListing,
+} from '../../domain/content/content-store.ts';
 import { StaleRevisionError } from '../../domain/errors.ts';
 
 export interface FolderCommit {
@@ -69,6 +75,19 @@ export async function commitItemFolder(
     }
   }
   throw new StaleRevisionError('the content repository kept moving; try again');
+}
+
+/** The changes that make `folder` hold exactly `files`: the old folder goes, the files are written. */
+export function replaceFolder(folder: string, files: readonly ItemFile[]): FileChange[] {
+  return [
+    { type: 'delete', path: folder },
+    ...files.map((f) => ({
+      type: 'write' as const,
+      path: `${folder}/${f.path}`,
+      content: f.content,
+      executable: f.executable,
+    })),
+  ];
 }
 
 /** The commit that last changed a folder: where content already in git came from. */

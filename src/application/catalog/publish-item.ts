@@ -8,7 +8,7 @@ import { newId } from '../../domain/ids.ts';
 import type { ManifestWarning } from '../../domain/manifests/manifest.ts';
 import { auditEntry } from '../audit.ts';
 import type { AtlasDeps } from '../deps.ts';
-import { advanceOverOwnCommit, commitItemFolder, lastCommitOf } from './commit-item-folder.ts';
+import { advanceOverOwnCommit, commitItemFolder, lastCommitOf, replaceFolder } from './commit-item-folder.ts';
 import { authorOf, requireUser } from './item-access.ts';
 import { prepareBundle } from './item-bundle.ts';
 import { fieldsOfBundle, versionOf } from './item-record.ts';
@@ -86,15 +86,7 @@ export async function publishItem(
 
   const written = await commitItemFolder(content, {
     folder,
-    changes: [
-      { type: 'delete', path: folder },
-      ...bundle.files.map((f) => ({
-        type: 'write' as const,
-        path: `${folder}/${f.path}`,
-        content: f.content,
-        executable: f.executable,
-      })),
-    ],
+    changes: replaceFolder(folder, bundle.files),
     message: `Publish ${formatItemRef(ref)}${input.message ? `\n\n${input.message}` : ''}`,
     author: authorOf(user),
     decide: async (listing) => {

@@ -4,7 +4,7 @@ import type { ItemFile } from '../../domain/content/content-store.ts';
 import { ForbiddenError, PreconditionRequiredError, StaleRevisionError } from '../../domain/errors.ts';
 import { auditEntry } from '../audit.ts';
 import type { AtlasDeps } from '../deps.ts';
-import { advanceOverOwnCommit, commitItemFolder, lastCommitOf } from './commit-item-folder.ts';
+import { advanceOverOwnCommit, commitItemFolder, lastCommitOf, replaceFolder } from './commit-item-folder.ts';
 import { authorOf, findReadableItem, requireUser } from './item-access.ts';
 import { prepareBundle } from './item-bundle.ts';
 import { fieldsOfBundle, versionOf } from './item-record.ts';
@@ -60,15 +60,7 @@ export async function updateItem(
   const folder = itemFolder(input.ref);
   const written = await commitItemFolder(content, {
     folder,
-    changes: [
-      { type: 'delete', path: folder },
-      ...bundle.files.map((f) => ({
-        type: 'write' as const,
-        path: `${folder}/${f.path}`,
-        content: f.content,
-        executable: f.executable,
-      })),
-    ],
+    changes: replaceFolder(folder, bundle.files),
     message: `Update ${formatItemRef(input.ref)}${input.message ? `\n\n${input.message}` : ''}`,
     author: authorOf(user),
     decide: async (listing) => {

@@ -1,5 +1,6 @@
 import type { AtlasDeps } from '../deps.ts';
 import { newSyncJob } from './run-sync-job.ts';
+import { invalidFolders } from './sync-catalog.ts';
 
 /**
  * A user or team was just created: folders that git holds in that namespace, recorded as invalid

@@ -31,14 +31,9 @@ export interface SyncOptions {
   readonly revisitNamespace?: string;
 }
 
-async function invalidFolders({ db }: Deps, namespace: string): Promise<string[]> {
-  const page = await db.items.search({
-    status: 'invalid',
-    namespace,
-    sort: 'name',
-    limit: 100,
-    viewer: { kind: 'admin' },
-  });
+/** The folders of a namespace's invalid items (what a new user or team may make valid). */
+export async function invalidFolders(db: Deps['db'], namespace: string, limit = 100): Promise<string[]> {
+  const page = await db.items.search({ status: 'invalid', namespace, sort: 'name', limit, viewer: { kind: 'admin' } });
   return page.items.map((item) => item.gitPath);
 }
 
@@ -61,7 +56,7 @@ export async function syncCatalog(deps: Deps, options: SyncOptions = {}): Promis
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const { lastSyncedSha: from } = await db.sync.getState();
     const to = await content.head();
-    const revisits = options.revisitNamespace ? await invalidFolders(deps, options.revisitNamespace) : [];
+    const revisits = options.revisitNamespace ? await invalidFolders(db, options.revisitNamespace) : [];
     if (from === to && revisits.length === 0) return { from, to, changed: false, folders: 0, counts: emptyCounts() };
     const diff = from === to ? [] : await diffSince(deps, from, to);
     const known = new Set(diff.map((d) => d.folder));
