@@ -3,23 +3,21 @@
  * three-file item into a repository of 100 items and into one of 10,000 items. A commit writes only the
  * trees on the path to the changed item, so the ratio should stay near 1 (target under 1.5).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { LocalGitContentStore } from '../src/adapters/git/local-git-content-store.ts';
 import type { FileChange } from '../src/domain/content/content-store.ts';
 import {
   EXECUTABLE_MODE,
   encodeCommit,
-  encodeTree,
   FILE_MODE,
-  type GitObjectType,
   type GitTreeEntry,
-  gitObjectId,
   TREE_MODE,
 } from '../src/domain/content/git-objects.ts';
 import { type BenchResult, median, round, sample } from './harness.ts';
+import { looseObjectWriter } from './loose-objects.ts';
 
 const AUTHOR = { name: 'Bench', email: 'bench@example.com' };
 const RUNS = 30;
@@ -54,21 +52,7 @@ async function catalogOf(items: number): Promise<{ store: LocalGitContentStore; 
   const parent = await empty.head();
   await empty.close();
 
-  const folders = new Set<string>();
-  const write = (type: GitObjectType, body: Uint8Array): string => {
-    const sha = gitObjectId(type, body);
-    const folder = join(gitdir, 'objects', sha.slice(0, 2));
-    if (!folders.has(folder)) {
-      mkdirSync(folder, { recursive: true });
-      folders.add(folder);
-    }
-    writeFileSync(
-      join(folder, sha.slice(2)),
-      deflateSync(Buffer.concat([Buffer.from(`${type} ${body.byteLength}\0`), body])),
-    );
-    return sha;
-  };
-  const tree = (entries: GitTreeEntry[]) => write('tree', encodeTree(entries));
+  const { write, tree } = looseObjectWriter(gitdir);
 
   const namespaces: GitTreeEntry[] = [];
   for (let ns = 0; ns * 100 < items; ns++) {

@@ -7,13 +7,13 @@
  * - a pushed change visible in search under 1 s after its webhook arrives: the real app and the in-process
  *   worker, a signed push webhook over HTTP, then `GET /api/v1/items?q=` polled until the change shows.
  */
+
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { deflateSync } from 'node:zlib';
 import { LocalGitContentStore } from '../src/adapters/git/local-git-content-store.ts';
 import { type Connection, openPglite } from '../src/adapters/postgres/connection.ts';
 import { runMigrations } from '../src/adapters/postgres/migrate.ts';
@@ -33,11 +33,8 @@ import type { ItemFile } from '../src/domain/content/content-store.ts';
 import {
   EXECUTABLE_MODE,
   encodeCommit,
-  encodeTree,
   FILE_MODE,
-  type GitObjectType,
   type GitTreeEntry,
-  gitObjectId,
   TREE_MODE,
 } from '../src/domain/content/git-objects.ts';
 import { newId } from '../src/domain/ids.ts';
@@ -45,6 +42,7 @@ import { buildApp } from '../src/entrypoints/http/app.ts';
 import { startSyncRuntime } from '../src/entrypoints/worker/sync-runtime.ts';
 import { buildTeam, buildUser } from '../test/builders.ts';
 import { type BenchResult, type Figure, median, percentile, round } from './harness.ts';
+import { looseObjectWriter } from './loose-objects.ts';
 
 const SMALL = 100;
 const LARGE = 10_000;
@@ -119,21 +117,7 @@ async function seedRepository(gitdir: string, items: number): Promise<{ head: st
   const empty = await LocalGitContentStore.open(gitdir);
   const parent = await empty.head();
   await empty.close();
-  const folders = new Set<string>();
-  const write = (type: GitObjectType, body: Uint8Array): string => {
-    const sha = gitObjectId(type, body);
-    const folder = join(gitdir, 'objects', sha.slice(0, 2));
-    if (!folders.has(folder)) {
-      mkdirSync(folder, { recursive: true });
-      folders.add(folder);
-    }
-    writeFileSync(
-      join(folder, sha.slice(2)),
-      deflateSync(Buffer.concat([Buffer.from(`${type} ${body.byteLength}\0`), body])),
-    );
-    return sha;
-  };
-  const tree = (entries: GitTreeEntry[]) => write('tree', encodeTree(entries));
+  const { write, tree } = looseObjectWriter(gitdir);
 
   const trees: string[] = [];
   const byNamespace = new Map<string, GitTreeEntry[]>();
