@@ -22,33 +22,18 @@ import type {
   ItemTree,
 } from '../../domain/content/content-store.ts';
 import {
-  applyItemChanges,
   commitMessage,
-  diffItemFolders,
   folderHistory,
-  folderTreeSha,
   type GitCommitInfo,
   type GitObjectSource,
   type GitTreeEntry,
   type GitTreeSink,
   isTreeMode,
-  listFiles,
-  listItemFolders,
   mapConcurrently,
-  readFileAt,
-  readItemListing,
-  readItemSnapshot,
-  replaceItemFolders,
-  type TreeFile,
-  writeFilesTree,
+  writeItemTrees,
 } from '../../domain/content/git-objects.ts';
-import {
-  isObjectId,
-  requireHistoryQuery,
-  requireItemFolder,
-  requireRepositoryPath,
-  validateCommitInput,
-} from '../../domain/content/validate-changes.ts';
+import { GitTreeReads } from '../../domain/content/git-tree-reads.ts';
+import { isObjectId, requireHistoryQuery, validateCommitInput } from '../../domain/content/validate-changes.ts';
 import { NotFoundError, StaleRevisionError, UnavailableError, ValidationError } from '../../domain/errors.ts';
 
 export interface LocalGitContentStoreOptions {
@@ -139,6 +124,7 @@ export class LocalGitContentStore implements ContentStore {
       }
     },
   };
+  readonly #reads = new GitTreeReads(this.#objects, (at) => this.#commitAt(at));
 
   private constructor(gitdir: string, branch: string, options: LocalGitContentStoreOptions) {
     this.#gitdir = gitdir;
@@ -171,32 +157,24 @@ export class LocalGitContentStore implements ContentStore {
     return sha;
   }
 
-  async readItem(folder: string, at?: string): Promise<ItemSnapshot | undefined> {
-    requireItemFolder(folder);
-    const [sha, commit] = await this.#commitAt(at);
-    return readItemSnapshot(this.#objects, sha, commit.tree, folder);
+  readItem(folder: string, at?: string): Promise<ItemSnapshot | undefined> {
+    return this.#reads.readItem(folder, at);
   }
 
-  async listItemFiles(folder: string, at?: string): Promise<ItemListing | undefined> {
-    requireItemFolder(folder);
-    const [sha, commit] = await this.#commitAt(at);
-    return readItemListing(this.#objects, sha, commit.tree, folder);
+  listItemFiles(folder: string, at?: string): Promise<ItemListing | undefined> {
+    return this.#reads.listItemFiles(folder, at);
   }
 
-  async readFile(path: string, at?: string): Promise<Uint8Array | undefined> {
-    requireRepositoryPath(path);
-    const [, commit] = await this.#commitAt(at);
-    return readFileAt(this.#objects, commit.tree, path);
+  readFile(path: string, at?: string): Promise<Uint8Array | undefined> {
+    return this.#reads.readFile(path, at);
   }
 
-  async listItems(at?: string): Promise<ItemTree[]> {
-    const [, commit] = await this.#commitAt(at);
-    return listItemFolders(this.#objects, commit.tree);
+  listItems(at?: string): Promise<ItemTree[]> {
+    return this.#reads.listItems(at);
   }
 
-  async diffItems(from: string, to: string): Promise<ItemDiff[]> {
-    const [[, before], [, after]] = await Promise.all([this.#commitAt(from), this.#commitAt(to)]);
-    return diffItemFolders(this.#objects, before.tree, after.tree);
+  diffItems(from: string, to: string): Promise<ItemDiff[]> {
+    return this.#reads.diffItems(from, to);
   }
 
   async commit(input: CommitInput): Promise<CommitResult> {
@@ -207,17 +185,11 @@ export class LocalGitContentStore implements ContentStore {
     const parent = await this.#objects.readCommit(input.expectedHead);
     if (!parent) throw stale(input.expectedHead);
 
-    const folders = new Map<string, string | null>();
-    for (const item of items) {
-      const shas = await mapConcurrently(item.writes, 16, (write) =>
+    const { tree, folders } = await writeItemTrees(this.#objects, parent.tree, items, (item) =>
+      mapConcurrently(item.writes, 16, (write) =>
         writeBlob({ fs: atomicFs, gitdir: this.#gitdir, blob: write.content }),
-      );
-      let oldFiles: TreeFile[] = [];
-      const oldTree = item.replacesFolder ? null : await folderTreeSha(this.#objects, parent.tree, item.folder);
-      if (oldTree) oldFiles = await listFiles(this.#objects, oldTree);
-      folders.set(item.folder, await writeFilesTree(this.#objects, applyItemChanges(oldFiles, item, shas)));
-    }
-    const tree = await replaceItemFolders(this.#objects, parent.tree, folders);
+      ),
+    );
     const commitSha = await this.#writeCommit(tree, [input.expectedHead], input.message, input.author);
     await this.#moveBranch(input.expectedHead, commitSha);
     return { commitSha, trees: Object.fromEntries(folders) };

@@ -16,28 +16,22 @@ import type {
 import {
   applyItemChanges,
   blobId,
-  diffItemFolders,
   folderTreeSha,
   type GitCommitInfo,
   type GitObjectSource,
   type GitTreeEntry,
   listFiles,
-  listItemFolders,
   mapConcurrently,
   messageText,
-  readFileAt,
-  readItemListing,
-  readItemSnapshot,
   TREE_MODE,
   type TreeFile,
   treeIdOfFiles,
 } from '../../domain/content/git-objects.ts';
+import { GitTreeReads } from '../../domain/content/git-tree-reads.ts';
 import {
   isObjectId,
   MAX_HISTORY_LIMIT,
   requireHistoryQuery,
-  requireItemFolder,
-  requireRepositoryPath,
   validateCommitInput,
 } from '../../domain/content/validate-changes.ts';
 import { NotFoundError, RateLimitedError, StaleRevisionError, UnavailableError } from '../../domain/errors.ts';
@@ -153,6 +147,7 @@ export class GitHubContentStore implements ContentStore {
       return this.#rememberCommit(found.data);
     },
   };
+  readonly #reads = new GitTreeReads(this.#objects, (at) => this.#commitAt(at));
 
   constructor(options: GitHubContentStoreOptions) {
     this.#owner = options.owner;
@@ -212,32 +207,24 @@ export class GitHubContentStore implements ContentStore {
     }
   }
 
-  async readItem(folder: string, at?: string): Promise<ItemSnapshot | undefined> {
-    requireItemFolder(folder);
-    const [sha, commit] = await this.#commitAt(at);
-    return readItemSnapshot(this.#objects, sha, commit.tree, folder);
+  readItem(folder: string, at?: string): Promise<ItemSnapshot | undefined> {
+    return this.#reads.readItem(folder, at);
   }
 
-  async listItemFiles(folder: string, at?: string): Promise<ItemListing | undefined> {
-    requireItemFolder(folder);
-    const [sha, commit] = await this.#commitAt(at);
-    return readItemListing(this.#objects, sha, commit.tree, folder);
+  listItemFiles(folder: string, at?: string): Promise<ItemListing | undefined> {
+    return this.#reads.listItemFiles(folder, at);
   }
 
-  async readFile(path: string, at?: string): Promise<Uint8Array | undefined> {
-    requireRepositoryPath(path);
-    const [, commit] = await this.#commitAt(at);
-    return readFileAt(this.#objects, commit.tree, path);
+  readFile(path: string, at?: string): Promise<Uint8Array | undefined> {
+    return this.#reads.readFile(path, at);
   }
 
-  async listItems(at?: string): Promise<ItemTree[]> {
-    const [, commit] = await this.#commitAt(at);
-    return listItemFolders(this.#objects, commit.tree);
+  listItems(at?: string): Promise<ItemTree[]> {
+    return this.#reads.listItems(at);
   }
 
-  async diffItems(from: string, to: string): Promise<ItemDiff[]> {
-    const [[, before], [, after]] = await Promise.all([this.#commitAt(from), this.#commitAt(to)]);
-    return diffItemFolders(this.#objects, before.tree, after.tree);
+  diffItems(from: string, to: string): Promise<ItemDiff[]> {
+    return this.#reads.diffItems(from, to);
   }
 
   async commit(input: CommitInput): Promise<CommitResult> {

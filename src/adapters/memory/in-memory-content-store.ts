@@ -10,37 +10,22 @@ import type {
   ItemTree,
 } from '../../domain/content/content-store.ts';
 import {
-  applyItemChanges,
   blobId,
   commitMessage,
-  diffItemFolders,
   EMPTY_TREE_SHA,
   encodeCommit,
   folderHistory,
-  folderTreeSha,
   type GitCommitInfo,
   type GitObjectSource,
   type GitSignature,
   type GitTreeEntry,
   type GitTreeSink,
   gitObjectId,
-  listFiles,
-  listItemFolders,
-  readFileAt,
-  readItemListing,
-  readItemSnapshot,
-  replaceItemFolders,
-  type TreeFile,
   treeId,
-  writeFilesTree,
+  writeItemTrees,
 } from '../../domain/content/git-objects.ts';
-import {
-  isObjectId,
-  requireHistoryQuery,
-  requireItemFolder,
-  requireRepositoryPath,
-  validateCommitInput,
-} from '../../domain/content/validate-changes.ts';
+import { GitTreeReads } from '../../domain/content/git-tree-reads.ts';
+import { isObjectId, requireHistoryQuery, validateCommitInput } from '../../domain/content/validate-changes.ts';
 import { NotFoundError, StaleRevisionError } from '../../domain/errors.ts';
 
 export interface InMemoryContentStoreOptions {
@@ -79,6 +64,7 @@ export class InMemoryContentStore implements ContentStore {
     },
     readCommit: async (sha) => this.#commits.get(sha),
   };
+  readonly #reads = new GitTreeReads(this.#objects, (at) => this.#commitAt(at));
 
   constructor(options: InMemoryContentStoreOptions = {}) {
     this.#limits = options.limits ?? DEFAULT_CONTENT_LIMITS;
@@ -94,53 +80,38 @@ export class InMemoryContentStore implements ContentStore {
     return this.#head;
   }
 
-  async readItem(folder: string, at?: string): Promise<ItemSnapshot | undefined> {
-    requireItemFolder(folder);
-    const [sha, commit] = this.#commitAt(at);
-    return readItemSnapshot(this.#objects, sha, commit.tree, folder);
+  readItem(folder: string, at?: string): Promise<ItemSnapshot | undefined> {
+    return this.#reads.readItem(folder, at);
   }
 
-  async listItemFiles(folder: string, at?: string): Promise<ItemListing | undefined> {
-    requireItemFolder(folder);
-    const [sha, commit] = this.#commitAt(at);
-    return readItemListing(this.#objects, sha, commit.tree, folder);
+  listItemFiles(folder: string, at?: string): Promise<ItemListing | undefined> {
+    return this.#reads.listItemFiles(folder, at);
   }
 
-  async readFile(path: string, at?: string): Promise<Uint8Array | undefined> {
-    requireRepositoryPath(path);
-    const [, commit] = this.#commitAt(at);
-    return readFileAt(this.#objects, commit.tree, path);
+  readFile(path: string, at?: string): Promise<Uint8Array | undefined> {
+    return this.#reads.readFile(path, at);
   }
 
-  async listItems(at?: string): Promise<ItemTree[]> {
-    const [, commit] = this.#commitAt(at);
-    return listItemFolders(this.#objects, commit.tree);
+  listItems(at?: string): Promise<ItemTree[]> {
+    return this.#reads.listItems(at);
   }
 
-  async diffItems(from: string, to: string): Promise<ItemDiff[]> {
-    const [, before] = this.#commitAt(from);
-    const [, after] = this.#commitAt(to);
-    return diffItemFolders(this.#objects, before.tree, after.tree);
+  diffItems(from: string, to: string): Promise<ItemDiff[]> {
+    return this.#reads.diffItems(from, to);
   }
 
   async commit(input: CommitInput): Promise<CommitResult> {
     const items = validateCommitInput(input, this.#limits);
     const parent = this.#commits.get(input.expectedHead);
     if (input.expectedHead !== this.#head || !parent) throw stale(input.expectedHead);
-    const folders = new Map<string, string | null>();
-    for (const item of items) {
-      const shas = item.writes.map((write) => {
+    const { tree, folders } = await writeItemTrees(this.#objects, parent.tree, items, (item) =>
+      item.writes.map((write) => {
         const sha = blobId(write.content);
         // A copy, so that a caller reusing its buffer cannot change what was committed.
         this.#blobs.set(sha, new Uint8Array(write.content));
         return sha;
-      });
-      let oldFiles: TreeFile[] = [];
-      const oldTree = item.replacesFolder ? null : await folderTreeSha(this.#objects, parent.tree, item.folder);
-      if (oldTree) oldFiles = await listFiles(this.#objects, oldTree);
-      folders.set(item.folder, await writeFilesTree(this.#objects, applyItemChanges(oldFiles, item, shas)));
-    }
-    const tree = await replaceItemFolders(this.#objects, parent.tree, folders);
+      }),
+    );
     // The work above yields to other callers between steps, so the head is compared again right before it moves.
     if (input.expectedHead !== this.#head) throw stale(input.expectedHead);
     this.#head = this.#storeCommit(tree, [input.expectedHead], input.message, input.author);

@@ -372,6 +372,28 @@ export async function writeFilesTree(sink: GitTreeSink, files: readonly TreeFile
 }
 
 /**
+ * Writes the trees of a commit that applies `items` on top of `parentTree`: each touched item folder's
+ * new tree (null when it ends up empty), then the root tree that points at them. `writeBlobs` stores an
+ * item's written files and returns their blob ids, in order. Shared by the stores that write their own
+ * objects; the GitHub store builds its trees through the API instead.
+ */
+export async function writeItemTrees(
+  sink: GitTreeSink,
+  parentTree: string,
+  items: readonly ItemChanges[],
+  writeBlobs: (item: ItemChanges) => Promise<string[]> | string[],
+): Promise<{ tree: string; folders: Map<string, string | null> }> {
+  const folders = new Map<string, string | null>();
+  for (const item of items) {
+    const shas = await writeBlobs(item);
+    const oldTree = item.replacesFolder ? null : await folderTreeSha(sink, parentTree, item.folder);
+    const oldFiles = oldTree ? await listFiles(sink, oldTree) : [];
+    folders.set(item.folder, await writeFilesTree(sink, applyItemChanges(oldFiles, item, shas)));
+  }
+  return { tree: await replaceItemFolders(sink, parentTree, folders), folders };
+}
+
+/**
  * Points item folders at new trees (null removes the folder) and writes only the trees on the paths to them,
  * reusing every other subtree as it is. A namespace or kind folder left empty disappears, as in git.
  * Returns the new root tree id.
