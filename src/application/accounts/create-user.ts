@@ -38,8 +38,8 @@ export async function createUser(
       updatedAt: now,
     });
     await tx.audit.append(auditEntry(actor, now, 'user.create', `user/${user.username}`, { admin: user.isAdmin }));
-    return user;
+    return { user, revisit: await revisitNamespace(tx, deps, user.username) };
   });
-  await revisitNamespace(deps, created.username);
-  return created;
+  if (created.revisit) deps.jobSignal.notify();
+  return created.user;
 }

@@ -57,8 +57,8 @@ export async function registerUser(
     await tx.tokens.insert(token);
     const self = { ...actor, user };
     await tx.audit.append(auditEntry(self, now, 'user.register', `user/${user.username}`, { admin: user.isAdmin }));
-    return { user, token: secret };
+    return { user, token: secret, revisit: await revisitNamespace(tx, deps, user.username) };
   });
-  await revisitNamespace(deps, registered.user.username);
-  return registered;
+  if (registered.revisit) deps.jobSignal.notify();
+  return { user: registered.user, token: registered.token };
 }

@@ -1,23 +1,20 @@
+import type { Repositories } from '../../domain/repositories.ts';
 import type { AtlasDeps } from '../deps.ts';
 import { newSyncJob } from './run-sync-job.ts';
 import { invalidFolders } from './sync-catalog.ts';
 
 /**
- * A user or team was just created: folders that git holds in that namespace, recorded as invalid
- * for want of an owner, are queued to be read again, so they become items within moments.
+ * A user or team is being created: folders that git holds in that namespace, recorded as invalid
+ * for want of an owner, are queued to be read again, in the same transaction that creates the name,
+ * so they become items within moments. Returns whether a job was queued (the caller then wakes the
+ * worker, once the transaction has committed).
  */
 export async function revisitNamespace(
-  { db, clock, jobSignal, syncSettings }: Pick<AtlasDeps, 'db' | 'clock' | 'jobSignal' | 'syncSettings'>,
+  tx: Repositories,
+  { clock, syncSettings }: Pick<AtlasDeps, 'clock' | 'syncSettings'>,
   namespace: string,
-): Promise<void> {
-  const waiting = await db.items.search({
-    status: 'invalid',
-    namespace,
-    sort: 'name',
-    limit: 1,
-    viewer: { kind: 'admin' },
-  });
-  if (waiting.items.length === 0) return;
-  await db.sync.enqueue(newSyncJob(`namespace:${namespace}`, clock.now(), {}, syncSettings.maxAttempts));
-  jobSignal.notify();
+): Promise<boolean> {
+  if ((await invalidFolders(tx, namespace, 1)).length === 0) return false;
+  await tx.sync.enqueue(newSyncJob(`namespace:${namespace}`, clock.now(), {}, syncSettings.maxAttempts));
+  return true;
 }

@@ -1,6 +1,7 @@
 import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
 import type { ItemDiff } from '../../domain/content/content-store.ts';
 import { ConflictError, NotFoundError, StaleRevisionError } from '../../domain/errors.ts';
+import type { Repositories } from '../../domain/repositories.ts';
 import type { AtlasDeps } from '../deps.ts';
 import { compareCatalog, driftAsDiff } from './compare-catalog.ts';
 import {
@@ -32,7 +33,11 @@ export interface SyncOptions {
 }
 
 /** The folders of a namespace's invalid items (what a new user or team may make valid). */
-export async function invalidFolders(db: Deps['db'], namespace: string, limit = 100): Promise<string[]> {
+export async function invalidFolders(
+  db: Pick<Repositories, 'items'>,
+  namespace: string,
+  limit = 100,
+): Promise<string[]> {
   const page = await db.items.search({ status: 'invalid', namespace, sort: 'name', limit, viewer: { kind: 'admin' } });
   return page.items.map((item) => item.gitPath);
 }

@@ -42,11 +42,12 @@ export async function createTeam(
   const now = clock.now();
   const team: Team = { id: newId(now.getTime()), ...fields, createdAt: now, updatedAt: now };
   const owner = actor.user;
-  await db.transaction(async (tx) => {
+  const revisit = await db.transaction(async (tx) => {
     await tx.teams.insert(team);
     await tx.teams.putMember({ teamId: team.id, userId: owner.id, role: 'owner', createdAt: now });
     await tx.audit.append(auditEntry(actor, now, 'team.create', `team/${team.slug}`, { name: team.name }));
+    return revisitNamespace(tx, deps, team.slug);
   });
-  await revisitNamespace(deps, team.slug);
+  if (revisit) deps.jobSignal.notify();
   return team;
 }
