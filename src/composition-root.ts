@@ -21,7 +21,6 @@ import type { AtlasConfig } from './config.ts';
 import type { Authorizer } from './domain/accounts/authorizer.ts';
 import type { Broadcast } from './domain/broadcast.ts';
 import { type Clock, systemClock } from './domain/clock.ts';
-import type { ContentLimits } from './domain/content/content-limits.ts';
 import { DEFAULT_CONTENT_LIMITS } from './domain/content/content-limits.ts';
 import type { ContentStore } from './domain/content/content-store.ts';
 import type { Database } from './domain/repositories.ts';

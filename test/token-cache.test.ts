@@ -51,7 +51,11 @@ describeWithServer('the token cache across processes', (server) => {
         argon2: CHEAP_ARGON2,
         broadcast,
       });
-      return { deps, close: async () => (await broadcast.close(), await connection.close()) };
+      const close = async () => {
+        await broadcast.close();
+        await connection.close();
+      };
+      return { deps, close };
     };
     const [a, b] = [await open(), await open()];
     try {

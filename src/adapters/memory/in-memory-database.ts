@@ -14,11 +14,12 @@ import type { ItemRepository, ItemSearch } from '../../domain/catalog/item-repos
 import type { InstallEvent, ItemVersion } from '../../domain/catalog/item-version.ts';
 import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
-import type { Leadership, Locks } from '../../domain/locks.ts';
+import type { Locks } from '../../domain/locks.ts';
 import type { Page, PageRequest } from '../../domain/page.ts';
 import type { Database, Repositories } from '../../domain/repositories.ts';
 import type { SyncJob, SyncState, WebhookDelivery } from '../../domain/sync/sync-job.ts';
 import type { SyncRepository } from '../../domain/sync/sync-repository.ts';
+import { InProcessLocks } from './in-process-locks.ts';
 import { similarity, terms } from './text-search.ts';
 
 /** Everything the in-memory database holds; a transaction snapshots it and restores it on failure. */
@@ -652,36 +653,5 @@ class InMemorySyncRepository implements SyncRepository {
   async recordVerify(report: Record<string, unknown>, at: Date): Promise<void> {
     const s = this.state();
     s.syncState = { ...s.syncState, lastVerifiedAt: at, lastVerifyReport: copy(report) };
-  }
-}
-
-/** Locks within one process: what a single embedded Atlas needs. */
-export class InProcessLocks implements Locks {
-  #held = new Set<string>();
-
-  async tryRun(name: string, work: () => Promise<void>): Promise<boolean> {
-    if (this.#held.has(name)) return false;
-    this.#held.add(name);
-    try {
-      await work();
-    } finally {
-      this.#held.delete(name);
-    }
-    return true;
-  }
-
-  async lead(name: string): Promise<Leadership> {
-    if (this.#held.has(name)) return { held: false, release: async () => undefined };
-    this.#held.add(name);
-    let released = false;
-    return {
-      get held() {
-        return !released;
-      },
-      release: async () => {
-        if (!released) this.#held.delete(name);
-        released = true;
-      },
-    };
   }
 }

@@ -7,7 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { Leadership, Locks } from '../../domain/locks.ts';
-import { InProcessLocks } from '../memory/in-memory-database.ts';
+import { InProcessLocks } from '../memory/in-process-locks.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
