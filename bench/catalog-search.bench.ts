@@ -22,8 +22,9 @@ import { InMemoryContentStore } from '../src/adapters/memory/in-memory-content-s
 import { type Connection, openPglite, openPostgres } from '../src/adapters/postgres/connection.ts';
 import { runMigrations } from '../src/adapters/postgres/migrate.ts';
 import { PostgresDatabase } from '../src/adapters/postgres/postgres-database.ts';
+import { dropServerDatabase, withDatabase } from '../src/adapters/postgres/testing/test-databases.ts';
 import { issueToken } from '../src/application/accounts/issue-token.ts';
-import { assembleDeps, CHEAP_ARGON2 } from '../src/composition-root.ts';
+import { assembleDeps } from '../src/composition-root.ts';
 import type { Team } from '../src/domain/accounts/team.ts';
 import type { User } from '../src/domain/accounts/user.ts';
 import type { CatalogItem, ItemStatus } from '../src/domain/catalog/catalog-item.ts';
@@ -32,9 +33,9 @@ import { parseItemRef } from '../src/domain/catalog/item-ref.ts';
 import type { ItemSearch } from '../src/domain/catalog/item-repository.ts';
 import type { Viewer } from '../src/domain/catalog/viewer.ts';
 import type { FileChange } from '../src/domain/content/content-store.ts';
+import { buildItem, buildTeam, buildUser } from '../src/domain/testing/builders.ts';
 import { buildApp } from '../src/entrypoints/http/app.ts';
-import { buildItem, buildTeam, buildUser } from '../test/builders.ts';
-import { dropServerDatabase, withDatabase } from '../test/databases.ts';
+import { CHEAP_ARGON2 } from '../src/testing/in-memory-deps.ts';
 import { type BenchResult, type Figure, percentile, round } from './harness.ts';
 
 const ITEMS = 10_000;

@@ -7,15 +7,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeCommit } from '../src/adapters/git/git-objects.ts';
 import { LocalGitContentStore } from '../src/adapters/git/local-git-content-store.ts';
 import type { FileChange } from '../src/domain/content/content-store.ts';
-import {
-  EXECUTABLE_MODE,
-  encodeCommit,
-  FILE_MODE,
-  type GitTreeEntry,
-  TREE_MODE,
-} from '../src/domain/content/git-objects.ts';
+import { EXECUTABLE_MODE, FILE_MODE, type GitTreeEntry, TREE_MODE } from '../src/domain/content/tree-id.ts';
 import { type BenchResult, median, round, sample } from './harness.ts';
 import { looseObjectWriter } from './loose-objects.ts';
 

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { encodeTree, type GitObjectType, type GitTreeEntry, gitObjectId } from '../src/domain/content/git-objects.ts';
+import { encodeTree, type GitObjectType, type GitTreeEntry, gitObjectId } from '../src/domain/content/tree-id.ts';
 
 /**
  * Writes git objects straight into a repository's `objects/` folder, as loose objects: how the

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { encodeCommit } from '../src/adapters/git/git-objects.ts';
 import { LocalGitContentStore } from '../src/adapters/git/local-git-content-store.ts';
 import { type Connection, openPglite } from '../src/adapters/postgres/connection.ts';
 import { runMigrations } from '../src/adapters/postgres/migrate.ts';
@@ -25,22 +26,17 @@ import { fieldsOfBundle, versionOf } from '../src/application/catalog/item-recor
 import type { AtlasDeps } from '../src/application/deps.ts';
 import { syncCatalog } from '../src/application/sync/sync-catalog.ts';
 import { verifyCatalog } from '../src/application/sync/verify-catalog.ts';
-import { assembleDeps, CHEAP_ARGON2 } from '../src/composition-root.ts';
+import { assembleDeps } from '../src/composition-root.ts';
 import type { Team } from '../src/domain/accounts/team.ts';
 import type { CatalogItem } from '../src/domain/catalog/catalog-item.ts';
 import { DEFAULT_CONTENT_LIMITS } from '../src/domain/content/content-limits.ts';
 import type { ItemFile } from '../src/domain/content/content-store.ts';
-import {
-  EXECUTABLE_MODE,
-  encodeCommit,
-  FILE_MODE,
-  type GitTreeEntry,
-  TREE_MODE,
-} from '../src/domain/content/git-objects.ts';
+import { EXECUTABLE_MODE, FILE_MODE, type GitTreeEntry, TREE_MODE } from '../src/domain/content/tree-id.ts';
 import { newId } from '../src/domain/ids.ts';
+import { buildTeam, buildUser } from '../src/domain/testing/builders.ts';
 import { buildApp } from '../src/entrypoints/http/app.ts';
 import { startSyncRuntime } from '../src/entrypoints/worker/sync-runtime.ts';
-import { buildTeam, buildUser } from '../test/builders.ts';
+import { CHEAP_ARGON2 } from '../src/testing/in-memory-deps.ts';
 import { type BenchResult, type Figure, median, percentile, round } from './harness.ts';
 import { looseObjectWriter } from './loose-objects.ts';
 

@@ -1,6 +1,15 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly: tsx compiles each module on first load and caches it.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI in dist/. In a checkout of the sources (src/ beside dist/), a missing or stale
+// build is rebuilt first, so the command never runs old code; an installed package has no src/.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/entrypoints/cli/main.ts');
+if (existsSync(new URL('../src/', import.meta.url))) {
+  const { ensureBuild } = await import('../scripts/ensure-build.mjs');
+  try {
+    ensureBuild();
+  } catch (error) {
+    process.stderr.write(`atlas: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+await import('../dist/entrypoints/cli/main.js');

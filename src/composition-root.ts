@@ -7,8 +7,6 @@ import { ClientConfigRenderer } from './adapters/clients/client-config-renderer.
 import { LocalGitContentStore } from './adapters/git/local-git-content-store.ts';
 import { GitHubContentStore } from './adapters/github/github-content-store.ts';
 import { GitHubWebhookVerifier } from './adapters/github/github-webhook-verifier.ts';
-import { InMemoryContentStore } from './adapters/memory/in-memory-content-store.ts';
-import { InMemoryDatabase } from './adapters/memory/in-memory-database.ts';
 import { InProcessBroadcast } from './adapters/memory/in-process-broadcast.ts';
 import { type Connection, openPglite, openPostgres } from './adapters/postgres/connection.ts';
 import { runMigrations } from './adapters/postgres/migrate.ts';
@@ -26,9 +24,6 @@ import type { ContentStore } from './domain/content/content-store.ts';
 import type { Database } from './domain/repositories.ts';
 
 const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
-
-/** Fast, weak argon2 parameters for tests only. */
-export const CHEAP_ARGON2: Argon2Parameters = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
 /** The adapters that depend only on configuration, around a database. */
 export function assembleDeps(
@@ -124,19 +119,6 @@ export async function createAtlas(config: AtlasConfig, options: { migrate?: bool
     releaseHome();
     throw error;
   }
-}
-
-/** Dependencies entirely in memory, for tests of use cases and routes; cheap argon2 parameters. */
-export function createInMemoryDeps(
-  settings: Partial<Pick<AtlasConfig, 'authz' | 'publicRead' | 'registration'>> = {},
-  options: { clock?: Clock } = {},
-): AtlasDeps {
-  return assembleDeps(
-    new InMemoryDatabase(),
-    new InMemoryContentStore(),
-    { authz: 'rbac', publicRead: false, registration: 'open', ...settings },
-    { clock: options.clock, argon2: CHEAP_ARGON2 },
-  );
 }
 
 /** Opens the database named by the configuration and applies pending migrations (`atlas migrate`). */

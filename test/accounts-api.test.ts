@@ -1,12 +1,13 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryContentStore } from '../src/adapters/memory/in-memory-content-store.ts';
 import type { AtlasDeps } from '../src/application/deps.ts';
-import { assembleDeps, CHEAP_ARGON2 } from '../src/composition-root.ts';
+import { assembleDeps } from '../src/composition-root.ts';
 import type { Clock } from '../src/domain/clock.ts';
 import type { Database } from '../src/domain/repositories.ts';
 import { type AtlasApp, buildApp } from '../src/entrypoints/http/app.ts';
-import { describeEachDatabase } from './each-database.ts';
-import { client, register, snapshot } from './http.ts';
+import { CHEAP_ARGON2 } from '../src/testing/in-memory-deps.ts';
+import { describeEachDatabase } from './support/each-database.ts';
+import { client, register, snapshot } from './support/http.ts';
 
 class TestClock implements Clock {
   offsetMs = 0;
@@ -368,7 +369,7 @@ describeEachDatabase('accounts, tokens and teams over HTTP', (open) => {
 
 describe('abuse limits', () => {
   it('limits login attempts per account across addresses and per address, with retry-after', async () => {
-    const { createInMemoryDeps } = await import('../src/composition-root.ts');
+    const { createInMemoryDeps } = await import('../src/testing/in-memory-deps.ts');
     const deps = createInMemoryDeps();
     const app = await buildApp(deps, { rateLimits: { perAddress: 5, perAccount: 3 } });
     try {
@@ -396,7 +397,7 @@ describe('abuse limits', () => {
   });
 
   it('sends security headers and no CORS headers unless configured', async () => {
-    const { createInMemoryDeps } = await import('../src/composition-root.ts');
+    const { createInMemoryDeps } = await import('../src/testing/in-memory-deps.ts');
     const deps = createInMemoryDeps();
     const plain = await buildApp(deps);
     const withCors = await buildApp(deps, { corsOrigins: ['https://portal.example.com'] });

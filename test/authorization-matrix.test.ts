@@ -10,11 +10,12 @@ import { Argon2PasswordHasher } from '../src/adapters/auth/argon2-password-hashe
 import { issueToken } from '../src/application/accounts/issue-token.ts';
 import { publishItem } from '../src/application/catalog/publish-item.ts';
 import type { AtlasDeps } from '../src/application/deps.ts';
-import { assembleDeps, CHEAP_ARGON2 } from '../src/composition-root.ts';
+import { assembleDeps } from '../src/composition-root.ts';
+import { buildTeam, buildUser, tick } from '../src/domain/testing/builders.ts';
 import { type AtlasApp, buildApp } from '../src/entrypoints/http/app.ts';
-import { buildTeam, buildUser, tick } from './builders.ts';
-import { describeEachDatabase } from './each-database.ts';
-import { SwappableContentStore } from './swappable-content-store.ts';
+import { CHEAP_ARGON2 } from '../src/testing/in-memory-deps.ts';
+import { describeEachDatabase } from './support/each-database.ts';
+import { SwappableContentStore } from './support/swappable-content-store.ts';
 
 const ACTORS = ['anonymous', 'user', 'member', 'maintainer', 'owner', 'otherOwner', 'admin'] as const;
 type ActorName = (typeof ACTORS)[number];

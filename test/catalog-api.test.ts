@@ -6,23 +6,24 @@
 
 import type { InjectOptions } from 'fastify';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { forgeZip } from '../src/adapters/archive/forge-zip.ts';
-import { readZipBundle } from '../src/adapters/archive/zip-reader.ts';
-import { writeZipBundle } from '../src/adapters/archive/zip-writer.ts';
 import type { AtlasDeps } from '../src/application/deps.ts';
-import { assembleDeps, CHEAP_ARGON2 } from '../src/composition-root.ts';
+import { assembleDeps } from '../src/composition-root.ts';
 import { INSTALL_CLIENTS } from '../src/domain/catalog/install-clients.ts';
 import { toItemRef } from '../src/domain/catalog/item-ref.ts';
 import type { Clock } from '../src/domain/clock.ts';
 import type { ContentLimits } from '../src/domain/content/content-limits.ts';
 import { DEFAULT_CONTENT_LIMITS } from '../src/domain/content/content-limits.ts';
 import type { ItemFile } from '../src/domain/content/content-store.ts';
+import { readManifestFixture } from '../src/domain/manifests/testing/manifest-fixtures.ts';
 import { type AtlasApp, buildApp } from '../src/entrypoints/http/app.ts';
-import { binaryFile, catalogState, flakyDatabase, gitTreeSha, skillMd, textFile } from './catalog-helpers.ts';
-import { describeEachDatabase } from './each-database.ts';
-import { readManifestFixture } from './fixtures/manifests/manifest-fixtures.ts';
-import { client, register } from './http.ts';
-import { SwappableContentStore } from './swappable-content-store.ts';
+import { forgeZip } from '../src/lib/zip/testing/forge-zip.ts';
+import { readZipBundle } from '../src/lib/zip/zip-reader.ts';
+import { writeZipBundle } from '../src/lib/zip/zip-writer.ts';
+import { CHEAP_ARGON2 } from '../src/testing/in-memory-deps.ts';
+import { binaryFile, catalogState, flakyDatabase, gitTreeSha, skillMd, textFile } from './support/catalog-helpers.ts';
+import { describeEachDatabase } from './support/each-database.ts';
+import { client, register } from './support/http.ts';
+import { SwappableContentStore } from './support/swappable-content-store.ts';
 
 /** Every call a second later than the last, so `updated` ordering never depends on the machine's speed. */
 class SteppingClock implements Clock {

@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createInMemoryDeps } from '../src/composition-root.ts';
 import { buildApp } from '../src/entrypoints/http/app.ts';
 import { LOG_REDACT } from '../src/entrypoints/http/server.ts';
-import { client } from './http.ts';
+import { createInMemoryDeps } from '../src/testing/in-memory-deps.ts';
+import { client } from './support/http.ts';
 
 describe('logs', () => {
   it('never contain passwords, tokens or webhook signatures, even at trace level and on errors', async () => {

@@ -3,14 +3,15 @@ import { InMemoryContentStore } from '../src/adapters/memory/in-memory-content-s
 import { openPostgres } from '../src/adapters/postgres/connection.ts';
 import { PostgresBroadcast } from '../src/adapters/postgres/postgres-broadcast.ts';
 import { PostgresDatabase } from '../src/adapters/postgres/postgres-database.ts';
+import { describeWithServer } from '../src/adapters/postgres/testing/server-database.ts';
+import { openTestServer, type TestDatabase } from '../src/adapters/postgres/testing/test-databases.ts';
 import { authenticate } from '../src/application/accounts/authenticate.ts';
 import { issueToken } from '../src/application/accounts/issue-token.ts';
 import { revokeToken } from '../src/application/accounts/revoke-token.ts';
-import { assembleDeps, CHEAP_ARGON2, createInMemoryDeps } from '../src/composition-root.ts';
+import { assembleDeps } from '../src/composition-root.ts';
 import { UnauthenticatedError } from '../src/domain/errors.ts';
-import { buildUser, tick } from './builders.ts';
-import { openTestServer, type TestDatabase } from './databases.ts';
-import { describeWithServer } from './server-database.ts';
+import { buildUser, tick } from '../src/domain/testing/builders.ts';
+import { CHEAP_ARGON2, createInMemoryDeps } from '../src/testing/in-memory-deps.ts';
 
 const settings = { authz: 'rbac', publicRead: false, registration: 'open' } as const;
 

@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { buildTeam, buildUser } from '../../test/builders.ts';
 import { accountRepositoriesContract } from './accounts/account-repositories.contract.ts';
 import { auditLogContract } from './audit/audit-log.contract.ts';
 import { itemRepositoryContract } from './catalog/item-repository.contract.ts';
 import { ConflictError } from './errors.ts';
 import type { Database } from './repositories.ts';
 import { syncRepositoryContract } from './sync/sync-repository.contract.ts';
+import { buildTeam, buildUser } from './testing/builders.ts';
 
 /** Every repository contract plus transactions, for one Database implementation. */
 export function databaseContract(name: string, open: () => Promise<Database>) {

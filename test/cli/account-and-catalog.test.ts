@@ -1,8 +1,16 @@
 import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forgeZip } from '../../src/adapters/archive/forge-zip.ts';
-import { api, copyFixture, PASSWORD, registerUser, type Sandbox, sandbox, startTestServer } from './cli-harness.ts';
+import { forgeZip } from '../../src/lib/zip/testing/forge-zip.ts';
+import {
+  api,
+  copyFixture,
+  PASSWORD,
+  registerUser,
+  type Sandbox,
+  sandbox,
+  startTestServer,
+} from '../support/cli-harness.ts';
 
 const enc = new TextEncoder();
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandHelp } from '../../src/entrypoints/cli/command.ts';
 import { COMMANDS } from '../../src/entrypoints/cli/command-table.ts';
-import { copyFixture, type Sandbox, sandbox } from './cli-harness.ts';
+import { copyFixture, type Sandbox, sandbox } from '../support/cli-harness.ts';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 

@@ -3,10 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mcpConfigPath, resolveClientPath } from '../../src/adapters/clients/client-locations.ts';
-import { addMcpServer, removeMcpServer } from '../../src/adapters/clients/mcp-config-file.ts';
 import { ConflictError, ValidationError } from '../../src/domain/errors.ts';
+import { addMcpServer, removeMcpServer } from '../../src/entrypoints/cli/local/mcp-config-file.ts';
 import { displayWidth, renderTable } from '../../src/entrypoints/cli/terminal.ts';
+import { mcpConfigPath, resolveClientPath } from '../../src/lib/install/client-locations.ts';
 
 describe('client config files', () => {
   let folder: string;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSkillMd } from '../../src/domain/manifests/skill-md.ts';
-import { api, copyFixture, registerUser, type Sandbox, sandbox, startTestServer } from './cli-harness.ts';
+import { api, copyFixture, registerUser, type Sandbox, sandbox, startTestServer } from '../support/cli-harness.ts';
 
 interface ImportedItem {
   source: string;

@@ -2,7 +2,15 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, copyFixture, readJson, registerUser, type Sandbox, sandbox, startTestServer } from './cli-harness.ts';
+import {
+  api,
+  copyFixture,
+  readJson,
+  registerUser,
+  type Sandbox,
+  sandbox,
+  startTestServer,
+} from '../support/cli-harness.ts';
 
 type Json = Record<string, unknown>;
 

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readZipBundle } from '../../src/adapters/archive/zip-reader.ts';
 import { DEFAULT_CONTENT_LIMITS } from '../../src/domain/content/content-limits.ts';
-import { readManifestFixture } from '../fixtures/manifests/manifest-fixtures.ts';
-import { type RunningAtlas, startAtlas } from './atlas-process.ts';
+import { readManifestFixture } from '../../src/domain/manifests/testing/manifest-fixtures.ts';
+import { readZipBundle } from '../../src/lib/zip/zip-reader.ts';
+import { type RunningAtlas, startAtlas } from '../support/atlas-process.ts';
 
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',

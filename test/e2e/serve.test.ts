@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startAtlas } from './atlas-process.ts';
+import { startAtlas } from '../support/atlas-process.ts';
 
 describe('atlas serve on the embedded defaults', () => {
   const home = join(mkdtempSync(join(tmpdir(), 'atlas-serve-')), '.atlas');

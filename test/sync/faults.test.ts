@@ -10,8 +10,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { LocalGitContentStore } from '../../src/adapters/git/local-git-content-store.ts';
+import { type FakeGitHub, startFakeGitHub } from '../../src/adapters/github/testing/fake-github.ts';
 import { openPostgres } from '../../src/adapters/postgres/connection.ts';
 import { PostgresDatabase } from '../../src/adapters/postgres/postgres-database.ts';
+import { describeWithServer } from '../../src/adapters/postgres/testing/server-database.ts';
+import type { TestDatabase } from '../../src/adapters/postgres/testing/test-databases.ts';
+import { openTestServer } from '../../src/adapters/postgres/testing/test-databases.ts';
 import { publishItem } from '../../src/application/catalog/publish-item.ts';
 import { searchItems } from '../../src/application/catalog/search-items.ts';
 import type { AtlasDeps } from '../../src/application/deps.ts';
@@ -24,10 +28,6 @@ import type { ContentStore } from '../../src/domain/content/content-store.ts';
 import type { SyncJob } from '../../src/domain/sync/sync-job.ts';
 import { buildApp } from '../../src/entrypoints/http/app.ts';
 import { startSyncRuntime } from '../../src/entrypoints/worker/sync-runtime.ts';
-import type { TestDatabase } from '../databases.ts';
-import { openTestServer } from '../databases.ts';
-import { type FakeGitHub, startFakeGitHub } from '../fake-github/fake-github.ts';
-import { describeWithServer } from '../server-database.ts';
 import {
   actorOf,
   catalogRows,
@@ -47,7 +47,7 @@ import {
   switchableDatabase,
   WEBHOOK_SECRET,
   webhookHeaders,
-} from './helpers.ts';
+} from '../support/sync-helpers.ts';
 
 const ref = (namespace: string, name: string) => toItemRef({ kind: 'skill', namespace, name });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

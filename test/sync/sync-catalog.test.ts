@@ -26,10 +26,10 @@ import { type ContentLimits, DEFAULT_CONTENT_LIMITS } from '../../src/domain/con
 import { UnavailableError } from '../../src/domain/errors.ts';
 import { newId } from '../../src/domain/ids.ts';
 import type { Database } from '../../src/domain/repositories.ts';
+import { buildItem, buildUser } from '../../src/domain/testing/builders.ts';
 import { type AtlasApp, buildApp } from '../../src/entrypoints/http/app.ts';
-import { buildItem, buildUser } from '../builders.ts';
-import { describeEachDatabase } from '../each-database.ts';
-import { client, register } from '../http.ts';
+import { describeEachDatabase } from '../support/each-database.ts';
+import { client, register } from '../support/http.ts';
 import {
   actorOf,
   catalogRows,
@@ -46,7 +46,7 @@ import {
   skillMd,
   WEBHOOK_SECRET,
   webhookHeaders,
-} from './helpers.ts';
+} from '../support/sync-helpers.ts';
 
 const MB = 1024 * 1024;
 /** Small enough that a test file of 1.5 MB is over it; the content store itself keeps the default limits. */

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TestDatabase } from '../databases.ts';
-import { openTestServer } from '../databases.ts';
-import { type FakeGitHub, startFakeGitHub } from '../fake-github/fake-github.ts';
-import { describeWithServer } from '../server-database.ts';
+import { type FakeGitHub, startFakeGitHub } from '../../src/adapters/github/testing/fake-github.ts';
+import { describeWithServer } from '../../src/adapters/postgres/testing/server-database.ts';
+import type { TestDatabase } from '../../src/adapters/postgres/testing/test-databases.ts';
+import { openTestServer } from '../../src/adapters/postgres/testing/test-databases.ts';
 import {
   depsFor,
   driftOf,
@@ -24,10 +24,10 @@ import {
   skillMd,
   WEBHOOK_SECRET,
   webhookHeaders,
-} from './helpers.ts';
+} from '../support/sync-helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SCRIPT = fileURLToPath(new URL('./serve-process.mts', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('../support/serve-process.mts', import.meta.url));
 /** Rounds of two pushes whose webhooks arrive together, one at each process. */
 const ROUNDS = 4;
 

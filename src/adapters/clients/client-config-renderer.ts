@@ -1,15 +1,7 @@
 import type { ClientConfigs, InstallClient, SkillFolder } from '../../domain/catalog/install-clients.ts';
 import type { ServerJson } from '../../domain/manifests/server-json.ts';
-import { renderMcpInstall } from './render-mcp-install.ts';
-import { type SkillClient, skillInstallPaths } from './skill-install-paths.ts';
-
-/** Which skills folder convention each install client reads. Claude Desktop takes skills as uploaded zips. */
-const SKILL_CONVENTION: Record<InstallClient, SkillClient | undefined> = {
-  'claude-code': 'claude-code',
-  'claude-desktop': undefined,
-  cursor: 'cursor',
-  vscode: 'github-copilot',
-};
+import { renderMcpInstall } from '../../lib/install/render-mcp-install.ts';
+import { clientSkillFolder } from '../../lib/install/skill-install-paths.ts';
 
 /** The client config formats of Claude Code, Claude Desktop, Cursor and VS Code. */
 export class ClientConfigRenderer implements ClientConfigs {
@@ -19,7 +11,6 @@ export class ClientConfigRenderer implements ClientConfigs {
   }
 
   skillFolder(name: string, client: InstallClient): SkillFolder | undefined {
-    const convention = SKILL_CONVENTION[client];
-    return convention ? skillInstallPaths(name)[convention] : undefined;
+    return clientSkillFolder(name, client);
   }
 }

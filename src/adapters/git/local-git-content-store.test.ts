@@ -22,7 +22,7 @@ import {
   writeChange,
 } from '../../domain/content/content-store.contract.ts';
 import type { ContentStore } from '../../domain/content/content-store.ts';
-import { EMPTY_TREE_SHA } from '../../domain/content/git-objects.ts';
+import { EMPTY_TREE_SHA } from '../../domain/content/tree-id.ts';
 import { StaleRevisionError, UnavailableError, ValidationError } from '../../domain/errors.ts';
 import { LocalGitContentStore } from './local-git-content-store.ts';
 

@@ -21,20 +21,19 @@ import type {
   ItemSnapshot,
   ItemTree,
 } from '../../domain/content/content-store.ts';
+import { type GitTreeEntry, isTreeMode } from '../../domain/content/tree-id.ts';
+import { isObjectId, requireHistoryQuery, validateCommitInput } from '../../domain/content/validate-changes.ts';
+import { NotFoundError, StaleRevisionError, UnavailableError, ValidationError } from '../../domain/errors.ts';
 import {
   commitMessage,
   folderHistory,
   type GitCommitInfo,
   type GitObjectSource,
-  type GitTreeEntry,
   type GitTreeSink,
-  isTreeMode,
   mapConcurrently,
   writeItemTrees,
-} from '../../domain/content/git-objects.ts';
-import { GitTreeReads } from '../../domain/content/git-tree-reads.ts';
-import { isObjectId, requireHistoryQuery, validateCommitInput } from '../../domain/content/validate-changes.ts';
-import { NotFoundError, StaleRevisionError, UnavailableError, ValidationError } from '../../domain/errors.ts';
+} from './git-objects.ts';
+import { GitTreeReads } from './git-tree-reads.ts';
 
 export interface LocalGitContentStoreOptions {
   /** The branch that holds the catalog; `main` by default. */

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeGitHub, startFakeGitHub } from '../../../test/fake-github/fake-github.ts';
 import {
   contentStoreContract,
   FIXTURE_FILES,
@@ -10,6 +9,7 @@ import {
 import type { FileChange } from '../../domain/content/content-store.ts';
 import { RateLimitedError, StaleRevisionError, UnavailableError } from '../../domain/errors.ts';
 import { GitHubContentStore, type GitHubContentStoreOptions } from './github-content-store.ts';
+import { type FakeGitHub, startFakeGitHub } from './testing/fake-github.ts';
 
 /** One second of a wait GitHub asks for lasts this many milliseconds in these tests. */
 const SECOND = 10;

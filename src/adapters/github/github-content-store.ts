@@ -13,21 +13,7 @@ import type {
   ItemSnapshot,
   ItemTree,
 } from '../../domain/content/content-store.ts';
-import {
-  applyItemChanges,
-  blobId,
-  folderTreeSha,
-  type GitCommitInfo,
-  type GitObjectSource,
-  type GitTreeEntry,
-  listFiles,
-  mapConcurrently,
-  messageText,
-  TREE_MODE,
-  type TreeFile,
-  treeIdOfFiles,
-} from '../../domain/content/git-objects.ts';
-import { GitTreeReads } from '../../domain/content/git-tree-reads.ts';
+import { blobId, type GitTreeEntry, TREE_MODE, type TreeFile, treeIdOfFiles } from '../../domain/content/tree-id.ts';
 import {
   isObjectId,
   MAX_HISTORY_LIMIT,
@@ -35,6 +21,16 @@ import {
   validateCommitInput,
 } from '../../domain/content/validate-changes.ts';
 import { NotFoundError, RateLimitedError, StaleRevisionError, UnavailableError } from '../../domain/errors.ts';
+import {
+  applyItemChanges,
+  folderTreeSha,
+  type GitCommitInfo,
+  type GitObjectSource,
+  listFiles,
+  mapConcurrently,
+  messageText,
+} from '../git/git-objects.ts';
+import { GitTreeReads } from '../git/git-tree-reads.ts';
 
 export interface GitHubContentStoreOptions {
   owner: string;

@@ -9,24 +9,20 @@ import type {
   ItemSnapshot,
   ItemTree,
 } from '../../domain/content/content-store.ts';
+import { blobId, EMPTY_TREE_SHA, type GitTreeEntry, gitObjectId, treeId } from '../../domain/content/tree-id.ts';
+import { isObjectId, requireHistoryQuery, validateCommitInput } from '../../domain/content/validate-changes.ts';
+import { NotFoundError, StaleRevisionError } from '../../domain/errors.ts';
 import {
-  blobId,
   commitMessage,
-  EMPTY_TREE_SHA,
   encodeCommit,
   folderHistory,
   type GitCommitInfo,
   type GitObjectSource,
   type GitSignature,
-  type GitTreeEntry,
   type GitTreeSink,
-  gitObjectId,
-  treeId,
   writeItemTrees,
-} from '../../domain/content/git-objects.ts';
-import { GitTreeReads } from '../../domain/content/git-tree-reads.ts';
-import { isObjectId, requireHistoryQuery, validateCommitInput } from '../../domain/content/validate-changes.ts';
-import { NotFoundError, StaleRevisionError } from '../../domain/errors.ts';
+} from '../git/git-objects.ts';
+import { GitTreeReads } from '../git/git-tree-reads.ts';
 
 export interface InMemoryContentStoreOptions {
   limits?: ContentLimits;

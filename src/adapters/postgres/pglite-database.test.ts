@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, inject } from 'vitest';
-import { openTestPglite, type TestDatabase } from '../../../test/databases.ts';
 import { databaseContract } from '../../domain/repositories.contract.ts';
+import { openTestPglite, type TestDatabase } from './testing/test-databases.ts';
 
 let test: TestDatabase;
 beforeAll(async () => {

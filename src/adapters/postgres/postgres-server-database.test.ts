@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dropServerDatabase, openTestServer, type TestDatabase, withDatabase } from '../../../test/databases.ts';
-import { describeWithServer } from '../../../test/server-database.ts';
 import { databaseContract } from '../../domain/repositories.contract.ts';
 import { openPostgres } from './connection.ts';
 import { MIGRATIONS_FOLDER, runMigrations } from './migrate.ts';
+import { describeWithServer } from './testing/server-database.ts';
+import { dropServerDatabase, openTestServer, type TestDatabase, withDatabase } from './testing/test-databases.ts';
 
 describeWithServer('PostgreSQL server', (server) => {
   let test: TestDatabase;

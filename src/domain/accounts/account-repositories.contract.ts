@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { buildItem, buildTeam, buildToken, buildUser, tick } from '../../../test/builders.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { Repositories } from '../repositories.ts';
+import { buildItem, buildTeam, buildToken, buildUser, tick } from '../testing/builders.ts';
 
 /** The contract of UserRepository, TeamRepository, NamespaceRepository and TokenRepository. */
 export function accountRepositoriesContract(name: string, open: () => Promise<Repositories>) {

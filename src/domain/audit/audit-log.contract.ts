@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { buildAuditEntry, buildUser } from '../../../test/builders.ts';
 import type { Repositories } from '../repositories.ts';
+import { buildAuditEntry, buildUser } from '../testing/builders.ts';
 
 export function auditLogContract(name: string, open: () => Promise<Repositories>) {
   describe(`AuditLog contract: ${name}`, () => {

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { buildItem, buildTeam, buildUser, tick } from '../../../test/builders.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Repositories } from '../repositories.ts';
+import { buildItem, buildTeam, buildUser, tick } from '../testing/builders.ts';
 import type { CatalogItem } from './catalog-item.ts';
 import { parseItemRef } from './item-ref.ts';
 import type { ItemSearch } from './item-repository.ts';

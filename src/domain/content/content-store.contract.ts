@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError, StaleRevisionError, TooLargeError, ValidationError } from '../errors.ts';
 import type { CommitResult, ContentStore, FileChange, ItemFile } from './content-store.ts';
-import { blobId, computeTreeId } from './git-objects.ts';
+import { blobId, computeTreeId } from './tree-id.ts';
 
 const text = (value: string) => new TextEncoder().encode(value);
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readManifestFixture } from '../../../test/fixtures/manifests/manifest-fixtures.ts';
 import { ValidationError } from '../errors.ts';
 import { detectManifest } from './detect-manifest.ts';
 import { parseManifest } from './parse-manifest.ts';
+import { readManifestFixture } from './testing/manifest-fixtures.ts';
 
 const files = (...paths: string[]) => paths.map((path) => ({ path }));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type ManifestFixture, readManifestFixture } from '../../../test/fixtures/manifests/manifest-fixtures.ts';
 import { type Problem, ValidationError } from '../errors.ts';
 import { parseServerJson } from './server-json.ts';
+import { type ManifestFixture, readManifestFixture } from './testing/manifest-fixtures.ts';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const json = (value: unknown) => utf8(JSON.stringify(value, null, 2));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readManifestFixture } from '../../../test/fixtures/manifests/manifest-fixtures.ts';
 import { type Problem, ValidationError } from '../errors.ts';
 import { CLAUDE_CODE_SKILL_FIELDS, parseSkillMd, renderStrictSkillMd, strictSkillFrontmatter } from './skill-md.ts';
+import { readManifestFixture } from './testing/manifest-fixtures.ts';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const skill = (frontmatter: string, body = '\n# Body\n') => utf8(`---\n${frontmatter}\n---\n${body}`);

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  fixtureFolderName,
-  type ManifestFixture,
-  readManifestFixture,
-} from '../../../test/fixtures/manifests/manifest-fixtures.ts';
 import { type Problem, ValidationError } from '../errors.ts';
+import { fixtureFolderName, type ManifestFixture, readManifestFixture } from './testing/manifest-fixtures.ts';
 import { parseToolJson } from './tool-json.ts';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { buildItem, tick } from '../../../test/builders.ts';
 import { newId } from '../ids.ts';
 import type { Database } from '../repositories.ts';
+import { buildItem, tick } from '../testing/builders.ts';
 import type { SyncJob } from './sync-job.ts';
 
 export function buildJob(overrides: Partial<SyncJob> = {}): SyncJob {

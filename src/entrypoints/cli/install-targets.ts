@@ -1,13 +1,13 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} placeholders are the client syntax being described
 import { sep } from 'node:path';
-import type { InstallScope, PathContext } from '../../adapters/clients/client-locations.ts';
-import { writeFileAtomically } from '../../adapters/clients/local-folder.ts';
 import { INSTALL_CLIENTS, type InstallClient } from '../../domain/catalog/install-clients.ts';
 import type { ContentLimits } from '../../domain/content/content-limits.ts';
 import { ConflictError } from '../../domain/errors.ts';
+import type { InstallScope, PathContext } from '../../lib/install/client-locations.ts';
 import { CliError, UsageError } from './cli-error.ts';
 import { homeOf } from './cli-settings.ts';
 import type { CommandContext, OptionSpec } from './command.ts';
+import { writeFileAtomically } from './local/local-folder.ts';
 
 export const CLIENT_NAMES: Record<InstallClient, string> = {
   'claude-code': 'Claude Code',

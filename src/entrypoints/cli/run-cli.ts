@@ -5,7 +5,7 @@ import { CliError, UsageError } from './cli-error.ts';
 import { loadSettings, resolveSession, type Session } from './cli-settings.ts';
 import { type CommandContext, commandHelp, parseCommandArgs } from './command.ts';
 import { COMMANDS, GROUP_TITLES } from './command-table.ts';
-import { Terminal, type TerminalStreams } from './terminal.ts';
+import { problemLines, Terminal, type TerminalStreams } from './terminal.ts';
 
 export interface CliEnvironment {
   readonly streams: TerminalStreams;
@@ -179,12 +179,4 @@ function report(term: Terminal, error: unknown, json: boolean): number {
   for (const line of problemLines(failure.problems)) term.error(line);
   if (failure.hint) term.error(`${style.dim('hint:')} ${failure.hint}`);
   return failure.exitCode;
-}
-
-/** Problems as aligned lines: `  SKILL.md:3  invalid YAML: ...`. */
-export function problemLines(problems: readonly Problem[], indent = '  '): string[] {
-  const width = Math.min(40, Math.max(0, ...problems.map((problem) => problem.path.length)));
-  return problems.map((problem) =>
-    problem.path ? `${indent}${problem.path.padEnd(width)}  ${problem.message}` : `${indent}${problem.message}`,
-  );
 }

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
+import type { Problem } from '../../domain/errors.ts';
 import { CliError } from './cli-error.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -316,4 +317,12 @@ export class Terminal {
     for await (const chunk of this.streams.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
     return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
   }
+}
+
+/** Problems as aligned lines: `  SKILL.md:3  invalid YAML: ...`. */
+export function problemLines(problems: readonly Problem[], indent = '  '): string[] {
+  const width = Math.min(40, Math.max(0, ...problems.map((problem) => problem.path.length)));
+  return problems.map((problem) =>
+    problem.path ? `${indent}${problem.path.padEnd(width)}  ${problem.message}` : `${indent}${problem.message}`,
+  );
 }

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInMemoryDeps } from '../../composition-root.ts';
 import { ConflictError, RateLimitedError, ValidationError } from '../../domain/errors.ts';
+import { createInMemoryDeps } from '../../testing/in-memory-deps.ts';
 import { type AtlasApp, buildApp } from './app.ts';
 
 describe('HTTP shell', () => {

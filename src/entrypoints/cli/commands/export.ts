@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { readZipBundle } from '../../../adapters/archive/zip-reader.ts';
-import { writeFolderAtomically } from '../../../adapters/clients/local-folder.ts';
-import { computeTreeId } from '../../../domain/content/git-objects.ts';
+import { computeTreeId } from '../../../domain/content/tree-id.ts';
+import { readZipBundle } from '../../../lib/zip/zip-reader.ts';
 import { ApiError, type ApiItem, type ApiPage, type AtlasApi } from '../atlas-api.ts';
 import { CliError, UsageError } from '../cli-error.ts';
 import type { Command, CommandContext, CommandInput } from '../command.ts';
 import { DOWNLOAD_LIMITS, displayPath, pathContextOf, saveFile } from '../install-targets.ts';
 import { NOT_FOUND_HINT, parseReference, resolveVersion } from '../item-reference.ts';
+import { writeFolderAtomically } from '../local/local-folder.ts';
 import { type MarketplacePlugin, marketplaceJson, pluginOf, strictSkillFiles } from '../marketplace-export.ts';
 
 export const exportCommand: Command = {

@@ -4,10 +4,10 @@ import { type Problem, TooLargeError, ValidationError } from '../../../domain/er
 import { ApiError, type AtlasApi } from '../atlas-api.ts';
 import { CliError } from '../cli-error.ts';
 import type { Command, CommandContext, CommandInput } from '../command.ts';
-import { type Candidate, type Discovery, discoverItems } from '../discover-items.ts';
-import { readItemFolder, readLocalItem, validateLocalItem } from '../local-item.ts';
+import { type Candidate, type Discovery, discoverItems } from '../local/discover-items.ts';
+import { readItemFolder, readLocalItem, validateLocalItem } from '../local/local-item.ts';
 import { namespaceFor, publishBundle, refOfBundle } from '../publish-flow.ts';
-import { problemLines } from '../run-cli.ts';
+import { problemLines } from '../terminal.ts';
 
 type Status = 'published' | 'updated' | 'unchanged' | 'valid' | 'invalid' | 'conflict' | 'failed';
 

@@ -1,18 +1,16 @@
 import { resolve } from 'node:path';
-import { readZipBundle } from '../../../adapters/archive/zip-reader.ts';
+import type { InstallClient } from '../../../domain/catalog/install-clients.ts';
+import { ConflictError, ValidationError } from '../../../domain/errors.ts';
+import { parseServerJson } from '../../../domain/manifests/server-json.ts';
 import {
   mcpConfigPath,
   mcpConfigPaths,
   resolveClientPath,
   scopesOf,
   skillFolderPaths,
-} from '../../../adapters/clients/client-locations.ts';
-import { writeFolderAtomically } from '../../../adapters/clients/local-folder.ts';
-import { addMcpServer, readMcpConfig } from '../../../adapters/clients/mcp-config-file.ts';
-import { renderMcpInstall } from '../../../adapters/clients/render-mcp-install.ts';
-import type { InstallClient } from '../../../domain/catalog/install-clients.ts';
-import { ConflictError, ValidationError } from '../../../domain/errors.ts';
-import { parseServerJson } from '../../../domain/manifests/server-json.ts';
+} from '../../../lib/install/client-locations.ts';
+import { renderMcpInstall } from '../../../lib/install/render-mcp-install.ts';
+import { readZipBundle } from '../../../lib/zip/zip-reader.ts';
 import type { ApiInstallAnswer, AtlasApi, McpInstallAnswer } from '../atlas-api.ts';
 import { CliError } from '../cli-error.ts';
 import type { Command, CommandContext, CommandInput } from '../command.ts';
@@ -30,6 +28,8 @@ import {
   variableGuide,
 } from '../install-targets.ts';
 import { NOT_FOUND_HINT, parseReference, type Reference, resolveVersion } from '../item-reference.ts';
+import { writeFolderAtomically } from '../local/local-folder.ts';
+import { addMcpServer, readMcpConfig } from '../local/mcp-config-file.ts';
 
 export const installCommand: Command = {
   usage: '<ref> [options]',

@@ -2,7 +2,7 @@ import type { ItemBundle } from '../../../application/catalog/item-bundle.ts';
 import { TooLargeError, ValidationError } from '../../../domain/errors.ts';
 import { CliError } from '../cli-error.ts';
 import type { Command, CommandContext, CommandInput } from '../command.ts';
-import { readLocalItem, validateLocalItem } from '../local-item.ts';
+import { readLocalItem, validateLocalItem } from '../local/local-item.ts';
 import { findItem, namespaceFor, publishBundle, refOfBundle } from '../publish-flow.ts';
 import { formatBytes } from '../terminal.ts';
 

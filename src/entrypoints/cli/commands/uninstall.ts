@@ -1,13 +1,11 @@
+import { ConflictError, ValidationError } from '../../../domain/errors.ts';
 import {
   mcpConfigPath,
   mcpConfigPaths,
   resolveClientPath,
   scopesOf,
   skillFolderPaths,
-} from '../../../adapters/clients/client-locations.ts';
-import { removeFolder } from '../../../adapters/clients/local-folder.ts';
-import { removeMcpServer } from '../../../adapters/clients/mcp-config-file.ts';
-import { ConflictError, ValidationError } from '../../../domain/errors.ts';
+} from '../../../lib/install/client-locations.ts';
 import { CliError } from '../cli-error.ts';
 import type { Command } from '../command.ts';
 import {
@@ -20,6 +18,8 @@ import {
   SCOPE_OPTION,
 } from '../install-targets.ts';
 import { parseReference } from '../item-reference.ts';
+import { removeFolder } from '../local/local-folder.ts';
+import { removeMcpServer } from '../local/mcp-config-file.ts';
 
 export const uninstallCommand: Command = {
   usage: '<ref> [options]',

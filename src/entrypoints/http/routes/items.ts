@@ -1,8 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
-import { readZipBundle } from '../../../adapters/archive/zip-reader.ts';
-import { writeZipBundle } from '../../../adapters/archive/zip-writer.ts';
 import { deleteItem } from '../../../application/catalog/delete-item.ts';
 import { getItem } from '../../../application/catalog/get-item.ts';
 import { installItem } from '../../../application/catalog/install-item.ts';
@@ -18,6 +16,8 @@ import { INSTALL_CLIENTS } from '../../../domain/catalog/install-clients.ts';
 import { toItemRef } from '../../../domain/catalog/item-ref.ts';
 import type { ItemFile } from '../../../domain/content/content-store.ts';
 import { ValidationError } from '../../../domain/errors.ts';
+import { readZipBundle } from '../../../lib/zip/zip-reader.ts';
+import { writeZipBundle } from '../../../lib/zip/zip-writer.ts';
 import { contentTypeOf } from '../content-types.ts';
 import { etagOf, parseIfMatch, presentItem } from '../presenters-items.ts';
 import { PageQuery, withProblems } from '../schemas.ts';
