@@ -405,6 +405,7 @@ describeEachDatabase('catalog over HTTP', (open) => {
       expectProblem(other, 409, 'conflict');
       expect(other.body.detail).toContain('PUT');
       expect(other.body.detail).toContain(`If-Match: "${first.treeSha}"`);
+      expect(other.body.currentTreeSha).toBe(first.treeSha);
       expect(await catalogState(deps)).toEqual(before);
       expect(await history('skills/alice/pdf-tools')).toHaveLength(1);
     });

@@ -20,6 +20,15 @@ export interface Problem {
 export abstract class AtlasError extends Error {
   abstract readonly code: AtlasErrorCode;
   override readonly name: string = this.constructor.name;
+  /**
+   * The current tree SHA of the item a refused write was about, when the caller can retry from it (a
+   * conflict, a stale or missing precondition); the edge tells the caller how to send it back.
+   */
+  readonly currentRevision?: string;
+  constructor(message?: string, options?: { currentRevision?: string }) {
+    super(message);
+    if (options?.currentRevision !== undefined) this.currentRevision = options.currentRevision;
+  }
 }
 
 /** Every problem found in an input, not only the first. */
@@ -55,7 +64,7 @@ export class StaleRevisionError extends AtlasError {
   readonly code = 'stale_revision';
 }
 
-/** A conditional write arrived without its precondition (an update without If-Match). */
+/** A conditional write arrived without its precondition (an update without the revision the caller read). */
 export class PreconditionRequiredError extends AtlasError {
   readonly code = 'precondition_required';
 }

@@ -9,13 +9,13 @@ import { findReadableItem } from './item-access.ts';
 
 export type InstallInstructions =
   | { kind: 'mcp'; config: Record<string, unknown> }
-  | { kind: 'skill'; archivePath: string; folder: SkillFolder | null; notes: string[] }
+  | { kind: 'skill'; folder: SkillFolder | null; notes: string[] }
   | { kind: 'tool'; definition: Readonly<Record<string, unknown>> };
 
 /**
  * Records an install (the item's usage count) and returns what the client needs:
- * an MCP server's config entry for that client (secrets as placeholders, never values), the archive
- * and target folder of a skill, or a tool's definition. Rendering comes first, so an item that cannot
+ * an MCP server's config entry for that client (secrets as placeholders, never values), the target
+ * folder of a skill (its archive is the item's files, zipped), or a tool's definition. Rendering comes first, so an item that cannot
  * be installed in that client is refused without being counted.
  */
 export async function installItem(
@@ -45,7 +45,6 @@ function instructionsFor(
   item: CatalogItem,
   client: InstallClient,
 ): InstallInstructions {
-  const ref = formatItemRef(item as unknown as ItemRef);
   switch (item.kind) {
     case 'mcp':
       return { kind: 'mcp', config: clients.mcp(item.manifest, client, item.name) };
@@ -58,7 +57,7 @@ function instructionsFor(
             `unzip the archive into the folder that holds ${folder.project ?? folder.user}: the zip holds one folder, ${item.name}`,
           ]
         : ['upload the archive in the client (Settings, Capabilities, Skills); it takes the zip as it is'];
-      return { kind: 'skill', archivePath: `/api/v1/items/${ref}/archive`, folder, notes };
+      return { kind: 'skill', folder, notes };
     }
   }
 }

@@ -79,7 +79,8 @@ export async function publishItem(
       };
     }
     throw new ConflictError(
-      `${formatItemRef(ref)} already exists; to change it, PUT its files with If-Match: "${existing.treeSha}"`,
+      `${formatItemRef(ref)} already exists; change it as an update of the version you read (tree SHA ${existing.treeSha})`,
+      { currentRevision: existing.treeSha },
     );
   }
   if (existing) await checkVersionUnused(db, existing.id, bundle);

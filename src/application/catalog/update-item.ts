@@ -21,7 +21,7 @@ export interface UpdateItemInput {
 
 /**
  * Replaces an item's files with a new version.
- * - without If-Match it is PreconditionRequiredError; a tree SHA that is not the current one (in the
+ * - without the tree SHA the caller read it is PreconditionRequiredError; a tree SHA that is not the current one (in the
  *   catalog or in git) is StaleRevisionError: someone changed the item since the caller read it;
  * - the actor must be allowed to edit the item (namespace owner, team maintainers and owners, the
  *   member who published it);
@@ -43,13 +43,15 @@ export async function updateItem(
   }
   if (input.ifMatch === undefined) {
     throw new PreconditionRequiredError(
-      `send If-Match: "${item.treeSha}" (the ETag you read) so no one else's change is lost`,
+      `${formatItemRef(input.ref)} changes only from the version you read: give its tree SHA (now ${item.treeSha}) so that no one else's change is lost`,
+      { currentRevision: item.treeSha },
     );
   }
   const bundle = prepareBundle(input.files, limits, { existing: { kind: item.kind, name: item.name } });
   if (input.ifMatch !== item.treeSha) {
     throw new StaleRevisionError(
       `${formatItemRef(input.ref)} changed since you read it (now ${item.treeSha}); read it again`,
+      { currentRevision: item.treeSha },
     );
   }
   if (bundle.treeSha === item.treeSha) {

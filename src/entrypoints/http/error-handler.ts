@@ -48,6 +48,8 @@ export interface ProblemBody {
   detail: string;
   instance?: string;
   problems?: Problem[];
+  /** The item's current tree SHA, to send back as `If-Match` after reading it again. */
+  currentTreeSha?: string;
 }
 
 export function sendProblem(
@@ -56,6 +58,7 @@ export function sendProblem(
   code: string,
   detail: string,
   problems?: readonly Problem[],
+  currentTreeSha?: string,
 ): FastifyReply {
   const body: ProblemBody = {
     type: `urn:atlas:problem:${code}`,
@@ -65,6 +68,7 @@ export function sendProblem(
     detail,
     instance: reply.request.url,
     ...(problems && problems.length > 0 ? { problems: [...problems] } : {}),
+    ...(currentTreeSha ? { currentTreeSha } : {}),
   };
   return reply.status(status).type('application/problem+json; charset=utf-8').send(body);
 }
@@ -125,6 +129,15 @@ function validationProblems(errors: AjvError[], context: string | undefined): Pr
   });
 }
 
+/** How an HTTP caller retries a write refused for its revision: the use case says what, the edge says how. */
+function withHttpHint(error: AtlasError): string {
+  const revision = error.currentRevision;
+  if (revision === undefined) return error.message;
+  if (error.code === 'conflict') return `${error.message}: PUT its files with If-Match: "${revision}"`;
+  if (error.code === 'precondition_required') return `${error.message}: send If-Match: "${revision}" (its ETag)`;
+  return error.message;
+}
+
 /** The single error handler: domain errors by code, Fastify's request errors, and 500 for the rest. */
 export function handleError(this: unknown, error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof AtlasError) {
@@ -135,7 +148,7 @@ export function handleError(this: unknown, error: FastifyError, request: Fastify
     if (status >= 500) request.log.warn({ err: error }, 'dependency unavailable');
     if (error.code === 'unauthenticated') reply.header('www-authenticate', 'Bearer realm="atlas"');
     const problems = error instanceof ValidationError || error instanceof TooLargeError ? error.problems : undefined;
-    return sendProblem(reply, status, error.code, error.message, problems);
+    return sendProblem(reply, status, error.code, withHttpHint(error), problems, error.currentRevision);
   }
   if (error.validation) {
     const problems = validationProblems(error.validation as AjvError[], error.validationContext);

@@ -17,6 +17,9 @@ export const ProblemSchema = Type.Object(
         }),
       ),
     ),
+    currentTreeSha: Type.Optional(
+      Type.String({ description: "A write refused for its revision: the item's current tree SHA, for If-Match." }),
+    ),
   },
   {
     $id: 'Problem',

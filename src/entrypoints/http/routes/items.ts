@@ -13,7 +13,7 @@ import { searchItems } from '../../../application/catalog/search-items.ts';
 import { updateItem } from '../../../application/catalog/update-item.ts';
 import type { AtlasDeps } from '../../../application/deps.ts';
 import { INSTALL_CLIENTS } from '../../../domain/catalog/install-clients.ts';
-import { toItemRef } from '../../../domain/catalog/item-ref.ts';
+import { formatItemRef, toItemRef } from '../../../domain/catalog/item-ref.ts';
 import type { ItemFile } from '../../../domain/content/content-store.ts';
 import { ValidationError } from '../../../domain/errors.ts';
 import { readZipBundle } from '../../../lib/zip/zip-reader.ts';
@@ -465,7 +465,12 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; maxBodyByt
         { ref: refOf(request.params), client: request.body.client },
         request.actor,
       );
-      return { ...result, item: presentItem(result.item) };
+      // The edge adds the link: the archive of a skill is this item's archive route.
+      const install =
+        result.install.kind === 'skill'
+          ? { ...result.install, archivePath: `/api/v1/items/${formatItemRef(refOf(request.params))}/archive` }
+          : result.install;
+      return { ...result, install, item: presentItem(result.item) };
     },
   );
 };
