@@ -1,100 +1,7 @@
 import type { Problem } from '../../domain/errors.ts';
+import type { ProblemDocument } from '../http/schemas/problem.ts';
 import { CliError } from './cli-error.ts';
 import type { Session } from './cli-settings.ts';
-
-/** An item as the API lists it. */
-export interface ApiItem {
-  ref: string;
-  kind: 'skill' | 'mcp' | 'tool';
-  namespace: string;
-  name: string;
-  title: string | null;
-  description: string;
-  version: string | null;
-  tags: string[];
-  visibility: 'org' | 'team';
-  status: 'active' | 'deprecated' | 'deleted' | 'invalid';
-  statusMessage: string | null;
-  usageCount: number;
-  treeSha: string;
-  commitSha: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ApiFileEntry {
-  path: string;
-  executable: boolean;
-  blobSha: string;
-}
-
-export interface ApiItemDetails {
-  item: ApiItem;
-  manifest: Record<string, unknown>;
-  files: ApiFileEntry[];
-  owner: string | null;
-  team: string | null;
-}
-
-export interface ApiVersion {
-  commitSha: string;
-  treeSha: string | null;
-  version: string | null;
-  message: string;
-  author: { name: string; email: string };
-  date: string;
-}
-
-export interface ApiPage<T> {
-  items: T[];
-  nextCursor?: string;
-}
-
-export interface ApiPublished {
-  item: ApiItem;
-  commitSha: string;
-  treeSha: string;
-  unchanged: boolean;
-  warnings: Problem[];
-}
-
-export interface ApiUser {
-  id: string;
-  username: string;
-  email: string;
-  displayName: string;
-  isAdmin: boolean;
-  createdAt: string;
-}
-
-export interface ApiMe {
-  user: ApiUser;
-  teams: { team: { slug: string; name: string }; role: string }[];
-}
-
-/** What POST .../installs answers, by kind. `config` is the MCP client entry as the server renders it. */
-export type ApiInstall =
-  | { kind: 'mcp'; config: McpInstallAnswer }
-  | { kind: 'skill'; archivePath: string; folder: { user?: string; project?: string } | null; notes: string[] }
-  | { kind: 'tool'; definition: Record<string, unknown> };
-
-export interface McpInstallAnswer {
-  client: string;
-  serverKey: string;
-  entry: Record<string, unknown>;
-  configPath: { user?: string; project?: string };
-  containerKey: 'mcpServers' | 'servers';
-  inputs?: Record<string, unknown>[];
-  command?: string;
-  secrets: string[];
-  notes: string[];
-}
-
-export interface ApiInstallAnswer {
-  item: ApiItem;
-  usageCount: number;
-  install: ApiInstall;
-}
 
 /** The server answered with an error: its status, its stable `code`, its `detail` and every problem it listed. */
 export class ApiError extends CliError {
@@ -215,7 +122,7 @@ export class AtlasApi {
 
   private async failure(response: Response, hints: Partial<Record<number, string>>): Promise<ApiError> {
     const text = await response.text().catch(() => '');
-    let body: { code?: string; detail?: string; problems?: Problem[] } = {};
+    let body: Partial<ProblemDocument> = {};
     try {
       const parsed = JSON.parse(text);
       if (typeof parsed === 'object' && parsed !== null) body = parsed;

@@ -16,6 +16,11 @@ export interface OptionSpec {
   readonly choices?: readonly string[];
 }
 
+/** `a, b or c`: a list of choices for a sentence of help. */
+export function orList(values: readonly string[]): string {
+  return values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
+}
+
 /** What a command receives: the environment it runs in, where to write, and how to reach the server. */
 export interface CommandContext {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -36,14 +41,17 @@ export interface Command {
   readonly options: Readonly<Record<string, OptionSpec>>;
   readonly positionals: { readonly min: number; readonly max: number };
   readonly examples: readonly string[];
-  /** Offers `--json`: one stable JSON document on stdout (see docs/cli.md). */
+  /** Offers `--json`: one stable JSON document on stdout (its shape per command: the README's "JSON output"). */
   readonly json?: boolean;
   /** Returns the exit code: 0 (or nothing) on success; -1 for a command that keeps running (serve). */
   run(context: CommandContext, input: CommandInput): Promise<number | undefined>;
 }
 
 const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', description: 'Show this help' };
-const JSON_OPTION: OptionSpec = { type: 'boolean', description: 'Print the result as JSON (shape in docs/cli.md)' };
+const JSON_OPTION: OptionSpec = {
+  type: 'boolean',
+  description: 'Print the result as JSON (shapes: README, "JSON output")',
+};
 
 /** The options and arguments of one call, with typed getters. */
 export class CommandInput {

@@ -3,10 +3,10 @@ import { sep } from 'node:path';
 import { INSTALL_CLIENTS, type InstallClient } from '../../domain/catalog/install-clients.ts';
 import type { ContentLimits } from '../../domain/content/content-limits.ts';
 import { ConflictError } from '../../domain/errors.ts';
-import type { InstallScope, PathContext } from '../../lib/install/client-locations.ts';
+import { INSTALL_SCOPES, type InstallScope, type PathContext } from '../../lib/install/client-locations.ts';
 import { CliError, UsageError } from './cli-error.ts';
 import { homeOf } from './cli-settings.ts';
-import type { CommandContext, OptionSpec } from './command.ts';
+import { type CommandContext, type OptionSpec, orList } from './command.ts';
 import { writeFileAtomically } from './local/local-folder.ts';
 
 export const CLIENT_NAMES: Record<InstallClient, string> = {
@@ -16,19 +16,22 @@ export const CLIENT_NAMES: Record<InstallClient, string> = {
   vscode: 'VS Code',
 };
 
+/** The client `atlas install` configures when `--client` is not given. */
+const DEFAULT_CLIENT: InstallClient = 'claude-code';
+
 export const CLIENT_OPTION: OptionSpec = {
   type: 'string',
   short: 'c',
   value: '<client>',
   choices: INSTALL_CLIENTS,
-  description: 'claude-code (default), claude-desktop, cursor or vscode',
+  description: orList(INSTALL_CLIENTS.map((client) => (client === DEFAULT_CLIENT ? `${client} (default)` : client))),
 };
 
 export const SCOPE_OPTION: OptionSpec = {
   type: 'string',
   short: 's',
   value: '<scope>',
-  choices: ['user', 'project'],
+  choices: INSTALL_SCOPES,
   description: 'user (every project; the default where the client has it) or project (the current folder)',
 };
 
@@ -48,7 +51,7 @@ export function pathContextOf(context: CommandContext): PathContext {
 }
 
 export function clientOf(given: string | undefined): InstallClient {
-  return (given ?? 'claude-code') as InstallClient;
+  return (given ?? DEFAULT_CLIENT) as InstallClient;
 }
 
 /**

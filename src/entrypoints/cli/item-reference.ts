@@ -1,10 +1,12 @@
+import type { ItemKind } from '../../domain/catalog/item-kind.ts';
 import { parseItemRef } from '../../domain/catalog/item-ref.ts';
 import { ValidationError } from '../../domain/errors.ts';
-import type { ApiPage, ApiVersion, AtlasApi } from './atlas-api.ts';
+import type { ItemVersionPage } from '../http/schemas/items.ts';
+import type { AtlasApi } from './atlas-api.ts';
 import { CliError, UsageError } from './cli-error.ts';
 
 export interface Reference {
-  readonly kind: 'skill' | 'mcp' | 'tool';
+  readonly kind: ItemKind;
   readonly namespace: string;
   readonly name: string;
   /** `kind/namespace/name`. */
@@ -41,7 +43,7 @@ export async function resolveVersion(api: AtlasApi, ref: string, version: string
   if (/^[0-9a-f]{40}$/.test(version)) return version;
   let cursor: string | undefined;
   for (let page = 0; page < 50; page++) {
-    const { items, nextCursor } = await api.get<ApiPage<ApiVersion>>(`/api/v1/items/${ref}/versions`, {
+    const { items, nextCursor } = await api.get<ItemVersionPage>(`/api/v1/items/${ref}/versions`, {
       query: { limit: 100, cursor },
       hints: { 404: NOT_FOUND_HINT },
     });

@@ -1,6 +1,6 @@
 import type { ItemFile } from '../../domain/content/content-store.ts';
 import { parseSkillMd, renderStrictSkillMd, strictSkillFrontmatter } from '../../domain/manifests/skill-md.ts';
-import type { ApiItem } from './atlas-api.ts';
+import type { Item } from '../http/schemas/items.ts';
 
 /** A skill as the marketplace holds it. */
 export interface ExportedSkill {
@@ -53,13 +53,13 @@ export interface MarketplacePlugin {
  * A version that grows whenever the plugin's skills change: `1.<number of skills>.<last update, in Unix seconds>`.
  * Claude Code compares plugin versions to decide whether to update, so it must not stand still.
  */
-export function pluginVersion(skills: readonly Pick<ApiItem, 'updatedAt'>[]): string {
+export function pluginVersion(skills: readonly Pick<Item, 'updatedAt'>[]): string {
   const latest = Math.max(0, ...skills.map((skill) => Math.floor(Date.parse(skill.updatedAt) / 1000)));
   return `1.${skills.length}.${latest}`;
 }
 
 /** The plugin of one namespace: `plugins/<namespace>`, whose `skills/<name>/` folders Claude Code reads. */
-export function pluginOf(namespace: string, skills: readonly ApiItem[], url: string): MarketplacePlugin {
+export function pluginOf(namespace: string, skills: readonly Item[], url: string): MarketplacePlugin {
   const names = skills.map((skill) => skill.name);
   const listed = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
   return {
@@ -76,7 +76,7 @@ export function marketplaceJson(
   owner: string,
   url: string,
   plugins: readonly MarketplacePlugin[],
-  skills: readonly ApiItem[],
+  skills: readonly Item[],
 ) {
   return {
     name,

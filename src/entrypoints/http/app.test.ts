@@ -1,8 +1,20 @@
-import { Type } from 'typebox';
+import { IsSchema, type Static, type TSchema, Type } from 'typebox';
+import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INSTALL_CLIENTS } from '../../domain/catalog/install-clients.ts';
 import { ConflictError, RateLimitedError, ValidationError } from '../../domain/errors.ts';
+import { type ManifestFixture, readManifestFixture } from '../../domain/manifests/testing/manifest-fixtures.ts';
 import { createInMemoryDeps } from '../../testing/in-memory-deps.ts';
 import { type AtlasApp, buildApp } from './app.ts';
+import * as accounts from './schemas/accounts.ts';
+import * as audit from './schemas/audit.ts';
+import * as common from './schemas/common.ts';
+import * as health from './schemas/health.ts';
+import { SHARED_SCHEMAS } from './schemas/index.ts';
+import * as items from './schemas/items.ts';
+import * as problem from './schemas/problem.ts';
+import * as teams from './schemas/teams.ts';
+import * as tokens from './schemas/tokens.ts';
 
 describe('HTTP shell', () => {
   let app: AtlasApp;
@@ -153,5 +165,96 @@ describe('HTTP shell', () => {
     expect(res.statusCode).toBe(500);
     expect(res.json().code).toBe('internal');
     expect(res.body).not.toContain('hunter2');
+  });
+});
+
+describe('the wire contract (schemas/)', () => {
+  // The shared schemas by $id, as the app registers them, so references resolve as they do in Fastify.
+  const context: Record<string, TSchema> = Object.fromEntries(
+    SHARED_SCHEMAS.map((schema) => [(schema as { $id?: string }).$id, schema]),
+  );
+  const problemsOf = (schema: TSchema, value: unknown) =>
+    Value.Errors(context, schema, value).map((error) => `${error.instancePath || '/'} ${error.message}`);
+
+  it('holds the examples its schemas show in the OpenAPI document', () => {
+    let checked = 0;
+    for (const module of [accounts, audit, common, health, items, problem, teams, tokens]) {
+      for (const [name, schema] of Object.entries(module)) {
+        const examples = IsSchema(schema) ? (schema as { examples?: unknown }).examples : undefined;
+        if (!Array.isArray(examples)) continue;
+        for (const example of examples) {
+          expect(problemsOf(schema, example), name).toEqual([]);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(6);
+  });
+
+  it('describes what the routes answer: every answer validates against its exported schema', async () => {
+    const app = await buildApp(createInMemoryDeps());
+    let token: string | undefined;
+    /** Sends a request, and checks the answer against the schema its route is declared with. */
+    const answer = async <T extends TSchema>(
+      schema: T,
+      method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+      url: string,
+      payload?: object,
+    ): Promise<Static<T>> => {
+      const res = await app.inject({
+        method,
+        url,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        ...(payload ? { payload } : {}),
+      });
+      expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
+      expect(problemsOf(schema, res.json()), `${method} ${url}`).toEqual([]);
+      return res.json();
+    };
+    const text = (fixture: ManifestFixture) => new TextDecoder().decode(readManifestFixture(fixture));
+    try {
+      ({ token } = await answer(accounts.SignedInSchema, 'POST', '/api/v1/auth/register', {
+        email: 'ada@example.com',
+        username: 'ada',
+        password: 'a long test passphrase',
+      }));
+      await answer(teams.TeamAnswerSchema, 'POST', '/api/v1/teams', { slug: 'platform', name: 'Platform' });
+      await answer(accounts.MeSchema, 'GET', '/api/v1/me');
+      await answer(teams.TeamDetailsSchema, 'GET', '/api/v1/teams/platform');
+      await answer(tokens.CreatedTokenSchema, 'POST', '/api/v1/tokens', { name: 'laptop' });
+      await answer(tokens.TokenListSchema, 'GET', '/api/v1/tokens');
+
+      const published = [
+        { path: 'SKILL.md', fixture: 'pdfSkill' },
+        { path: 'server.json', fixture: 'githubServer' },
+        { path: 'tool.json', fixture: 'httpTool' },
+      ] as const;
+      for (const { path, fixture } of published) {
+        const { item } = await answer(items.PublishedSchema, 'POST', '/api/v1/items', {
+          namespace: 'ada',
+          files: [{ path, content: text(fixture) }],
+        });
+        const url = `/api/v1/items/${item.ref}`;
+        await answer(items.ItemDetailsSchema, 'GET', url);
+        const { items: versions } = await answer(items.ItemVersionPageSchema, 'GET', `${url}/versions`);
+        await answer(items.ItemAtVersionSchema, 'GET', `${url}/versions/${versions[0]!.commitSha}`);
+        for (const client of INSTALL_CLIENTS) {
+          const { install } = await answer(items.InstallAnswerSchema, 'POST', `${url}/installs`, { client });
+          expect(install.kind).toBe(item.kind);
+        }
+      }
+      await answer(items.ItemAnswerSchema, 'PATCH', '/api/v1/items/skill/ada/pdf-tools', { tags: ['pdf'] });
+      await answer(items.ItemPageSchema, 'GET', '/api/v1/items');
+      await answer(audit.AuditPageSchema, 'GET', '/api/v1/audit');
+
+      const missing = await app.inject({
+        url: '/api/v1/items/skill/ada/missing',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(missing.statusCode).toBe(404);
+      expect(problemsOf(problem.ProblemSchema, missing.json())).toEqual([]);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -18,7 +18,7 @@ import { syncRoutes } from './routes/sync.ts';
 import { teamRoutes } from './routes/teams.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
-import { SHARED_SCHEMAS } from './schemas.ts';
+import { SHARED_SCHEMAS } from './schemas/index.ts';
 import { validatorCompiler } from './validator.ts';
 
 export interface AppOptions {

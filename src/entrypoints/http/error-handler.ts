@@ -7,6 +7,7 @@ import {
   TooLargeError,
   ValidationError,
 } from '../../domain/errors.ts';
+import type { ProblemDocument } from './schemas/problem.ts';
 
 /** The one table from domain error to HTTP status. A new code does not compile until it is mapped here. */
 export const STATUS_BY_CODE = {
@@ -39,19 +40,6 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** An RFC 9457 problem document with Atlas's stable `code` and, for bad input, every problem. */
-export interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  code: string;
-  detail: string;
-  instance?: string;
-  problems?: Problem[];
-  /** The item's current tree SHA, to send back as `If-Match` after reading it again. */
-  currentTreeSha?: string;
-}
-
 export function sendProblem(
   reply: FastifyReply,
   status: number,
@@ -60,7 +48,7 @@ export function sendProblem(
   problems?: readonly Problem[],
   currentTreeSha?: string,
 ): FastifyReply {
-  const body: ProblemBody = {
+  const body: ProblemDocument = {
     type: `urn:atlas:problem:${code}`,
     title: TITLES[status] ?? 'Error',
     status,

@@ -1,8 +1,22 @@
+import type { ItemDetails as ItemDetailsResult } from '../../application/catalog/get-item.ts';
+import type { InstallInstructions as InstallResult } from '../../application/catalog/install-item.ts';
+import type { getItemVersion, ItemVersionEntry } from '../../application/catalog/list-item-versions.ts';
+import type { PublishedItem } from '../../application/catalog/publish-item.ts';
 import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
 import { formatItemRef, type ItemRef } from '../../domain/catalog/item-ref.ts';
+import type {
+  InstallInstructions,
+  Item,
+  ItemAtVersion,
+  ItemDetails,
+  ItemVersion,
+  Manifest,
+  McpInstallConfig,
+  Published,
+} from './schemas/items.ts';
 
 /** An item as lists show it. */
-export const presentItem = (item: CatalogItem) => ({
+export const presentItem = (item: CatalogItem): Item => ({
   ref: formatItemRef(item as unknown as ItemRef),
   kind: item.kind,
   namespace: item.namespace,
@@ -20,6 +34,49 @@ export const presentItem = (item: CatalogItem) => ({
   createdAt: item.createdAt.toISOString(),
   updatedAt: item.updatedAt.toISOString(),
 });
+
+export const presentItemDetails = (details: ItemDetailsResult): ItemDetails => ({
+  item: presentItem(details.item),
+  manifest: { ...details.item.manifest },
+  files: details.files,
+  owner: details.owner,
+  team: details.team,
+});
+
+export const presentPublished = (result: PublishedItem): Published => ({
+  item: presentItem(result.item),
+  commitSha: result.commitSha,
+  treeSha: result.treeSha,
+  unchanged: result.unchanged,
+  warnings: result.warnings,
+});
+
+export const presentVersion = (version: ItemVersionEntry): ItemVersion => ({
+  ...version,
+  date: version.date.toISOString(),
+});
+
+const isManifest = (value: unknown): value is Manifest =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export const presentItemAtVersion = (at: Awaited<ReturnType<typeof getItemVersion>>): ItemAtVersion => ({
+  ...at,
+  manifest: isManifest(at.manifest) ? at.manifest : null,
+});
+
+/** What a client needs to use an item; the edge adds the link to a skill's archive. */
+export function presentInstall(install: InstallResult, archivePath: string): InstallInstructions {
+  switch (install.kind) {
+    case 'mcp':
+      // The ClientConfigs port types the entry as a plain record; the renderer behind it returns this shape, and
+      // the response schema holds it to that (a config of another shape fails the answer rather than lose fields).
+      return { kind: 'mcp', config: install.config as McpInstallConfig };
+    case 'skill':
+      return { ...install, archivePath };
+    case 'tool':
+      return { kind: 'tool', definition: { ...install.definition } };
+  }
+}
 
 /** The ETag of an item: its tree SHA, which names its exact content. */
 export const etagOf = (treeSha: string) => `"${treeSha}"`;

@@ -2,9 +2,13 @@ import type { ApiToken } from '../../domain/accounts/api-token.ts';
 import type { Team, TeamMember } from '../../domain/accounts/team.ts';
 import type { User } from '../../domain/accounts/user.ts';
 import type { AuditEntry } from '../../domain/audit/audit-entry.ts';
+import type { User as UserJson } from './schemas/accounts.ts';
+import type { AuditEntry as AuditEntryJson } from './schemas/audit.ts';
+import type { Member as MemberJson, Team as TeamJson } from './schemas/teams.ts';
+import type { Token as TokenJson } from './schemas/tokens.ts';
 
 /** What the API shows of an account: never the password hash. */
-export const presentUser = (u: User) => ({
+export const presentUser = (u: User): UserJson => ({
   id: u.id,
   username: u.username,
   email: u.email,
@@ -13,7 +17,7 @@ export const presentUser = (u: User) => ({
   createdAt: u.createdAt.toISOString(),
 });
 
-export const presentTeam = (t: Team) => ({
+export const presentTeam = (t: Team): TeamJson => ({
   id: t.id,
   slug: t.slug,
   name: t.name,
@@ -21,7 +25,7 @@ export const presentTeam = (t: Team) => ({
   createdAt: t.createdAt.toISOString(),
 });
 
-export const presentMember = (m: TeamMember) => ({
+export const presentMember = (m: TeamMember): MemberJson => ({
   username: m.username,
   displayName: m.displayName,
   role: m.role,
@@ -29,7 +33,7 @@ export const presentMember = (m: TeamMember) => ({
 });
 
 /** What the API shows of a token: never its hash, and its secret only once, at creation. */
-export const presentToken = (t: ApiToken) => ({
+export const presentToken = (t: ApiToken): TokenJson => ({
   id: t.id,
   kind: t.kind,
   name: t.name,
@@ -40,7 +44,7 @@ export const presentToken = (t: ApiToken) => ({
   revokedAt: t.revokedAt?.toISOString() ?? null,
 });
 
-export const presentAudit = (e: AuditEntry) => ({
+export const presentAudit = (e: AuditEntry): AuditEntryJson => ({
   id: e.id,
   at: e.at.toISOString(),
   actor: e.actorName,

@@ -3,7 +3,8 @@ import { lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { computeTreeId } from '../../../domain/content/tree-id.ts';
 import { readZipBundle } from '../../../lib/zip/zip-reader.ts';
-import { ApiError, type ApiItem, type ApiPage, type AtlasApi } from '../atlas-api.ts';
+import type { Item, ItemPage } from '../../http/schemas/items.ts';
+import { ApiError, type AtlasApi } from '../atlas-api.ts';
 import { CliError, UsageError } from '../cli-error.ts';
 import type { Command, CommandContext, CommandInput } from '../command.ts';
 import { DOWNLOAD_LIMITS, displayPath, pathContextOf, saveFile } from '../install-targets.ts';
@@ -82,11 +83,11 @@ async function exportItem(context: CommandContext, input: CommandInput): Promise
   return 0;
 }
 
-async function allSkills(api: AtlasApi, namespace: string | undefined): Promise<ApiItem[]> {
-  const skills: ApiItem[] = [];
+async function allSkills(api: AtlasApi, namespace: string | undefined): Promise<Item[]> {
+  const skills: Item[] = [];
   let cursor: string | undefined;
   do {
-    const page = await api.get<ApiPage<ApiItem>>('/api/v1/items', {
+    const page = await api.get<ItemPage>('/api/v1/items', {
       query: { kind: 'skill', namespace, sort: 'name', limit: 100, cursor },
     });
     skills.push(...page.items);
@@ -160,7 +161,7 @@ async function exportMarketplace(context: CommandContext, input: CommandInput): 
     progress.update(skills.length, '');
     progress.finish();
 
-    const byPlugin = new Map<string, ApiItem[]>();
+    const byPlugin = new Map<string, Item[]>();
     for (const skill of skills) {
       if (!exported.some((item) => item.ref === skill.ref)) continue;
       byPlugin.set(skill.namespace, [...(byPlugin.get(skill.namespace) ?? []), skill]);

@@ -11,7 +11,8 @@ import {
 } from '../../../lib/install/client-locations.ts';
 import { renderMcpInstall } from '../../../lib/install/render-mcp-install.ts';
 import { readZipBundle } from '../../../lib/zip/zip-reader.ts';
-import type { ApiInstallAnswer, AtlasApi, McpInstallAnswer } from '../atlas-api.ts';
+import type { InstallAnswer, McpInstallConfig } from '../../http/schemas/items.ts';
+import type { AtlasApi } from '../atlas-api.ts';
 import { CliError } from '../cli-error.ts';
 import type { Command, CommandContext, CommandInput } from '../command.ts';
 import {
@@ -83,7 +84,7 @@ export const installCommand: Command = {
 /** Records the install on the server; a failure there does not undo what was written, it is reported. */
 async function record(context: CommandContext, api: AtlasApi, ref: string, client: InstallClient) {
   try {
-    const { data } = await api.json<ApiInstallAnswer>('POST', `/api/v1/items/${ref}/installs`, { json: { client } });
+    const { data } = await api.json<InstallAnswer>('POST', `/api/v1/items/${ref}/installs`, { json: { client } });
     return data;
   } catch (error) {
     context.term.warn(`installed, but the server did not record the install: ${(error as Error).message}`);
@@ -200,20 +201,18 @@ async function installMcp(
   await explainConfigErrors(() => readMcpConfig(mcpConfigPath(client, scope, paths)!, containerKey));
   const at = await versionOf(api, reference.ref, input);
   const answer = await term.task(`Installing ${reference.ref}`, async () => {
-    const { data } = await api.json<ApiInstallAnswer>('POST', `/api/v1/items/${reference.ref}/installs`, {
+    const { data } = await api.json<InstallAnswer>('POST', `/api/v1/items/${reference.ref}/installs`, {
       json: { client },
       hints: { 404: NOT_FOUND_HINT },
     });
     return data;
   });
   if (answer.install.kind !== 'mcp') throw new CliError(`${reference.ref} is not an MCP server`);
-  let config: McpInstallAnswer = answer.install.config;
+  let config: McpInstallConfig = answer.install.config;
   if (at) {
     // The install endpoint renders the current version; an older one is rendered here from its server.json.
     const { bytes } = await api.bytes(`/api/v1/items/${reference.ref}/files/server.json`, { query: { at } });
-    config = renderMcpInstall(parseServerJson(bytes).manifest, client, {
-      serverKey: config.serverKey,
-    }) as unknown as McpInstallAnswer;
+    config = renderMcpInstall(parseServerJson(bytes).manifest, client, { serverKey: config.serverKey });
   }
   const path = mcpConfigPath(client, scope, paths, config.configPath)!;
   const change = await explainConfigErrors(() =>
@@ -278,7 +277,7 @@ async function installTool(
   client: InstallClient,
 ): Promise<number> {
   const { term } = context;
-  const { data } = await api.json<ApiInstallAnswer>('POST', `/api/v1/items/${reference.ref}/installs`, {
+  const { data } = await api.json<InstallAnswer>('POST', `/api/v1/items/${reference.ref}/installs`, {
     json: { client },
     hints: { 404: NOT_FOUND_HINT },
   });

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { ApiError, type ApiMe, AtlasApi } from '../atlas-api.ts';
+import type { Me } from '../../http/schemas/accounts.ts';
+import { ApiError, AtlasApi } from '../atlas-api.ts';
 import { CliError, UsageError } from '../cli-error.ts';
 import { cliEnvironment, DEFAULT_URL, loadSettings, normalizeUrl, saveSettings } from '../cli-settings.ts';
 import type { Command, CommandContext, CommandInput } from '../command.ts';
@@ -31,7 +32,7 @@ export const loginCommand: Command = {
   examples: [
     'atlas login',
     'atlas login --url https://atlas.example.com',
-    'atlas login --token atlas_p_...',
+    'atlas login --token atlas_pat_...',
     'printf "%s" "$PASSWORD" | atlas login --username alice --password-stdin',
   ],
   run: login,
@@ -45,9 +46,9 @@ async function login(context: CommandContext, input: CommandInput): Promise<numb
   let token = input.string('token');
   if (token === undefined) token = await tokenFromPassword(context, input, anonymous);
   const api = new AtlasApi({ url, token, tokenFrom: 'login' });
-  let me: ApiMe;
+  let me: Me;
   try {
-    me = await api.get<ApiMe>('/api/v1/me');
+    me = await api.get<Me>('/api/v1/me');
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       throw new CliError(`${url} refused the token (${error.detail})`, {
@@ -122,7 +123,7 @@ async function tokenFromPassword(context: CommandContext, input: CommandInput, a
   return data.secret;
 }
 
-export function teamsOf(me: ApiMe) {
+export function teamsOf(me: Me) {
   return me.teams.map((membership) => ({
     slug: membership.team.slug,
     name: membership.team.name,

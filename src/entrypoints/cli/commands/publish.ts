@@ -1,7 +1,8 @@
-import type { ItemBundle } from '../../../application/catalog/item-bundle.ts';
+import { VISIBILITIES } from '../../../domain/catalog/catalog-item.ts';
+import type { ItemBundle } from '../../../domain/catalog/prepare-bundle.ts';
 import { TooLargeError, ValidationError } from '../../../domain/errors.ts';
 import { CliError } from '../cli-error.ts';
-import type { Command, CommandContext, CommandInput } from '../command.ts';
+import { type Command, type CommandContext, type CommandInput, orList } from '../command.ts';
 import { readLocalItem, validateLocalItem } from '../local/local-item.ts';
 import { findItem, namespaceFor, publishBundle, refOfBundle } from '../publish-flow.ts';
 import { formatBytes } from '../terminal.ts';
@@ -21,8 +22,8 @@ export const publishCommand: Command = {
     visibility: {
       type: 'string',
       value: '<who>',
-      choices: ['org', 'team'],
-      description: 'Who may read it: org or team',
+      choices: VISIBILITIES,
+      description: `Who may read it: ${orList(VISIBILITIES)}`,
     },
     message: { type: 'string', short: 'm', value: '<text>', description: 'A line for the commit message' },
     update: { type: 'boolean', short: 'u', description: 'Publish a new version when the item exists' },

@@ -1,6 +1,8 @@
-import type { ApiItem, ApiPage } from '../atlas-api.ts';
+import { ITEM_KINDS } from '../../../domain/catalog/item-kind.ts';
+import { ITEM_SORTS } from '../../../domain/catalog/item-repository.ts';
+import type { ItemPage } from '../../http/schemas/items.ts';
 import { UsageError } from '../cli-error.ts';
-import type { Command } from '../command.ts';
+import { type Command, orList } from '../command.ts';
 
 /** `--limit`: a whole number from 1 to 100 (the API's page size). */
 export function limitOf(text: string | undefined, fallback: number): number {
@@ -20,8 +22,8 @@ export const searchCommand: Command = {
       type: 'string',
       short: 'k',
       value: '<kind>',
-      choices: ['skill', 'mcp', 'tool'],
-      description: 'Only one kind: skill, mcp or tool',
+      choices: ITEM_KINDS,
+      description: `Only one kind: ${orList(ITEM_KINDS)}`,
     },
     team: { type: 'string', value: '<slug>', description: "Only a team's items" },
     namespace: { type: 'string', short: 'n', value: '<name>', description: 'Only the items in a namespace' },
@@ -30,8 +32,8 @@ export const searchCommand: Command = {
     sort: {
       type: 'string',
       value: '<order>',
-      choices: ['relevance', 'updated', 'installs', 'name'],
-      description: 'relevance (default with words), updated, installs or name (default without)',
+      choices: ITEM_SORTS,
+      description: `${orList(ITEM_SORTS)}; relevance is the default with words, name without`,
     },
     limit: { type: 'string', short: 'l', value: '<n>', description: 'How many to show, 1-100 (default 20)' },
     cursor: { type: 'string', value: '<cursor>', description: 'Continue after a previous page (its nextCursor)' },
@@ -49,7 +51,7 @@ export const searchCommand: Command = {
     const q = input.positionals.join(' ').trim();
     const api = await context.api();
     const page = await term.task('Searching', () =>
-      api.get<ApiPage<ApiItem>>('/api/v1/items', {
+      api.get<ItemPage>('/api/v1/items', {
         query: {
           q: q || undefined,
           kind: input.string('kind'),

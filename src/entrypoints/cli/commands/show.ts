@@ -1,4 +1,4 @@
-import type { ApiItemDetails, ApiPage, ApiVersion } from '../atlas-api.ts';
+import type { ItemDetails, ItemVersionPage } from '../../http/schemas/items.ts';
 import type { Command } from '../command.ts';
 import { NOT_FOUND_HINT, parseReference } from '../item-reference.ts';
 import { formatTime } from '../terminal.ts';
@@ -15,8 +15,8 @@ export const showCommand: Command = {
     const api = await context.api();
     const [details, versions] = await term.task(`Reading ${ref}`, () =>
       Promise.all([
-        api.get<ApiItemDetails>(`/api/v1/items/${ref}`, { hints: { 404: NOT_FOUND_HINT } }),
-        api.get<ApiPage<ApiVersion>>(`/api/v1/items/${ref}/versions`, {
+        api.get<ItemDetails>(`/api/v1/items/${ref}`, { hints: { 404: NOT_FOUND_HINT } }),
+        api.get<ItemVersionPage>(`/api/v1/items/${ref}/versions`, {
           query: { limit: 5 },
           hints: { 404: NOT_FOUND_HINT },
         }),

@@ -1,4 +1,4 @@
-import type { ApiPage, ApiVersion } from '../atlas-api.ts';
+import type { ItemVersionPage } from '../../http/schemas/items.ts';
 import type { Command } from '../command.ts';
 import { NOT_FOUND_HINT, parseReference } from '../item-reference.ts';
 import { formatTime } from '../terminal.ts';
@@ -18,7 +18,7 @@ export const versionsCommand: Command = {
     const { term } = context;
     const { ref } = parseReference(input.positionals[0]!);
     const api = await context.api();
-    const page = await api.get<ApiPage<ApiVersion>>(`/api/v1/items/${ref}/versions`, {
+    const page = await api.get<ItemVersionPage>(`/api/v1/items/${ref}/versions`, {
       query: { limit: limitOf(input.string('limit'), 20), cursor: input.string('cursor') },
       hints: { 404: NOT_FOUND_HINT },
     });

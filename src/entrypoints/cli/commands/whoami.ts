@@ -1,4 +1,4 @@
-import type { ApiMe } from '../atlas-api.ts';
+import type { Me } from '../../http/schemas/accounts.ts';
 import { CliError } from '../cli-error.ts';
 import { settingsPath } from '../cli-settings.ts';
 import type { Command } from '../command.ts';
@@ -19,7 +19,7 @@ export const whoamiCommand: Command = {
         hint: 'log in with "atlas login"',
       });
     }
-    const me = await (await context.api()).get<ApiMe>('/api/v1/me');
+    const me = await (await context.api()).get<Me>('/api/v1/me');
     const teams = teamsOf(me);
     if (term.json) {
       term.writeJson({ url: session.url, user: me.user, teams, tokenFrom: session.tokenFrom });

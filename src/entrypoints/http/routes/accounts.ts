@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { preHandlerHookHandler } from 'fastify';
-import { Type } from 'typebox';
 import { createUser } from '../../../application/accounts/create-user.ts';
 import { getMe } from '../../../application/accounts/get-me.ts';
 import { loginUser } from '../../../application/accounts/login-user.ts';
@@ -8,7 +7,16 @@ import { logoutUser } from '../../../application/accounts/logout-user.ts';
 import { registerUser } from '../../../application/accounts/register-user.ts';
 import type { AtlasDeps } from '../../../application/deps.ts';
 import { presentTeam, presentUser } from '../presenters.ts';
-import { withProblems } from '../schemas.ts';
+import {
+  LoginSchema,
+  MeSchema,
+  NewAccountSchema,
+  NewUserSchema,
+  SignedInSchema,
+  UserAnswerSchema,
+} from '../schemas/accounts.ts';
+import { NoContent } from '../schemas/common.ts';
+import { withProblems } from '../schemas/problem.ts';
 
 export interface AccountRouteOptions {
   deps: AtlasDeps;
@@ -16,21 +24,6 @@ export interface AccountRouteOptions {
   limitByAddress: preHandlerHookHandler;
   limitByAccount: (keyOf: (body: Record<string, unknown>) => string) => preHandlerHookHandler;
 }
-
-const NewAccount = Type.Object(
-  {
-    email: Type.String({ maxLength: 254, examples: ['alice@example.com'] }),
-    username: Type.String({ maxLength: 39, examples: ['alice'] }),
-    password: Type.String({ maxLength: 256, examples: ['a long passphrase'] }),
-    displayName: Type.Optional(Type.String({ maxLength: 100 })),
-  },
-  { additionalProperties: false },
-);
-
-const SignedIn = Type.Object({
-  user: Type.Ref('User'),
-  token: Type.String({ description: 'A session token; send it as `Authorization: Bearer <token>`.' }),
-});
 
 const lower = (value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase() : '');
 
@@ -46,8 +39,8 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = asy
       schema: {
         tags: ['accounts'],
         summary: 'Create an account and sign in (the first account becomes site admin)',
-        body: NewAccount,
-        response: withProblems({ 201: SignedIn }),
+        body: NewAccountSchema,
+        response: withProblems({ 201: SignedInSchema }),
       },
     },
     async (request, reply) => {
@@ -63,19 +56,8 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = asy
       schema: {
         tags: ['accounts'],
         summary: 'Sign in with email or username and password; returns a session token',
-        body: Type.Object(
-          {
-            login: Type.String({
-              minLength: 1,
-              maxLength: 254,
-              description: 'Email or username.',
-              examples: ['alice'],
-            }),
-            password: Type.String({ maxLength: 256 }),
-          },
-          { additionalProperties: false },
-        ),
-        response: withProblems({ 200: SignedIn }),
+        body: LoginSchema,
+        response: withProblems({ 200: SignedInSchema }),
       },
     },
     async (request) => {
@@ -91,7 +73,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = asy
         tags: ['accounts'],
         summary: 'Revoke the token this request carries',
         security: [{ bearer: [] }],
-        response: withProblems({ 204: Type.Null() }),
+        response: withProblems({ 204: NoContent }),
       },
     },
     async (request, reply) => {
@@ -107,12 +89,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = asy
         tags: ['accounts'],
         summary: 'The signed-in user, with their teams and roles',
         security: [{ bearer: [] }],
-        response: withProblems({
-          200: Type.Object({
-            user: Type.Ref('User'),
-            teams: Type.Array(Type.Object({ team: Type.Ref('Team'), role: Type.String() })),
-          }),
-        }),
+        response: withProblems({ 200: MeSchema }),
       },
     },
     async (request) => {
@@ -128,11 +105,8 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = asy
         tags: ['accounts'],
         summary: 'Create an account (administrators; how accounts are made when registration is closed)',
         security: [{ bearer: [] }],
-        body: Type.Object(
-          { ...NewAccount.properties, isAdmin: Type.Optional(Type.Boolean()) },
-          { additionalProperties: false },
-        ),
-        response: withProblems({ 201: Type.Object({ user: Type.Ref('User') }) }),
+        body: NewUserSchema,
+        response: withProblems({ 201: UserAnswerSchema }),
       },
     },
     async (request, reply) => {

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { listAudit } from '../../../application/audit/list-audit.ts';
 import type { AtlasDeps } from '../../../application/deps.ts';
 import { presentAudit } from '../presenters.ts';
-import { PageQuery, withProblems } from '../schemas.ts';
+import { AuditPageSchema, AuditQuerySchema } from '../schemas/audit.ts';
+import { withProblems } from '../schemas/problem.ts';
 
 /** The audit log, for site admins. */
 export const auditRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps }> = async (app, { deps }) => {
@@ -14,22 +14,8 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps }> = async
         tags: ['audit'],
         summary: 'Who wrote what, when and from where; newest first (administrators)',
         security: [{ bearer: [] }],
-        querystring: Type.Object(
-          {
-            actor: Type.Optional(Type.String({ maxLength: 64, description: 'A username.' })),
-            action: Type.Optional(
-              Type.String({ maxLength: 100, description: 'An action, or a prefix ending in "." such as "team."' }),
-            ),
-            target: Type.Optional(Type.String({ maxLength: 300 })),
-            since: Type.Optional(Type.String({ format: 'date-time' })),
-            until: Type.Optional(Type.String({ format: 'date-time' })),
-            ...PageQuery,
-          },
-          { additionalProperties: false },
-        ),
-        response: withProblems({
-          200: Type.Object({ items: Type.Array(Type.Ref('AuditEntry')), nextCursor: Type.Optional(Type.String()) }),
-        }),
+        querystring: AuditQuerySchema,
+        response: withProblems({ 200: AuditPageSchema }),
       },
     },
     async (request) => {

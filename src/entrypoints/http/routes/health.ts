@@ -1,9 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
-import { Type } from 'typebox';
 import type { AtlasDeps } from '../../../application/deps.ts';
-
-const Status = Type.Object({ status: Type.String() }, { examples: [{ status: 'ok' }] });
+import { HealthSchema } from '../schemas/health.ts';
 
 /** Liveness, readiness (the database answers) and Prometheus metrics. */
 export const healthRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; registry: Registry }> = async (
@@ -12,7 +10,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; registry
 ) => {
   app.get(
     '/healthz',
-    { schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: Status } } },
+    { schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: HealthSchema } } },
     async () => ({ status: 'ok' }),
   );
   app.get(
@@ -21,7 +19,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; registry
       schema: {
         tags: ['operations'],
         summary: 'Readiness: the database answers',
-        response: { 200: Status, 503: Status },
+        response: { 200: HealthSchema, 503: HealthSchema },
       },
     },
     async (_request, reply) => {

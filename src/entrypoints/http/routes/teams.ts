@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import type { AtlasDeps } from '../../../application/deps.ts';
 import { createTeam } from '../../../application/teams/create-team.ts';
 import { getTeam } from '../../../application/teams/get-team.ts';
@@ -7,10 +6,18 @@ import { listTeams } from '../../../application/teams/list-teams.ts';
 import { putTeamMember } from '../../../application/teams/put-team-member.ts';
 import { removeTeamMember } from '../../../application/teams/remove-team-member.ts';
 import { presentMember, presentTeam } from '../presenters.ts';
-import { PageQuery, withProblems } from '../schemas.ts';
-
-const Slug = Type.Object({ slug: Type.String({ maxLength: 64 }) });
-const SlugAndUser = Type.Object({ slug: Type.String({ maxLength: 64 }), username: Type.String({ maxLength: 64 }) });
+import { NoContent, PageQuerySchema } from '../schemas/common.ts';
+import { withProblems } from '../schemas/problem.ts';
+import {
+  MemberAnswerSchema,
+  MemberParamsSchema,
+  MemberRoleSchema,
+  NewTeamSchema,
+  TeamAnswerSchema,
+  TeamDetailsSchema,
+  TeamPageSchema,
+  TeamParamsSchema,
+} from '../schemas/teams.ts';
 
 /** Teams and their members. */
 export const teamRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps }> = async (app, { deps }) => {
@@ -21,15 +28,8 @@ export const teamRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps }> = async 
         tags: ['teams'],
         summary: 'Create a team; you become its owner',
         security: [{ bearer: [] }],
-        body: Type.Object(
-          {
-            slug: Type.String({ maxLength: 39, examples: ['platform'] }),
-            name: Type.String({ maxLength: 100, examples: ['Platform team'] }),
-            description: Type.Optional(Type.String({ maxLength: 1000 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: withProblems({ 201: Type.Object({ team: Type.Ref('Team') }) }),
+        body: NewTeamSchema,
+        response: withProblems({ 201: TeamAnswerSchema }),
       },
     },
     async (request, reply) => {
@@ -45,10 +45,8 @@ export const teamRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps }> = async 
         tags: ['teams'],
         summary: 'List teams by slug',
         security: [{ bearer: [] }],
-        querystring: Type.Object(PageQuery, { additionalProperties: false }),
-        response: withProblems({
-          200: Type.Object({ items: Type.Array(Type.Ref('Team')), nextCursor: Type.Optional(Type.String()) }),
-        }),
+        querystring: PageQuerySchema,
+        response: withProblems({ 200: TeamPageSchema }),
       },
     },
     async (request) => {
@@ -68,10 +66,8 @@ export const teamRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps }> = async 
         tags: ['teams'],
         summary: 'A team with its members and their roles',
         security: [{ bearer: [] }],
-        params: Slug,
-        response: withProblems({
-          200: Type.Object({ team: Type.Ref('Team'), members: Type.Array(Type.Ref('Member')) }),
-        }),
+        params: TeamParamsSchema,
+        response: withProblems({ 200: TeamDetailsSchema }),
       },
     },
     async (request) => {
@@ -87,12 +83,9 @@ export const teamRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps }> = async 
         tags: ['teams'],
         summary: 'Add a member or change their role (team owners)',
         security: [{ bearer: [] }],
-        params: SlugAndUser,
-        body: Type.Object(
-          { role: Type.Union([Type.Literal('owner'), Type.Literal('maintainer'), Type.Literal('member')]) },
-          { additionalProperties: false },
-        ),
-        response: withProblems({ 200: Type.Object({ member: Type.Ref('Member') }) }),
+        params: MemberParamsSchema,
+        body: MemberRoleSchema,
+        response: withProblems({ 200: MemberAnswerSchema }),
       },
     },
     async (request) => {
@@ -108,8 +101,8 @@ export const teamRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps }> = async 
         tags: ['teams'],
         summary: 'Remove a member (team owners), or leave the team yourself',
         security: [{ bearer: [] }],
-        params: SlugAndUser,
-        response: withProblems({ 204: Type.Null() }),
+        params: MemberParamsSchema,
+        response: withProblems({ 204: NoContent }),
       },
     },
     async (request, reply) => {

@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { preHandlerHookHandler } from 'fastify';
-import { Type } from 'typebox';
 import { createToken } from '../../../application/accounts/create-token.ts';
 import { listTokens } from '../../../application/accounts/list-tokens.ts';
 import { revokeToken } from '../../../application/accounts/revoke-token.ts';
 import type { AtlasDeps } from '../../../application/deps.ts';
 import { presentToken } from '../presenters.ts';
-import { withProblems } from '../schemas.ts';
+import { NoContent } from '../schemas/common.ts';
+import { withProblems } from '../schemas/problem.ts';
+import { CreatedTokenSchema, NewTokenSchema, TokenListSchema, TokenParamsSchema } from '../schemas/tokens.ts';
 
 /** Personal API tokens: create (the secret is shown once), list without secrets, revoke. */
 export const tokenRoutes: FastifyPluginAsyncTypebox<{
@@ -22,16 +23,8 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{
         tags: ['tokens'],
         summary: 'Create a personal API token; its secret is in this answer only',
         security: [{ bearer: [] }],
-        body: Type.Object(
-          {
-            name: Type.String({ maxLength: 100, examples: ['laptop CLI'] }),
-            expiresAt: Type.Optional(Type.String({ format: 'date-time', examples: ['2027-06-30T00:00:00Z'] })),
-          },
-          { additionalProperties: false },
-        ),
-        response: withProblems({
-          201: Type.Object({ token: Type.Ref('Token'), secret: Type.String({ description: 'Shown once.' }) }),
-        }),
+        body: NewTokenSchema,
+        response: withProblems({ 201: CreatedTokenSchema }),
       },
     },
     async (request, reply) => {
@@ -47,7 +40,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{
         tags: ['tokens'],
         summary: "The signed-in user's tokens (sessions included), without secrets",
         security: [{ bearer: [] }],
-        response: withProblems({ 200: Type.Object({ items: Type.Array(Type.Ref('Token')) }) }),
+        response: withProblems({ 200: TokenListSchema }),
       },
     },
     async (request) => ({ items: (await listTokens(deps, request.actor)).map(presentToken) }),
@@ -60,8 +53,8 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{
         tags: ['tokens'],
         summary: 'Revoke a token at once',
         security: [{ bearer: [] }],
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-        response: withProblems({ 204: Type.Null() }),
+        params: TokenParamsSchema,
+        response: withProblems({ 204: NoContent }),
       },
     },
     async (request, reply) => {
