@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, inject } from 'vitest';
+import { locksContract } from '../../domain/locks.contract.ts';
 import { databaseContract } from '../../domain/repositories.contract.ts';
 import { openTestPglite, type TestDatabase } from './testing/test-databases.ts';
 
@@ -12,3 +13,5 @@ databaseContract('PGlite', async () => {
   await test.reset();
   return test.database;
 });
+
+locksContract('PGlite', async () => test.database.locks);

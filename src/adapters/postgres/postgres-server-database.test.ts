@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { locksContract } from '../../domain/locks.contract.ts';
 import { databaseContract } from '../../domain/repositories.contract.ts';
-import { openPostgres } from './connection.ts';
+import { type Connection, openPostgres } from './connection.ts';
 import { MIGRATIONS_FOLDER, runMigrations } from './migrate.ts';
 import { describeWithServer } from './testing/server-database.ts';
 import { dropServerDatabase, openTestServer, type TestDatabase, withDatabase } from './testing/test-databases.ts';
 
 describeWithServer('PostgreSQL server', (server) => {
-  let test: TestDatabase;
+  let test: TestDatabase & { url: string };
   beforeAll(async () => {
     test = await openTestServer(server.url, server.template);
   });
@@ -17,6 +18,46 @@ describeWithServer('PostgreSQL server', (server) => {
   databaseContract('PostgreSQL server', async () => {
     await test.reset();
     return test.database;
+  });
+
+  locksContract('PostgreSQL server', async () => test.database.locks);
+
+  describe('advisory locks between processes', () => {
+    let other: Connection;
+    beforeAll(async () => {
+      other = await openPostgres(test.url, { max: 2 });
+    });
+    afterAll(() => other.close());
+
+    it('refuses a lock another process holds, and hands it over once released', async () => {
+      const here = test.database.locks;
+      const leader = await other.locks.lead('poller');
+      expect(leader.held).toBe(true);
+      expect((await here.lead('poller')).held).toBe(false);
+      expect(await here.tryRun('poller', async () => {})).toBe(false);
+      await leader.release();
+      const next = await here.lead('poller');
+      expect(next.held).toBe(true);
+      expect(await other.locks.tryRun('poller', async () => {})).toBe(false);
+      await next.release();
+    });
+
+    it('frees the lock of a leader whose connection dies, which stops claiming it', async () => {
+      const here = test.database.locks;
+      // Left open: its pool would wait for ever for the client the lost leadership never gives back.
+      const dying = await openPostgres(test.url, { max: 1 });
+      const leader = await dying.locks.lead('dying');
+      expect(leader.held).toBe(true);
+      await test.connection.db.execute(
+        sql`select pg_terminate_backend(pid) from pg_locks
+            where locktype = 'advisory' and granted
+              and database = (select oid from pg_database where datname = current_database())`,
+      );
+      await vi.waitFor(() => expect(leader.held).toBe(false), { timeout: 5_000, interval: 20 });
+      const next = await here.lead('dying');
+      expect(next.held).toBe(true);
+      await next.release();
+    });
   });
 });
 

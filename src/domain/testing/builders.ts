@@ -1,3 +1,4 @@
+import type { Actor } from '../accounts/actor.ts';
 import type { ApiToken } from '../accounts/api-token.ts';
 import type { Email } from '../accounts/email.ts';
 import type { Team } from '../accounts/team.ts';
@@ -33,6 +34,11 @@ export function buildUser(
     ...overrides,
     username,
   } as User;
+}
+
+/** The actor of a signed-in user, without a token. */
+export function buildActor(user: User): Actor & { readonly user: User } {
+  return { user, tokenId: null, ip: '127.0.0.1' };
 }
 
 export function buildTeam(overrides: Partial<Omit<Team, 'slug'>> & { slug?: string } = {}): Team {
