@@ -1,127 +1,38 @@
 import { execFile } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { promisify } from 'node:util';
 import { GitHubContentStore, type GitHubContentStoreOptions } from '../../src/adapters/github/github-content-store.ts';
 import type { FakeGitHub } from '../../src/adapters/github/testing/fake-github.ts';
 import type { AtlasDeps } from '../../src/application/deps.ts';
+import { bytes, sign, skillMd } from '../../src/application/sync/testing/sync-fixtures.ts';
 import { verifyCatalog } from '../../src/application/sync/verify-catalog.ts';
 import { assembleDeps } from '../../src/composition-root.ts';
 import type { AtlasConfig, ContentConfig } from '../../src/config.ts';
-import type { Actor } from '../../src/domain/accounts/actor.ts';
-import type { User } from '../../src/domain/accounts/user.ts';
 import { ITEM_STATUSES } from '../../src/domain/catalog/catalog-item.ts';
 import type { Clock } from '../../src/domain/clock.ts';
-import type { ContentStore, FileChange, ItemFile } from '../../src/domain/content/content-store.ts';
-import { UnavailableError } from '../../src/domain/errors.ts';
+import type { ContentStore, ItemFile } from '../../src/domain/content/content-store.ts';
 import type { Database } from '../../src/domain/repositories.ts';
-import { buildTeam, buildUser } from '../../src/domain/testing/builders.ts';
 import type { SyncRuntimeLog } from '../../src/entrypoints/worker/sync-runtime.ts';
 import { CHEAP_ARGON2 } from '../../src/testing/in-memory-deps.ts';
 import { flakyDatabase } from './catalog-helpers.ts';
 
-export const exec = promisify(execFile);
-export const WEBHOOK_SECRET = 'a webhook secret shared with GitHub';
-const encoder = new TextEncoder();
-export const bytes = (text: string) => encoder.encode(text);
+export {
+  actorOf,
+  bytes,
+  commitFiles,
+  FailingContentStore,
+  ManualClock,
+  pushPayload,
+  seedNamespaces,
+  sign,
+  skillMd,
+  WEBHOOK_SECRET,
+} from '../../src/application/sync/testing/sync-fixtures.ts';
 
-/** A SKILL.md whose name matches its folder; `version` lands in `metadata.version`. */
-export function skillMd(name: string, description = `The ${name} skill.`, version?: string): string {
-  const metadata = version ? `metadata:\n  version: "${version}"\n` : '';
-  return `---\nname: ${name}\ndescription: ${description}\n${metadata}---\n# ${name}\n\nSteps.\n`;
-}
+export const exec = promisify(execFile);
 
 /** The files of a skill as a publish takes them. */
 export function skillFiles(name: string, description?: string, version?: string): ItemFile[] {
   return [{ path: 'SKILL.md', content: bytes(skillMd(name, description, version)), executable: false }];
-}
-
-/** Commits files (path -> text or bytes) and deletions straight to the branch, as someone using git would. */
-export async function commitFiles(
-  content: ContentStore,
-  files: Record<string, string | Uint8Array>,
-  deletes: string[] = [],
-  message = 'Change made in git',
-): Promise<string> {
-  const changes: FileChange[] = [
-    ...deletes.map((path) => ({ type: 'delete' as const, path })),
-    ...Object.entries(files).map(([path, text]) => ({
-      type: 'write' as const,
-      path,
-      content: typeof text === 'string' ? bytes(text) : text,
-    })),
-  ];
-  const result = await content.commit({
-    changes,
-    message,
-    author: { name: 'Grace Hopper', email: 'grace@example.com' },
-    expectedHead: await content.head(),
-  });
-  return result.commitSha;
-}
-
-/** A clock that moves only when told to. */
-export class ManualClock implements Clock {
-  #at: number;
-  constructor(start = Date.UTC(2030, 0, 1)) {
-    this.#at = start;
-  }
-  now(): Date {
-    return new Date(this.#at);
-  }
-  set(at: Date): void {
-    this.#at = at.getTime();
-  }
-  advance(ms: number): void {
-    this.#at += ms;
-  }
-}
-
-/** A content store whose reads fail with `error` the next `times` times, then work again. */
-export class FailingContentStore implements ContentStore {
-  #failures = 0;
-  #error: () => Error = () => new UnavailableError('GitHub is down');
-  constructor(readonly inner: ContentStore) {}
-
-  failNext(times: number, error?: () => Error): void {
-    this.#failures = times;
-    if (error) this.#error = error;
-  }
-  #check(): void {
-    if (this.#failures > 0) {
-      this.#failures--;
-      throw this.#error();
-    }
-  }
-  async head() {
-    this.#check();
-    return this.inner.head();
-  }
-  async readItem(folder: string, at?: string) {
-    this.#check();
-    return this.inner.readItem(folder, at);
-  }
-  async listItemFiles(folder: string, at?: string) {
-    this.#check();
-    return this.inner.listItemFiles(folder, at);
-  }
-  async readFile(path: string, at?: string) {
-    this.#check();
-    return this.inner.readFile(path, at);
-  }
-  async listItems(at?: string) {
-    this.#check();
-    return this.inner.listItems(at);
-  }
-  async diffItems(from: string, to: string) {
-    this.#check();
-    return this.inner.diffItems(from, to);
-  }
-  commit(input: Parameters<ContentStore['commit']>[0]) {
-    return this.inner.commit(input);
-  }
-  history(folder: string, opts: { limit: number; cursor?: string }) {
-    return this.inner.history(folder, opts);
-  }
 }
 
 type Settings = Partial<Pick<AtlasConfig, 'limits' | 'webhookSecret' | 'pollSeconds'>> & { content?: ContentConfig };
@@ -166,17 +77,6 @@ export function githubStore(fake: FakeGitHub, options: Partial<GitHubContentStor
   });
 }
 
-/** Users alice (a site admin) and bob, and team platform: the namespaces item folders use. */
-export async function seedNamespaces(db: Database): Promise<{ alice: User; bob: User; teamId: string; admin: Actor }> {
-  const alice = await db.users.insert(buildUser({ username: 'alice', isAdmin: true }));
-  const bob = await db.users.insert(buildUser({ username: 'bob' }));
-  const team = buildTeam({ slug: 'platform' });
-  await db.teams.insert(team);
-  return { alice, bob, teamId: team.id, admin: actorOf(alice) };
-}
-
-export const actorOf = (user: User): Actor => ({ user, tokenId: null, ip: null });
-
 /** Every row of the catalog (every status), by git path, with the fields sync owns. */
 export async function catalogRows(db: Database) {
   const rows = [];
@@ -202,23 +102,6 @@ export async function driftOf(deps: Pick<AtlasDeps, 'db' | 'content' | 'clock' |
     .filter((r) => r.status !== 'deleted')
     .map((r) => `${r.gitPath} ${r.treeSha}`);
   return { driftCount: report.driftCount, drift: report.drift, folders, live };
-}
-
-/** GitHub's X-Hub-Signature-256 for a payload. */
-export function sign(payload: string, secret = WEBHOOK_SECRET): string {
-  return `sha256=${createHmac('sha256', secret).update(payload).digest('hex')}`;
-}
-
-/** A push event body as GitHub sends it (the fields Atlas reads, and a few it does not). */
-export function pushPayload(options: { repository?: string; ref?: string; after?: string; before?: string } = {}) {
-  return JSON.stringify({
-    ref: options.ref ?? 'refs/heads/main',
-    before: options.before ?? '0'.repeat(40),
-    after: options.after ?? 'a'.repeat(40),
-    repository: { full_name: options.repository ?? 'acme/catalog', default_branch: 'main' },
-    pusher: { name: 'grace' },
-    commits: [],
-  });
 }
 
 /** The headers GitHub sends with a delivery. */

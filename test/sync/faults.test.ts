@@ -218,7 +218,7 @@ describeWithServer('sync under faults', (server) => {
       expect(found.status).toBe('active');
       expect(Date.now() - pushedAt).toBeLessThan(2200);
       const jobs = await allJobs(deps);
-      expect(jobs.every((j) => j.reason === 'poll' && j.status === 'done')).toBe(true);
+      expect(jobs.every((j) => j.reason.kind === 'poll' && j.status === 'done')).toBe(true);
     } finally {
       await runtime.stop();
     }
@@ -328,7 +328,7 @@ describeWithServer('sync under faults', (server) => {
       ...deps,
       content: onNthItemRead(deps.content, 2, () => fake.injectServerError({ requests: 50, status: 502 })),
     };
-    await deps.db.sync.enqueue(newSyncJob('webhook', deps.clock.now()));
+    await deps.db.sync.enqueue(newSyncJob({ kind: 'webhook' }, deps.clock.now()));
 
     const first = await runNextSyncJob(failing, 'w1');
     expect(first).toMatchObject({ error: expect.stringMatching(/^UnavailableError/), retryAt: expect.any(Date) });
@@ -355,7 +355,7 @@ describeWithServer('sync under faults', (server) => {
       ...deps,
       content: onNthItemRead(deps.content, 1, () => fake.injectSecondaryRateLimit({ retryAfterSeconds: 3 })),
     };
-    const job = newSyncJob('manual', deps.clock.now());
+    const job = newSyncJob({ kind: 'manual' }, deps.clock.now());
     await deps.db.sync.enqueue(job);
     fake.injectPrimaryRateLimit({ resetInSeconds: 1, requests: 1 });
     const [outcome] = await drainQueue(limited);
@@ -379,7 +379,7 @@ describeWithServer('sync under faults', (server) => {
       ...timed,
       content: onNthItemRead(deps.content, 2, () => fake.injectSecondaryRateLimit({ retryAfterSeconds: 600 })),
     };
-    const job = newSyncJob('manual', clock.now());
+    const job = newSyncJob({ kind: 'manual' }, clock.now());
     await deps.db.sync.enqueue(job);
     const first = await runNextSyncJob(limited, 'w1');
     expect(first).toMatchObject({ error: expect.stringMatching(/^RateLimitedError/) });

@@ -426,7 +426,7 @@ describeEachDatabase('syncCatalog', (open) => {
     it('returns undefined when no job is due, and completes one that succeeds', async () => {
       expect(await runNextSyncJob(deps, 'w1')).toBeUndefined();
       const head = await seedThree();
-      const job = newSyncJob('manual', clock.now());
+      const job = newSyncJob({ kind: 'manual' }, clock.now());
       await db.sync.enqueue(job);
       const outcome = await runNextSyncJob(deps, 'w1');
       expect(outcome && 'result' in outcome && outcome.result).toMatchObject({ to: head, folders: 3 });
@@ -436,7 +436,7 @@ describeEachDatabase('syncCatalog', (open) => {
 
     it('retries a failing sync only after its backoff, then completes it', async () => {
       await seedThree();
-      const job = newSyncJob('webhook', clock.now());
+      const job = newSyncJob({ kind: 'webhook' }, clock.now());
       await db.sync.enqueue(job);
       flaky.failNext(2);
 
@@ -467,7 +467,7 @@ describeEachDatabase('syncCatalog', (open) => {
     });
 
     it('parks a job as failed with its error after its last attempt, and the status lists it', async () => {
-      const job = newSyncJob('webhook', clock.now(), { deliveryId: 'delivery-1' }, 3);
+      const job = newSyncJob({ kind: 'webhook' }, clock.now(), { deliveryId: 'delivery-1' }, 3);
       await db.sync.enqueue(job);
       flaky.failNext(100);
       for (let attempt = 1; attempt <= 3; attempt++) {
@@ -640,7 +640,7 @@ describe('POST /api/v1/webhooks/github', () => {
     const queued = await jobs();
     expect(queued).toHaveLength(1);
     expect(queued[0]).toMatchObject({
-      reason: 'webhook',
+      reason: { kind: 'webhook' },
       status: 'queued',
       deliveryId: '72d3162e-cc78-11e3-81ab-4c9367dc0958',
       afterSha: after,
@@ -731,11 +731,21 @@ describe('POST /api/v1/webhooks/github', () => {
     ['empty', ''],
     ['with characters GitHub never sends', 'id with spaces;drop'],
     ['too long', 'a'.repeat(150)],
-  ])('refuses a delivery id that is %s with 400', async (_what, deliveryId) => {
+  ])('refuses a delivery id that is %s with 400 naming its header', async (_what, deliveryId) => {
     const res = await deliver(app, pushPayload(), deliveryId);
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: 'validation' });
+    expect(res.json()).toMatchObject({
+      code: 'validation',
+      problems: [{ path: 'headers/x-github-delivery', message: expect.any(String) }],
+    });
     expect(await jobs()).toEqual([]);
+  });
+
+  it('refuses an event name GitHub never sends with 400 naming its header', async () => {
+    const res = await deliver(app, pushPayload(), 'bad-event-1', { event: 'Push!' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().problems).toEqual([{ path: 'headers/x-github-event', message: expect.any(String) }]);
+    expect(await db.sync.findDelivery('bad-event-1')).toBeUndefined();
   });
 
   it.each([
@@ -855,7 +865,7 @@ describe('GET /api/v1/sync/status and POST /api/v1/sync/verify', () => {
     expect(before.body).toMatchObject({ head, lastSyncedSha: null, behind: true });
 
     await syncCatalog(deps);
-    const parked = newSyncJob('webhook', new Date(), { deliveryId: 'lost-1' }, 1);
+    const parked = newSyncJob({ kind: 'webhook' }, new Date(), { deliveryId: 'lost-1' }, 1);
     await db.sync.enqueue(parked);
     await db.sync.claim('w1', new Date(), new Date(Date.now() + 60_000));
     await db.sync.fail(parked.id, 'UnavailableError: GitHub is down', new Date(), null);

@@ -1,5 +1,6 @@
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 import type { SyncJob, SyncState, WebhookDelivery } from '../../domain/sync/sync-job.ts';
+import { SYNC_REASON_KINDS, type SyncReason, type SyncReasonKind } from '../../domain/sync/sync-reason.ts';
 import type { SyncRepository } from '../../domain/sync/sync-repository.ts';
 import type { Db } from './connection.ts';
 import { syncJobs, syncState, webhookDeliveries } from './schema.ts';
@@ -11,6 +12,36 @@ const EMPTY_STATE: SyncState = {
   lastVerifiedAt: null,
   lastVerifyReport: null,
 };
+
+const NAMESPACE_PREFIX = 'namespace:';
+
+/** The `reason` column: the kind, or `namespace:<name>` for a namespace revisit. */
+function reasonText(reason: SyncReason): string {
+  switch (reason.kind) {
+    case 'namespace':
+      return `${NAMESPACE_PREFIX}${reason.namespace}`;
+    case 'unknown':
+      return reason.recorded;
+    default:
+      return reason.kind;
+  }
+}
+
+/** Text this version cannot read (a newer Atlas wrote it, or a person) comes back as `unknown`, never an error. */
+function reasonOf(text: string): SyncReason {
+  if (text.startsWith(NAMESPACE_PREFIX) && text.length > NAMESPACE_PREFIX.length) {
+    return { kind: 'namespace', namespace: text.slice(NAMESPACE_PREFIX.length) };
+  }
+  const kind = SYNC_REASON_KINDS.find(
+    (k): k is Exclude<SyncReasonKind, 'namespace'> => k !== 'namespace' && k === text,
+  );
+  if (kind) return { kind };
+  return { kind: 'unknown', recorded: text };
+}
+
+type JobRow = typeof syncJobs.$inferSelect;
+const rowOf = (job: SyncJob): JobRow => ({ ...job, reason: reasonText(job.reason) });
+const jobOf = (row: JobRow): SyncJob => ({ ...row, reason: reasonOf(row.reason) });
 
 export class PostgresSyncRepository implements SyncRepository {
   constructor(private readonly db: Db) {}
@@ -25,7 +56,7 @@ export class PostgresSyncRepository implements SyncRepository {
           .onConflictDoNothing({ target: webhookDeliveries.deliveryId })
           .returning({ id: webhookDeliveries.deliveryId });
         if (inserted.length === 0) return false;
-        if (job) await tx.insert(syncJobs).values(job);
+        if (job) await tx.insert(syncJobs).values(rowOf(job));
         return true;
       }),
     );
@@ -40,7 +71,7 @@ export class PostgresSyncRepository implements SyncRepository {
 
   enqueue(job: SyncJob): Promise<void> {
     return translated(async () => {
-      await this.db.insert(syncJobs).values(job);
+      await this.db.insert(syncJobs).values(rowOf(job));
     });
   }
 
@@ -68,7 +99,7 @@ export class PostgresSyncRepository implements SyncRepository {
         )
         .returning(),
     );
-    return row;
+    return row && jobOf(row);
   }
 
   async complete(id: string, now: Date): Promise<void> {
@@ -98,11 +129,11 @@ export class PostgresSyncRepository implements SyncRepository {
 
   async findJob(id: string) {
     const [row] = await translated(() => this.db.select().from(syncJobs).where(eq(syncJobs.id, id)));
-    return row;
+    return row && jobOf(row);
   }
 
-  listJobs(status: SyncJob['status'], limit: number): Promise<SyncJob[]> {
-    return translated(() =>
+  async listJobs(status: SyncJob['status'], limit: number): Promise<SyncJob[]> {
+    const rows = await translated(() =>
       this.db
         .select()
         .from(syncJobs)
@@ -110,6 +141,7 @@ export class PostgresSyncRepository implements SyncRepository {
         .orderBy(desc(syncJobs.updatedAt), desc(syncJobs.id))
         .limit(limit),
     );
+    return rows.map(jobOf);
   }
 
   async countJobs(status: SyncJob['status']): Promise<number> {

@@ -2,11 +2,14 @@ import { UnauthenticatedError, UnavailableError, ValidationError } from '../../d
 import type { AtlasDeps } from '../deps.ts';
 import { newSyncJob } from './run-sync-job.ts';
 
-export interface WebhookInput {
+export interface ReceiveWebhookInput {
+  /** The id GitHub gives the delivery; a redelivery carries the same one. */
   readonly deliveryId: string | undefined;
+  /** What happened, e.g. `push` or `ping`. */
   readonly event: string | undefined;
+  /** `sha256=<hex>`, made with the shared secret. */
   readonly signature: string | undefined;
-  /** The body exactly as received: the signature covers these bytes. */
+  /** The payload exactly as GitHub sent it: the signature covers these bytes. */
   readonly payload: string;
 }
 
@@ -20,6 +23,8 @@ const DELIVERY_ID = /^[A-Za-z0-9-]{1,100}$/;
 /**
  * Takes a GitHub webhook delivery and does no sync work itself:
  * - the signature is checked first (constant time); a bad one is UnauthenticatedError and nothing is stored;
+ * - a delivery id, event or payload that GitHub would never send is a ValidationError naming each of
+ *   them (`deliveryId`, `event`, `payload`), and nothing is stored;
  * - the delivery is stored by its id; a repeat is a no-op the caller still acknowledges;
  * - a push to the content branch of the configured repository enqueues a sync job; pings, other
  *   events, branches and repositories are acknowledged and ignored;
@@ -28,30 +33,30 @@ const DELIVERY_ID = /^[A-Za-z0-9-]{1,100}$/;
  */
 export async function receiveWebhook(
   deps: Pick<AtlasDeps, 'db' | 'clock' | 'webhooks' | 'syncSettings' | 'jobSignal'>,
-  input: WebhookInput,
+  input: ReceiveWebhookInput,
 ): Promise<WebhookReceipt> {
   const { db, clock, webhooks, syncSettings, jobSignal } = deps;
   if (!webhooks) throw new UnavailableError('webhooks are not configured: set ATLAS_WEBHOOK_SECRET');
   if (!input.signature || !(await webhooks.verify(input.payload, input.signature))) {
-    throw new UnauthenticatedError('the X-Hub-Signature-256 signature does not match the payload');
+    throw new UnauthenticatedError('the signature does not match the payload');
   }
   const problems = [];
   if (!input.deliveryId || !DELIVERY_ID.test(input.deliveryId)) {
-    problems.push({ path: 'headers/x-github-delivery', message: 'must be the delivery id GitHub sends' });
+    problems.push({ path: 'deliveryId', message: 'must be the delivery id GitHub sends' });
   }
   if (!input.event || !/^[a-z_]{1,50}$/.test(input.event)) {
-    problems.push({ path: 'headers/x-github-event', message: 'must name the event, e.g. push' });
+    problems.push({ path: 'event', message: 'must name the event, e.g. push' });
   }
-  let body: Record<string, unknown> | undefined;
+  let data: Record<string, unknown> | undefined;
   try {
     const parsed: unknown = JSON.parse(input.payload);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) data = parsed as Record<string, unknown>;
   } catch {
     // reported below
   }
-  if (!body)
+  if (!data)
     problems.push({
-      path: 'body',
+      path: 'payload',
       message: 'must be a JSON object (set the webhook content type to application/json)',
     });
   if (problems.length > 0) throw new ValidationError(problems);
@@ -69,9 +74,9 @@ export async function receiveWebhook(
   if (event === 'ping') return ignore('pong', 'pong');
   if (event !== 'push') return ignore(`the ${event} event is not used`);
 
-  const repository = (body!.repository as { full_name?: unknown } | undefined)?.full_name;
-  const ref = body!.ref;
-  const after = typeof body!.after === 'string' && /^[0-9a-f]{40}$/.test(body!.after) ? body!.after : null;
+  const repository = (data!.repository as { full_name?: unknown } | undefined)?.full_name;
+  const ref = data!.ref;
+  const after = typeof data!.after === 'string' && /^[0-9a-f]{40}$/.test(data!.after) ? data!.after : null;
   if (
     !syncSettings.repository ||
     typeof repository !== 'string' ||
@@ -82,7 +87,7 @@ export async function receiveWebhook(
   if (ref !== `refs/heads/${syncSettings.branch}`)
     return ignore(`a push to ${String(ref)}, not refs/heads/${syncSettings.branch}`);
 
-  const job = newSyncJob('webhook', now, { deliveryId, afterSha: after }, syncSettings.maxAttempts);
+  const job = newSyncJob({ kind: 'webhook' }, now, { deliveryId, afterSha: after }, syncSettings.maxAttempts);
   const fresh = await db.sync.recordDelivery(
     { deliveryId, event, outcome: 'queued', afterSha: after, receivedAt: now },
     job,

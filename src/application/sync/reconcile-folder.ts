@@ -1,11 +1,11 @@
 import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
 import { type ItemKind, KIND_LAYOUT } from '../../domain/catalog/item-kind.ts';
 import { formatItemRef, type ItemRef, refFromFolder } from '../../domain/catalog/item-ref.ts';
+import { prepareBundle } from '../../domain/catalog/prepare-bundle.ts';
 import type { ItemFile } from '../../domain/content/content-store.ts';
 import { type Problem, TooLargeError, ValidationError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import type { Repositories } from '../../domain/repositories.ts';
-import { prepareBundle } from '../catalog/item-bundle.ts';
 import { fieldsOfBundle, versionOf } from '../catalog/item-record.ts';
 import type { AtlasDeps } from '../deps.ts';
 

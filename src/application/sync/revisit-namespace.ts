@@ -15,6 +15,6 @@ export async function revisitNamespace(
   namespace: string,
 ): Promise<boolean> {
   if ((await invalidFolders(tx, namespace, 1)).length === 0) return false;
-  await tx.sync.enqueue(newSyncJob(`namespace:${namespace}`, clock.now(), {}, syncSettings.maxAttempts));
+  await tx.sync.enqueue(newSyncJob({ kind: 'namespace', namespace }, clock.now(), {}, syncSettings.maxAttempts));
   return true;
 }

@@ -1,6 +1,7 @@
 import { RateLimitedError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import type { SyncJob } from '../../domain/sync/sync-job.ts';
+import type { SyncReason } from '../../domain/sync/sync-reason.ts';
 import type { AtlasDeps } from '../deps.ts';
 import { type SyncResult, syncCatalog } from './sync-catalog.ts';
 
@@ -13,7 +14,8 @@ export function backoffMs(attempt: number, baseMs = 1000, random: () => number =
   return Math.round(exponential * (0.5 + random()));
 }
 
-export function newSyncJob(reason: string, now: Date, extra: Partial<SyncJob> = {}, maxAttempts = 5): SyncJob {
+/** A new queued job, due at `now` unless `extra` says otherwise. */
+export function newSyncJob(reason: SyncReason, now: Date, extra: Partial<SyncJob> = {}, maxAttempts = 5): SyncJob {
   return {
     id: newId(now.getTime()),
     reason,
@@ -37,8 +39,11 @@ export type JobOutcome =
   | { readonly job: SyncJob; readonly error: string; readonly retryAt: Date | null };
 
 /**
- * Claims the next due sync job and runs it: a failure is retried with exponential backoff and
- * jitter, and after the last attempt the job stays `failed` with its error. Undefined when no job is due.
+ * Claims the next due sync job and runs it. Undefined when no job is due.
+ * - the oldest due job is claimed for `worker` under a lease of JOB_LEASE_MS, counting an attempt;
+ * - it brings the catalog up to the head; a `namespace` job also rereads that namespace's invalid folders;
+ * - a failure is queued again after an exponential backoff with jitter, and no sooner than a rate
+ *   limit allows; after the last attempt the job is parked as `failed` with its error.
  */
 export async function runNextSyncJob(
   deps: Pick<AtlasDeps, 'db' | 'content' | 'clock' | 'limits'> & { backoffBaseMs?: number },
@@ -49,8 +54,8 @@ export async function runNextSyncJob(
   const job = await db.sync.claim(worker, claimedAt, new Date(claimedAt.getTime() + JOB_LEASE_MS));
   if (!job) return undefined;
   try {
-    const namespace = job.reason.startsWith('namespace:') ? job.reason.slice('namespace:'.length) : undefined;
-    const result = await syncCatalog(deps, { revisitNamespace: namespace });
+    const revisitNamespace = job.reason.kind === 'namespace' ? job.reason.namespace : undefined;
+    const result = await syncCatalog(deps, { revisitNamespace });
     await db.sync.complete(job.id, clock.now());
     return { job, result };
   } catch (error) {

@@ -1,11 +1,12 @@
+import type { SyncReason } from './sync-reason.ts';
+
 export const SYNC_JOB_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
 export type SyncJobStatus = (typeof SYNC_JOB_STATUSES)[number];
 
 /** A request to bring the catalog up to the content branch's head: from a webhook, the poller or a person. */
 export interface SyncJob {
   readonly id: string;
-  /** `webhook`, `poll`, `manual`. */
-  readonly reason: string;
+  readonly reason: SyncReason;
   readonly deliveryId: string | null;
   /** The commit the webhook announced, when it came from one. */
   readonly afterSha: string | null;

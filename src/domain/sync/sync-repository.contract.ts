@@ -3,12 +3,13 @@ import { newId } from '../ids.ts';
 import type { Database } from '../repositories.ts';
 import { buildItem, tick } from '../testing/builders.ts';
 import type { SyncJob } from './sync-job.ts';
+import { SYNC_REASON_KINDS, type SyncReason } from './sync-reason.ts';
 
 export function buildJob(overrides: Partial<SyncJob> = {}): SyncJob {
   const now = overrides.createdAt ?? tick();
   return {
     id: newId(now.getTime()),
-    reason: 'webhook',
+    reason: { kind: 'webhook' },
     deliveryId: null,
     afterSha: null,
     status: 'queued',
@@ -85,6 +86,25 @@ export function syncRepositoryContract(name: string, open: () => Promise<Databas
       expect(await db.sync.findJob(job.id)).toMatchObject({ status: 'failed', lastError: 'still broken' });
       expect((await db.sync.listJobs('failed', 10)).map((j) => j.id)).toEqual([job.id]);
       expect(await db.sync.claim('w3', later(500_000), later(600_000))).toBeUndefined();
+    });
+
+    it('keeps the reason of every kind, with its namespace', async () => {
+      const reasons: SyncReason[] = SYNC_REASON_KINDS.map((kind) =>
+        kind === 'namespace' ? { kind, namespace: 'platform' } : { kind },
+      );
+      const jobs = reasons.map((reason) => buildJob({ reason }));
+      for (const job of jobs) await db.sync.enqueue(job);
+      for (const job of jobs) expect((await db.sync.findJob(job.id))?.reason).toEqual(job.reason);
+      const listed = await db.sync.listJobs('queued', 10);
+      expect(listed.map((j) => j.reason)).toEqual(expect.arrayContaining(reasons));
+      const claimed = await db.sync.claim('w1', later(1000), later(30_000));
+      expect(claimed?.reason).toEqual(jobs.find((j) => j.id === claimed?.id)?.reason);
+      const delivered = buildJob({ deliveryId: 'd-reason' });
+      await db.sync.recordDelivery(
+        { deliveryId: 'd-reason', event: 'push', outcome: 'queued', afterSha: null, receivedAt: tick() },
+        delivered,
+      );
+      expect((await db.sync.findJob(delivered.id))?.reason).toEqual({ kind: 'webhook' });
     });
 
     it('completes a job', async () => {

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { AtlasDeps } from '../../application/deps.ts';
-import { newSyncJob, runNextSyncJob } from '../../application/sync/run-sync-job.ts';
-import { verifyCatalog } from '../../application/sync/verify-catalog.ts';
+import { type PollResult, pollContent } from '../../application/sync/poll-content.ts';
+import { runNextSyncJob } from '../../application/sync/run-sync-job.ts';
 import type { Leadership } from '../../domain/locks.ts';
 
 export interface SyncRuntimeLog {
@@ -26,21 +26,17 @@ export interface SyncRuntime {
   readonly workerId: string;
   /** True while this process is the elected poller. */
   isPoller(): boolean;
-  /** Runs one poll now (tests and `atlas sync` use it). */
-  pollOnce(): Promise<void>;
+  /** Runs one poll now, when this process is (or becomes) the poller; undefined when another process is. */
+  pollOnce(): Promise<PollResult | undefined>;
   stop(): Promise<void>;
 }
-
-const FAILURE_COOLDOWN_MS = 5 * 60_000;
 
 /**
  * The background side of sync, in `atlas serve` and `atlas worker`:
  * - a worker that claims queued sync jobs (webhooks, polls) one at a time; every process runs one,
  *   and SKIP LOCKED gives each job to exactly one of them;
- * - a poller, elected with an advisory lock so that one process polls, that compares the branch head
- *   with the last synced commit every `pollSeconds` and enqueues a sync when they differ, catching
- *   pushes whose webhook was lost and commits made by hand to a local repository;
- * - a slow scheduled verify by the poller, whose report the sync status shows.
+ * - a poller, elected with an advisory lock so that one process polls, that runs `pollContent` every
+ *   `pollSeconds`: it queues a sync when the branch head moved, and verifies on a slow schedule.
  */
 export function startSyncRuntime(deps: AtlasDeps, options: SyncRuntimeOptions): SyncRuntime {
   const { log } = options;
@@ -64,7 +60,7 @@ export function startSyncRuntime(deps: AtlasDeps, options: SyncRuntimeOptions): 
       timer.unref?.();
       wakers.add(done);
     });
-  let lastVerify = Date.now();
+  const startedAt = deps.clock.now();
 
   const work = async () => {
     while (running) {
@@ -93,33 +89,19 @@ export function startSyncRuntime(deps: AtlasDeps, options: SyncRuntimeOptions): 
     }
   };
 
-  const pollOnce = async () => {
+  const pollOnce = async (): Promise<PollResult | undefined> => {
     if (!leadership?.held) {
       await leadership?.release();
       leadership = await deps.db.locks.lead('poller');
-      if (!leadership.held) return;
+      if (!leadership.held) return undefined;
       log.info({ workerId }, 'this process is the poller');
     }
-    const [{ lastSyncedSha }, head] = await Promise.all([deps.db.sync.getState(), deps.content.head()]);
-    if (head !== lastSyncedSha) {
-      const pending = (await deps.db.sync.countJobs('queued')) + (await deps.db.sync.countJobs('running'));
-      // After a job failed for good, wait a while before the next try, so a lasting fault (a bad
-      // token, GitHub down) fills the failed list with one job every few minutes, not every poll.
-      const [lastFailed] = await deps.db.sync.listJobs('failed', 1);
-      const coolingDown = lastFailed !== undefined && Date.now() - lastFailed.updatedAt.getTime() < FAILURE_COOLDOWN_MS;
-      if (pending === 0 && !coolingDown) {
-        await deps.db.sync.enqueue(
-          newSyncJob('poll', deps.clock.now(), { afterSha: head }, deps.syncSettings.maxAttempts),
-        );
-        deps.jobSignal.notify();
-      }
+    const result = await pollContent(deps, { verifyEveryMs, verifySince: startedAt });
+    if (result.verify) {
+      const { driftCount, drift, head } = result.verify;
+      log[driftCount === 0 ? 'info' : 'warn']({ drift, head }, `scheduled verify: ${driftCount} drifted item(s)`);
     }
-    if (verifyEveryMs > 0 && Date.now() - lastVerify >= verifyEveryMs) {
-      lastVerify = Date.now();
-      const report = await verifyCatalog(deps);
-      const level = report.driftCount === 0 ? 'info' : 'warn';
-      log[level]({ drift: report.drift, head: report.head }, `scheduled verify: ${report.driftCount} drifted item(s)`);
-    }
+    return result;
   };
 
   const poll = async () => {

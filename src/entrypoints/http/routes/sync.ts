@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AtlasDeps } from '../../../application/deps.ts';
 import { getSyncStatus, runVerify } from '../../../application/sync/get-sync-status.ts';
+import type { SyncReason } from '../../../domain/sync/sync-reason.ts';
 import { presentItem } from '../presenters-items.ts';
-import { withProblems } from '../schemas.ts';
+import { withProblems } from '../schemas/problem.ts';
 
 const Drift = Type.Object({
   gitOnly: Type.Array(Type.String()),
@@ -21,6 +22,12 @@ const VerifyReport = Type.Object({
 });
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 const NullableDate = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
+
+/** A job's reason as the status shows it: `webhook`, `poll`, `manual`, `namespace:<name>`, or the text as recorded. */
+function reasonText(reason: SyncReason): string {
+  if (reason.kind === 'namespace') return `namespace:${reason.namespace}`;
+  return reason.kind === 'unknown' ? reason.recorded : reason.kind;
+}
 
 /** Sync status and on-demand verification, for administrators. */
 export const syncRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps }> = async (app, { deps }) => {
@@ -43,7 +50,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps }> = async 
             failedJobs: Type.Array(
               Type.Object({
                 id: Type.String(),
-                reason: Type.String(),
+                reason: Type.String({ description: '`webhook`, `poll`, `manual` or `namespace:<name>`' }),
                 attempts: Type.Integer(),
                 lastError: Type.Union([Type.String(), Type.Null()]),
                 updatedAt: Type.String({ format: 'date-time' }),
@@ -67,7 +74,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps }> = async 
         lastSyncedAt: iso(status.lastSyncedAt),
         failedJobs: status.failedJobs.map((j) => ({
           id: j.id,
-          reason: j.reason,
+          reason: reasonText(j.reason),
           attempts: j.attempts,
           lastError: j.lastError,
           updatedAt: j.updatedAt.toISOString(),
@@ -89,6 +96,10 @@ export const syncRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps }> = async 
         response: withProblems({ 200: VerifyReport }),
       },
     },
-    async (request) => runVerify(deps, { repair: request.body?.repair === true }, request.actor),
+    async (request) => {
+      const report = await runVerify(deps, { repair: request.body?.repair === true }, request.actor);
+      // ReconcileCounts is an interface, which TypeScript does not read as the schema's record; the JSON is the same.
+      return { ...report, repaired: report.repaired && { ...report.repaired } };
+    },
   );
 };

@@ -1,10 +1,25 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AtlasDeps } from '../../../application/deps.ts';
-import { receiveWebhook } from '../../../application/sync/receive-webhook.ts';
-import { withProblems } from '../schemas.ts';
+import { type ReceiveWebhookInput, receiveWebhook } from '../../../application/sync/receive-webhook.ts';
+import { ValidationError } from '../../../domain/errors.ts';
+import { withProblems } from '../schemas/problem.ts';
 
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+/** Where each input of the delivery travels: a problem with it is reported there, as the client sent it. */
+const WIRE_PATHS: Record<keyof ReceiveWebhookInput, string> = {
+  deliveryId: 'headers/x-github-delivery',
+  event: 'headers/x-github-event',
+  signature: 'headers/x-hub-signature-256',
+  payload: 'body',
+};
+
+function atWirePaths(error: unknown): unknown {
+  if (!(error instanceof ValidationError)) return error;
+  const wire = (path: string) => WIRE_PATHS[path as keyof ReceiveWebhookInput] ?? path;
+  return new ValidationError(error.problems.map((problem) => ({ ...problem, path: wire(problem.path) })));
+}
 
 /** GitHub push webhooks: verified, stored by delivery id, queued, and answered at once. */
 export const webhookRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps }> = async (app, { deps }) => {
@@ -40,6 +55,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps }> = asy
         event: header(request.headers['x-github-event']),
         signature: header(request.headers['x-hub-signature-256']),
         payload: typeof request.body === 'string' ? request.body : '',
+      }).catch((error: unknown) => {
+        throw atWirePaths(error);
       });
       return reply.status(receipt.outcome === 'queued' ? 202 : 200).send(receipt);
     },

@@ -1,0 +1,86 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { buildItem, buildUser } from '../../domain/testing/builders.ts';
+import type { AtlasDeps } from '../deps.ts';
+import { syncCatalog } from './sync-catalog.ts';
+import { commitFiles, type ManualClock, seedNamespaces, skillMd, syncDeps } from './testing/sync-fixtures.ts';
+import { verifyCatalog } from './verify-catalog.ts';
+
+describe('verifyCatalog', () => {
+  let deps: AtlasDeps & { clock: ManualClock };
+  let head: string;
+
+  beforeEach(async () => {
+    deps = syncDeps();
+    await seedNamespaces(deps.db);
+    head = await commitFiles(deps.content, {
+      'skills/alice/one/SKILL.md': skillMd('one'),
+      'skills/alice/two/SKILL.md': skillMd('two'),
+    });
+    await syncCatalog(deps);
+  });
+  const row = (folder: string) => deps.db.items.findByGitPath(folder);
+
+  /** Drift of each kind, made behind sync's back. */
+  const drift = async () => {
+    const one = (await row('skills/alice/one'))!;
+    await deps.db.items.update({ ...one, status: 'deleted' });
+    const two = (await row('skills/alice/two'))!;
+    await deps.db.items.update({ ...two, treeSha: 'f'.repeat(40), tags: ['kept'] });
+    await deps.db.items.insert(buildItem('skill/alice/ghost'));
+    return { one, two };
+  };
+
+  it('finds no drift after a sync, and records its report with the time it ran', async () => {
+    const report = await verifyCatalog(deps);
+    expect(report).toEqual({
+      head,
+      checkedAt: deps.clock.now().toISOString(),
+      folders: 2,
+      items: 2,
+      drift: { gitOnly: [], dbOnly: [], stale: [] },
+      driftCount: 0,
+    });
+    expect(await deps.db.sync.getState()).toMatchObject({
+      lastVerifiedAt: deps.clock.now(),
+      lastVerifyReport: { driftCount: 0, head },
+    });
+  });
+
+  it('reports each kind of drift by folder and changes nothing', async () => {
+    await drift();
+    const before = await deps.db.items.listPointers();
+    const report = await verifyCatalog(deps);
+    expect(report.drift).toEqual({
+      gitOnly: ['skills/alice/one'],
+      dbOnly: ['skills/alice/ghost'],
+      stale: ['skills/alice/two'],
+    });
+    expect(report.driftCount).toBe(3);
+    expect(report.repaired).toBeUndefined();
+    expect(await deps.db.items.listPointers()).toEqual(before);
+  });
+
+  it('repairs the drift it finds as sync would, keeping what the database owns, and marks the head synced', async () => {
+    const { one, two } = await drift();
+    await commitFiles(deps.content, { 'skills/bob/three/SKILL.md': skillMd('three') });
+    const report = await verifyCatalog(deps, { repair: true });
+    expect(report.repaired).toEqual({ added: 1, updated: 2, removed: 1, moved: 0, invalid: 0 });
+    expect(await row('skills/alice/one')).toMatchObject({ id: one.id, status: 'active' });
+    expect(await row('skills/alice/two')).toMatchObject({ id: two.id, treeSha: two.treeSha, tags: ['kept'] });
+    expect(await row('skills/alice/ghost')).toMatchObject({ status: 'deleted' });
+    expect(await row('skills/bob/three')).toMatchObject({ status: 'active' });
+    expect((await deps.db.sync.getState()).lastSyncedSha).toBe(await deps.content.head());
+    expect((await verifyCatalog(deps)).driftCount).toBe(0);
+  });
+
+  it('rereads invalid items when it repairs, since what made them invalid may be fixed', async () => {
+    await commitFiles(deps.content, { 'skills/carol/helper/SKILL.md': skillMd('helper') });
+    await syncCatalog(deps);
+    await deps.db.users.insert(buildUser({ username: 'carol' }));
+    expect((await verifyCatalog(deps)).driftCount).toBe(0);
+    expect(await row('skills/carol/helper')).toMatchObject({ status: 'invalid' });
+
+    await verifyCatalog(deps, { repair: true });
+    expect(await row('skills/carol/helper')).toMatchObject({ status: 'active', problems: [] });
+  });
+});
