@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = 
   'content-store': () => import('./content-store.bench.ts'),
   'catalog-search': () => import('./catalog-search.bench.ts'),
   sync: () => import('./sync.bench.ts'),
+  startup: () => import('./startup.bench.ts'),
 };
 
 const wanted = process.argv.slice(2);

@@ -47,7 +47,10 @@ export function ensureBuild({ quiet = false } = {}) {
   if (!quiet) process.stderr.write('atlas: building dist/ from src/ (npm run build)\n');
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   if (!existsSync(tsc)) throw new Error('dist/ is missing or stale and TypeScript is not installed: run npm install');
-  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  // Everything the build prints goes to stderr: stdout belongs to the command being run (its --json).
+  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], {
+    stdio: ['ignore', process.stderr, process.stderr],
+  });
   if (result.status !== 0) throw new Error('the build failed (npm run build shows why)');
   writeFileSync(stamp, `${sourceHash(files)}\n`);
   return true;

@@ -12,12 +12,22 @@ export interface RunningAtlas {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `atlas serve` as a child process the way the README does, and waits for its ready line. */
-export async function startAtlas(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningAtlas> {
+/**
+ * Starts `atlas serve` as a child process the way the README does, and waits for its ready line.
+ * `command` runs another `atlas` (an installed one) instead of this checkout's `bin/atlas.mjs`; `baseEnv`
+ * replaces the inherited environment.
+ */
+export async function startAtlas(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  options: { command?: string; baseEnv?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<RunningAtlas> {
   const started = performance.now();
-  const child = spawn(process.execPath, [ATLAS_BIN, 'serve'], {
-    env: { ...process.env, ATLAS_PORT: '0', ATLAS_LOG_LEVEL: 'info', ...env },
+  const [file, args] = options.command ? [options.command, ['serve']] : [process.execPath, [ATLAS_BIN, 'serve']];
+  const child = spawn(file, args, {
+    env: { ...(options.baseEnv ?? process.env), ATLAS_PORT: '0', ATLAS_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: options.cwd,
   });
   let output = '';
   child.stdout?.on('data', (chunk) => {

@@ -3,8 +3,9 @@
  * (unique), `<table>_<column>_fkey`, `<table>_<columns>_idx`, `<table>_<rule>_check`. Every name is
  * spelled out so drizzle-kit and the database agree.
  */
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   boolean,
   check,
   customType,
@@ -20,6 +21,17 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { TOKEN_KINDS } from '../../domain/accounts/api-token.ts';
+import { NAMESPACE_KINDS } from '../../domain/accounts/namespace.ts';
+import { TEAM_ROLES } from '../../domain/accounts/team.ts';
+import { ITEM_STATUSES, VISIBILITIES } from '../../domain/catalog/catalog-item.ts';
+import { ITEM_KINDS } from '../../domain/catalog/item-kind.ts';
+import { SYNC_JOB_STATUSES } from '../../domain/sync/sync-job.ts';
+
+/** A check that a text column holds one of the domain's values: the list is defined once, in the domain. */
+function oneOf(column: AnyPgColumn, values: readonly string[]): SQL {
+  return sql`${column} in (${sql.raw(values.map((value) => `'${value.replaceAll("'", "''")}'`).join(', '))})`;
+}
 
 /** Millisecond precision, so a JavaScript Date round-trips exactly and keyset cursors compare equal. */
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
@@ -71,12 +83,12 @@ export const namespaces = pgTable(
   'namespaces',
   {
     name: text('name').notNull(),
-    kind: text('kind', { enum: ['user', 'team'] }).notNull(),
+    kind: text('kind', { enum: NAMESPACE_KINDS }).notNull(),
     createdAt: at('created_at').notNull(),
   },
   (t) => [
     primaryKey({ name: 'namespaces_pkey', columns: [t.name] }),
-    check('namespaces_kind_check', sql`${t.kind} in ('user', 'team')`),
+    check('namespaces_kind_check', oneOf(t.kind, NAMESPACE_KINDS)),
     check('namespaces_name_check', sql`${t.name} = lower(${t.name})`),
   ],
 );
@@ -86,7 +98,7 @@ export const teamMemberships = pgTable(
   {
     teamId: uuid('team_id').notNull(),
     userId: uuid('user_id').notNull(),
-    role: text('role', { enum: ['owner', 'maintainer', 'member'] }).notNull(),
+    role: text('role', { enum: TEAM_ROLES }).notNull(),
     createdAt: at('created_at').notNull(),
   },
   (t) => [
@@ -98,7 +110,7 @@ export const teamMemberships = pgTable(
       'cascade',
     ),
     index('team_memberships_user_id_idx').on(t.userId),
-    check('team_memberships_role_check', sql`${t.role} in ('owner', 'maintainer', 'member')`),
+    check('team_memberships_role_check', oneOf(t.role, TEAM_ROLES)),
   ],
 );
 
@@ -106,7 +118,7 @@ export const catalogItems = pgTable(
   'catalog_items',
   {
     id: uuid('id').notNull(),
-    kind: text('kind', { enum: ['skill', 'mcp', 'tool'] }).notNull(),
+    kind: text('kind', { enum: ITEM_KINDS }).notNull(),
     namespace: text('namespace').notNull(),
     name: text('name').notNull(),
     gitPath: text('git_path').notNull(),
@@ -119,8 +131,8 @@ export const catalogItems = pgTable(
     ownerUserId: uuid('owner_user_id'),
     teamId: uuid('team_id'),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
-    visibility: text('visibility', { enum: ['org', 'team'] }).notNull(),
-    status: text('status', { enum: ['active', 'deprecated', 'deleted', 'invalid'] }).notNull(),
+    visibility: text('visibility', { enum: VISIBILITIES }).notNull(),
+    status: text('status', { enum: ITEM_STATUSES }).notNull(),
     statusMessage: text('status_message'),
     problems: jsonb('problems').$type<{ path: string; message: string }[]>().notNull().default(sql`'[]'::jsonb`),
     usageCount: integer('usage_count').notNull().default(0),
@@ -150,9 +162,9 @@ export const catalogItems = pgTable(
     index('catalog_items_namespace_idx').on(t.namespace),
     index('catalog_items_team_id_idx').on(t.teamId),
     index('catalog_items_owner_user_id_idx').on(t.ownerUserId),
-    check('catalog_items_kind_check', sql`${t.kind} in ('skill', 'mcp', 'tool')`),
-    check('catalog_items_visibility_check', sql`${t.visibility} in ('org', 'team')`),
-    check('catalog_items_status_check', sql`${t.status} in ('active', 'deprecated', 'deleted', 'invalid')`),
+    check('catalog_items_kind_check', oneOf(t.kind, ITEM_KINDS)),
+    check('catalog_items_visibility_check', oneOf(t.visibility, VISIBILITIES)),
+    check('catalog_items_status_check', oneOf(t.status, ITEM_STATUSES)),
     check('catalog_items_usage_count_check', sql`${t.usageCount} >= 0`),
   ],
 );
@@ -211,7 +223,7 @@ export const apiTokens = pgTable(
   {
     id: uuid('id').notNull(),
     userId: uuid('user_id').notNull(),
-    kind: text('kind', { enum: ['session', 'personal'] }).notNull(),
+    kind: text('kind', { enum: TOKEN_KINDS }).notNull(),
     name: text('name').notNull(),
     tokenHash: text('token_hash').notNull(),
     displayPrefix: text('display_prefix').notNull(),
@@ -227,7 +239,7 @@ export const apiTokens = pgTable(
       'cascade',
     ),
     index('api_tokens_user_id_idx').on(t.userId),
-    check('api_tokens_kind_check', sql`${t.kind} in ('session', 'personal')`),
+    check('api_tokens_kind_check', oneOf(t.kind, TOKEN_KINDS)),
   ],
 );
 
@@ -276,7 +288,7 @@ export const syncJobs = pgTable(
     reason: text('reason').notNull(),
     deliveryId: text('delivery_id'),
     afterSha: text('after_sha'),
-    status: text('status', { enum: ['queued', 'running', 'done', 'failed'] }).notNull(),
+    status: text('status', { enum: SYNC_JOB_STATUSES }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     maxAttempts: integer('max_attempts').notNull(),
     runAfter: at('run_after').notNull(),
@@ -289,7 +301,7 @@ export const syncJobs = pgTable(
   (t) => [
     primaryKey({ name: 'sync_jobs_pkey', columns: [t.id] }),
     index('sync_jobs_status_run_after_idx').on(t.status, t.runAfter),
-    check('sync_jobs_status_check', sql`${t.status} in ('queued', 'running', 'done', 'failed')`),
+    check('sync_jobs_status_check', oneOf(t.status, SYNC_JOB_STATUSES)),
   ],
 );
 

@@ -1,7 +1,7 @@
 import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
 import type { ItemVersion } from '../../domain/catalog/item-version.ts';
+import type { ItemBundle } from '../../domain/catalog/prepare-bundle.ts';
 import { newId } from '../../domain/ids.ts';
-import type { ItemBundle } from './item-bundle.ts';
 
 /** The item fields a bundle decides: what git owns, as the row mirrors it. */
 export function fieldsOfBundle(bundle: ItemBundle) {

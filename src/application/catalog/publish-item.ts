@@ -1,6 +1,7 @@
 import type { Actor } from '../../domain/accounts/actor.ts';
 import type { CatalogItem, Visibility } from '../../domain/catalog/catalog-item.ts';
 import { formatItemRef, type ItemRef, itemFolder } from '../../domain/catalog/item-ref.ts';
+import { prepareBundle } from '../../domain/catalog/prepare-bundle.ts';
 import { toTags } from '../../domain/catalog/tag.ts';
 import type { ItemFile } from '../../domain/content/content-store.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../../domain/errors.ts';
@@ -10,7 +11,6 @@ import { auditEntry } from '../audit.ts';
 import type { AtlasDeps } from '../deps.ts';
 import { advanceOverOwnCommit, commitItemFolder, lastCommitOf, replaceFolder } from './commit-item-folder.ts';
 import { authorOf, requireUser } from './item-access.ts';
-import { prepareBundle } from './item-bundle.ts';
 import { fieldsOfBundle, versionOf } from './item-record.ts';
 import { checkVersionUnused } from './version-rule.ts';
 

@@ -1,12 +1,12 @@
 import type { Actor } from '../../domain/accounts/actor.ts';
 import { formatItemRef, type ItemRef, itemFolder } from '../../domain/catalog/item-ref.ts';
+import { prepareBundle } from '../../domain/catalog/prepare-bundle.ts';
 import type { ItemFile } from '../../domain/content/content-store.ts';
 import { ForbiddenError, PreconditionRequiredError, StaleRevisionError } from '../../domain/errors.ts';
 import { auditEntry } from '../audit.ts';
 import type { AtlasDeps } from '../deps.ts';
 import { advanceOverOwnCommit, commitItemFolder, lastCommitOf, replaceFolder } from './commit-item-folder.ts';
 import { authorOf, findReadableItem, requireUser } from './item-access.ts';
-import { prepareBundle } from './item-bundle.ts';
 import { fieldsOfBundle, versionOf } from './item-record.ts';
 import type { PublishedItem } from './publish-item.ts';
 import { checkVersionUnused } from './version-rule.ts';

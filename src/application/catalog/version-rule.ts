@@ -1,6 +1,6 @@
 import type { ItemRepository } from '../../domain/catalog/item-repository.ts';
+import type { ItemBundle } from '../../domain/catalog/prepare-bundle.ts';
 import { ConflictError } from '../../domain/errors.ts';
-import type { ItemBundle } from './item-bundle.ts';
 
 /**
  * An explicit manifest version names one content, as the MCP Registry rules it: publishing other

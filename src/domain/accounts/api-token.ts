@@ -1,4 +1,5 @@
-export type TokenKind = 'session' | 'personal';
+export const TOKEN_KINDS = ['session', 'personal'] as const;
+export type TokenKind = (typeof TOKEN_KINDS)[number];
 
 /** A bearer token as stored: only its hash, never the secret. */
 export interface ApiToken {

@@ -109,6 +109,70 @@ function enclosingFolders(path: string): string[] {
   return segments.slice(1).map((_, index) => segments.slice(0, index + 1).join('/'));
 }
 
+/** What is wrong with one item's files: rule breaks, and limits broken (which alone make a TooLargeError). */
+export interface ItemFileProblems {
+  readonly problems: Problem[];
+  readonly tooLarge: Problem[];
+}
+
+/**
+ * Checks the files of one item, paths relative to its folder: safe paths, no file inside another file,
+ * folder depth, and the size and count limits. `item` names the whole item in problems (its folder, or
+ * "the item"), `where` a file (by default its own path).
+ */
+export function checkItemFiles(
+  files: readonly ItemWrite[],
+  limits: ContentLimits,
+  { item = 'the item', where = (path: string) => path }: { item?: string; where?: (path: string) => string } = {},
+): ItemFileProblems {
+  const problems: Problem[] = [];
+  const tooLarge: Problem[] = [];
+  const paths = new Set<string>();
+  for (const file of files) {
+    const problem = pathProblem(file.path);
+    if (problem) {
+      problems.push({ path: where(file.path), message: problem });
+      continue;
+    }
+    if (paths.has(file.path)) problems.push({ path: where(file.path), message: 'is given twice' });
+    paths.add(file.path);
+    const depth = file.path.split('/').length - 1;
+    if (depth > limits.maxDepth) {
+      problems.push({
+        path: where(file.path),
+        message: `is ${depth} folders deep inside its item; the limit is ${limits.maxDepth}`,
+      });
+    }
+    if (file.content.byteLength > limits.maxFileBytes) {
+      tooLarge.push({
+        path: where(file.path),
+        message: `is ${megabytes(file.content.byteLength)}; the limit is ${megabytes(limits.maxFileBytes)} a file`,
+      });
+    }
+  }
+  // A path cannot be a file and a folder at once.
+  for (const path of paths) {
+    const file = enclosingFolders(path).find((folder) => paths.has(folder));
+    if (file) {
+      problems.push({
+        path: where(path),
+        message: `is inside "${where(file)}", which the same change set writes as a file`,
+      });
+    }
+  }
+  if (files.length > limits.maxFiles) {
+    tooLarge.push({ path: item, message: `writes ${files.length} files; the limit is ${limits.maxFiles} an item` });
+  }
+  const bytes = files.reduce((sum, file) => sum + file.content.byteLength, 0);
+  if (bytes > limits.maxItemBytes) {
+    tooLarge.push({
+      path: item,
+      message: `is ${megabytes(bytes)}; the limit is ${megabytes(limits.maxItemBytes)} an item`,
+    });
+  }
+  return { problems, tooLarge };
+}
+
 /**
  * Checks a change set before anything is written and groups it by item folder.
  * Throws one ValidationError listing every problem found, or a TooLargeError when the only problems are limits.
@@ -169,19 +233,6 @@ export function validateChanges(
     if (change.executable !== undefined && typeof change.executable !== 'boolean') {
       problems.push({ path: where, message: 'executable must be true or false' });
     }
-    const depth = segments.length - 4;
-    if (depth > limits.maxDepth) {
-      problems.push({
-        path: where,
-        message: `is ${depth} folders deep inside its item; the limit is ${limits.maxDepth}`,
-      });
-    }
-    if (change.content.byteLength > limits.maxFileBytes) {
-      tooLarge.push({
-        path: where,
-        message: `is ${megabytes(change.content.byteLength)}; the limit is ${megabytes(limits.maxFileBytes)} a file`,
-      });
-    }
     if (writes.has(change.path)) {
       problems.push({ path: where, message: 'is written twice' });
       return;
@@ -191,10 +242,6 @@ export function validateChanges(
 
   // A path cannot be a file and a folder in the same change set. Deleting a folder and writing files inside
   // it is the one exception: deletes apply first, so that is how a folder is replaced.
-  for (const path of writes.keys()) {
-    const file = enclosingFolders(path).find((folder) => writes.has(folder));
-    if (file) problems.push({ path, message: `is inside "${file}", which the same change set writes as a file` });
-  }
   for (const path of deletes) {
     const file = enclosingFolders(path).find((folder) => writes.has(folder));
     if (file) problems.push({ path, message: `is inside "${file}", which the same change set writes as a file` });
@@ -220,19 +267,9 @@ export function validateChanges(
     itemOf(folder).writes.push({ path: path.slice(folder.length + 1), ...write });
   }
   for (const [folder, item] of items) {
-    if (item.writes.length > limits.maxFiles) {
-      tooLarge.push({
-        path: folder,
-        message: `writes ${item.writes.length} files; the limit is ${limits.maxFiles} an item`,
-      });
-    }
-    const bytes = item.writes.reduce((sum, write) => sum + write.content.byteLength, 0);
-    if (bytes > limits.maxItemBytes) {
-      tooLarge.push({
-        path: folder,
-        message: `is ${megabytes(bytes)}; the limit is ${megabytes(limits.maxItemBytes)} an item`,
-      });
-    }
+    const found = checkItemFiles(item.writes, limits, { item: folder, where: (path) => `${folder}/${path}` });
+    problems.push(...found.problems);
+    tooLarge.push(...found.tooLarge);
   }
 
   if (problems.length > 0) throw new ValidationError([...problems, ...tooLarge]);

@@ -1,6 +1,7 @@
-import type { ItemBundle } from '../../application/catalog/item-bundle.ts';
+import type { ItemBundle } from '../../domain/catalog/prepare-bundle.ts';
 import type { Problem } from '../../domain/errors.ts';
-import { ApiError, type ApiItem, type ApiItemDetails, type ApiPublished, type AtlasApi } from './atlas-api.ts';
+import type { Item, ItemDetails, Published } from '../http/schemas/items.ts';
+import { ApiError, type AtlasApi } from './atlas-api.ts';
 import { CliError } from './cli-error.ts';
 import type { CommandContext } from './command.ts';
 
@@ -22,7 +23,7 @@ export interface PublishResult {
   readonly treeSha: string;
   readonly commitSha: string;
   readonly warnings: Problem[];
-  readonly item: ApiItem;
+  readonly item: Item;
 }
 
 export const refOfBundle = (namespace: string, bundle: Pick<ItemBundle, 'kind' | 'name'>) =>
@@ -40,9 +41,9 @@ const filesBody = (bundle: ItemBundle) =>
 export async function findItem(
   api: AtlasApi,
   ref: string,
-): Promise<{ details: ApiItemDetails; etag: string } | undefined> {
+): Promise<{ details: ItemDetails; etag: string } | undefined> {
   try {
-    const { data, response } = await api.json<ApiItemDetails>('GET', `/api/v1/items/${ref}`);
+    const { data, response } = await api.json<ItemDetails>('GET', `/api/v1/items/${ref}`);
     if (data.item.status === 'deleted') return undefined;
     return { details: data, etag: response.headers.get('etag') ?? `"${data.item.treeSha}"` };
   } catch (error) {
@@ -64,7 +65,7 @@ export async function publishBundle(api: AtlasApi, request: PublishRequest): Pro
     if (existing) return updateItem(api, ref, existing.etag, request);
   }
   try {
-    const { data, response } = await api.json<ApiPublished>('POST', '/api/v1/items', {
+    const { data, response } = await api.json<Published>('POST', '/api/v1/items', {
       json: {
         namespace,
         ...(bundle.kind === 'mcp' ? { name: bundle.name } : {}),
@@ -88,10 +89,10 @@ export async function publishBundle(api: AtlasApi, request: PublishRequest): Pro
 }
 
 async function updateItem(api: AtlasApi, ref: string, etag: string, request: PublishRequest): Promise<PublishResult> {
-  let result: ApiPublished;
+  let result: Published;
   try {
     result = (
-      await api.json<ApiPublished>('PUT', `/api/v1/items/${ref}`, {
+      await api.json<Published>('PUT', `/api/v1/items/${ref}`, {
         headers: { 'if-match': etag },
         json: { files: filesBody(request.bundle), ...(request.message ? { message: request.message } : {}) },
       })
@@ -116,7 +117,7 @@ async function updateItem(api: AtlasApi, ref: string, etag: string, request: Pub
   return resultOf(result.unchanged ? 'unchanged' : 'updated', result);
 }
 
-function resultOf(action: PublishResult['action'], data: ApiPublished): PublishResult {
+function resultOf(action: PublishResult['action'], data: Published): PublishResult {
   return {
     action,
     ref: data.item.ref,

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { type ItemBundle, prepareBundle } from '../../../application/catalog/item-bundle.ts';
 import { nameProblem } from '../../../domain/catalog/item-name.ts';
+import { type ItemBundle, prepareBundle } from '../../../domain/catalog/prepare-bundle.ts';
 import { DEFAULT_CONTENT_LIMITS } from '../../../domain/content/content-limits.ts';
 import type { ItemFile } from '../../../domain/content/content-store.ts';
 import { readZipBundle } from '../../../lib/zip/zip-reader.ts';

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { anonymous } from '../../domain/accounts/actor.ts';
+import { UnauthenticatedError, ValidationError } from '../../domain/errors.ts';
+import { createInMemoryDeps } from '../../testing/in-memory-deps.ts';
+import { atlasState, auditTrail, signUp, TestClock } from '../testing/use-case-helpers.ts';
+import { authenticate } from './authenticate.ts';
+import { createToken } from './create-token.ts';
+import { hashTokenSecret } from './token-secrets.ts';
+
+const DAY = 24 * 3600 * 1000;
+
+async function setUp() {
+  const clock = new TestClock();
+  const deps = createInMemoryDeps({}, { clock });
+  const alice = await signUp(deps, 'alice');
+  return { clock, deps, alice };
+}
+
+async function problemsOf(promise: Promise<unknown>) {
+  const error = await promise.catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(ValidationError);
+  return (error as ValidationError).problems;
+}
+
+describe('createToken', () => {
+  it('creates a personal token whose secret is returned once and stored only as its hash', async () => {
+    const { clock, deps, alice } = await setUp();
+    const { token, secret } = await createToken(deps, { name: '  ci  ' }, alice);
+
+    expect(secret).toMatch(/^atlas_pat_/);
+    const stored = await deps.db.tokens.findById(token.id);
+    expect(stored).toEqual(token);
+    expect(stored).toMatchObject({
+      userId: alice.user.id,
+      kind: 'personal',
+      name: 'ci',
+      expiresAt: null,
+      createdAt: clock.now(),
+    });
+    expect(stored?.tokenHash).toBe(hashTokenSecret(secret));
+    expect(JSON.stringify(await atlasState(deps))).not.toContain(secret);
+    expect((await authenticate(deps, secret, null)).tokenId).toBe(token.id);
+    const [entry] = await auditTrail(deps, 'token.create');
+    expect(entry).toMatchObject({
+      actorName: 'alice',
+      target: `token/${token.id}`,
+      details: { name: 'ci', expiresAt: null },
+    });
+  });
+
+  it('accepts an expiry in the future within a year and records it', async () => {
+    const { clock, deps, alice } = await setUp();
+    const expiresAt = new Date(clock.now().getTime() + 366 * DAY);
+    const { token } = await createToken(deps, { name: 'ci', expiresAt: expiresAt.toISOString() }, alice);
+    expect((await deps.db.tokens.findById(token.id))?.expiresAt).toEqual(expiresAt);
+    expect((await auditTrail(deps, 'token.create'))[0]?.details).toEqual({
+      name: 'ci',
+      expiresAt: expiresAt.toISOString(),
+    });
+  });
+
+  it('refuses a name that is empty or over 100 characters with ValidationError at name', async () => {
+    const { deps, alice } = await setUp();
+    expect(await problemsOf(createToken(deps, { name: '   ' }, alice))).toEqual([
+      { path: 'name', message: 'must be 1-100 characters' },
+    ]);
+    expect((await problemsOf(createToken(deps, { name: 'x'.repeat(101) }, alice))).map((p) => p.path)).toEqual([
+      'name',
+    ]);
+    const longest = await createToken(deps, { name: 'x'.repeat(100) }, alice);
+    expect((await deps.db.tokens.listByUser(alice.user.id)).map((t) => t.id)).toContain(longest.token.id);
+  });
+
+  it('refuses an expiry that is not a date, is past, or is more than a year away, with ValidationError at expiresAt', async () => {
+    const { clock, deps, alice } = await setUp();
+    const at = (ms: number) => new Date(clock.now().getTime() + ms).toISOString();
+    const messages = [];
+    for (const expiresAt of ['tomorrow', '31/01/2031', at(0), at(-DAY), at(366 * DAY + 1)]) {
+      const problems = await problemsOf(createToken(deps, { name: 'ci', expiresAt }, alice));
+      expect(problems.map((p) => p.path)).toEqual(['expiresAt']);
+      messages.push(problems[0]?.message);
+    }
+    expect(messages).toEqual([
+      'must be an ISO 8601 date-time, e.g. 2027-01-31T00:00:00Z',
+      'must be an ISO 8601 date-time, e.g. 2027-01-31T00:00:00Z',
+      'must be in the future',
+      'must be in the future',
+      'must be within a year',
+    ]);
+  });
+
+  it('reports a bad name and a bad expiry together and writes nothing', async () => {
+    const { deps, alice } = await setUp();
+    const before = await atlasState(deps);
+    const problems = await problemsOf(createToken(deps, { name: '', expiresAt: 'never' }, alice));
+    expect(problems.map((p) => p.path)).toEqual(['name', 'expiresAt']);
+    expect(await atlasState(deps)).toEqual(before);
+  });
+
+  it('refuses an anonymous caller with UnauthenticatedError', async () => {
+    const { deps } = await setUp();
+    const before = await atlasState(deps);
+    await expect(createToken(deps, { name: 'ci' }, anonymous())).rejects.toBeInstanceOf(UnauthenticatedError);
+    expect(await atlasState(deps)).toEqual(before);
+  });
+});
