@@ -4,14 +4,9 @@ import { type Argon2Parameters, Argon2PasswordHasher } from './adapters/auth/arg
 import { PermissiveAuthorizer } from './adapters/auth/permissive-authorizer.ts';
 import { RbacAuthorizer } from './adapters/auth/rbac-authorizer.ts';
 import { ClientConfigRenderer } from './adapters/clients/client-config-renderer.ts';
-import { LocalGitContentStore } from './adapters/git/local-git-content-store.ts';
-import { GitHubContentStore } from './adapters/github/github-content-store.ts';
 import { GitHubWebhookVerifier } from './adapters/github/github-webhook-verifier.ts';
 import { InProcessBroadcast } from './adapters/memory/in-process-broadcast.ts';
-import { type Connection, openPglite, openPostgres } from './adapters/postgres/connection.ts';
-import { runMigrations } from './adapters/postgres/migrate.ts';
-import { PostgresBroadcast } from './adapters/postgres/postgres-broadcast.ts';
-import { PostgresDatabase } from './adapters/postgres/postgres-database.ts';
+import type { Connection } from './adapters/postgres/connection.ts';
 import { TokenCache } from './application/accounts/token-cache.ts';
 import type { AtlasDeps } from './application/deps.ts';
 import { JobSignal } from './application/sync/job-signal.ts';
@@ -61,6 +56,7 @@ export function assembleDeps(
 /** The content store the configuration names: a local bare repository (default) or a GitHub repository. */
 export async function openContentStore(config: Pick<AtlasConfig, 'content' | 'limits'>): Promise<ContentStore> {
   if (config.content.kind === 'github') {
+    const { GitHubContentStore } = await import('./adapters/github/github-content-store.ts');
     return new GitHubContentStore({
       owner: config.content.owner,
       repo: config.content.repo,
@@ -73,6 +69,7 @@ export async function openContentStore(config: Pick<AtlasConfig, 'content' | 'li
       minWriteIntervalMs: 100,
     });
   }
+  const { LocalGitContentStore } = await import('./adapters/git/local-git-content-store.ts');
   return LocalGitContentStore.open(config.content.dir, { branch: config.content.branch, limits: config.limits });
 }
 
@@ -92,6 +89,14 @@ export async function createAtlas(config: AtlasConfig, options: { migrate?: bool
   const releaseHome = config.databaseUrl ? () => undefined : lockHome(config.home);
   let connection: Connection | undefined;
   try {
+    // The database adapters load here, not at import: use-case tests on in-memory deps never pay for them.
+    const [{ openPglite, openPostgres }, { runMigrations }, { PostgresDatabase }, { PostgresBroadcast }] =
+      await Promise.all([
+        import('./adapters/postgres/connection.ts'),
+        import('./adapters/postgres/migrate.ts'),
+        import('./adapters/postgres/postgres-database.ts'),
+        import('./adapters/postgres/postgres-broadcast.ts'),
+      ]);
     const server = config.databaseUrl ? await openPostgres(config.databaseUrl) : undefined;
     connection = server ?? (await openPglite({ dataDir: config.pgliteDir }));
     if (options.migrate ?? true) await runMigrations(connection);

@@ -9,7 +9,7 @@ import { CHEAP_ARGON2 } from '../src/testing/in-memory-deps.ts';
 import { describeEachDatabase } from './support/each-database.ts';
 import { client, register, snapshot } from './support/http.ts';
 
-class TestClock implements Clock {
+class ManualClock implements Clock {
   offsetMs = 0;
   now() {
     return new Date(Date.now() + this.offsetMs);
@@ -21,7 +21,7 @@ describeEachDatabase('accounts, tokens and teams over HTTP', (open) => {
   let deps: AtlasDeps;
   let app: AtlasApp;
   let api: ReturnType<typeof client>;
-  const clock = new TestClock();
+  const clock = new ManualClock();
 
   beforeAll(async () => {
     db = await open();

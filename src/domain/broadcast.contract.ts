@@ -69,6 +69,18 @@ export function broadcastContract(name: string, open: () => Promise<BroadcastPee
       expect(received).toEqual(['for you']);
     });
 
+    it('keeps topics with spaces apart: neither part of one is another topic', async () => {
+      const spaced = `${topic} with spaces`;
+      const onSpaced: string[] = [];
+      const onPlain: string[] = [];
+      receiver.subscribe(spaced, (message) => onSpaced.push(message));
+      receiver.subscribe(topic, (message) => onPlain.push(message));
+      await sender.publish(spaced, 'to the spaced topic');
+      await sender.publish(topic, 'to the plain topic');
+      await vi.waitFor(() => expect(onPlain).toEqual(['to the plain topic']), arrival);
+      await vi.waitFor(() => expect(onSpaced).toEqual(['to the spaced topic']), arrival);
+    });
+
     it('delivers the message as it was sent: spaces, punctuation and unicode', async () => {
       const message = '  {"id": "ä/ü ✓"}  second  word ';
       const received: string[] = [];

@@ -4,6 +4,7 @@
  * only record of anything.
  */
 export interface Broadcast {
+  /** Topic and message are any text; together they must stay under PostgreSQL's 8,000-byte NOTIFY limit. */
   publish(topic: string, message: string): Promise<void>;
   subscribe(topic: string, handler: (message: string) => void): void;
   close(): Promise<void>;

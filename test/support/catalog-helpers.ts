@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { AtlasDeps } from '../../src/application/deps.ts';
 import { ITEM_STATUSES } from '../../src/domain/catalog/catalog-item.ts';
-import type { Database } from '../../src/domain/repositories.ts';
 import { snapshot } from './http.ts';
 
 /** A SKILL.md with the given frontmatter lines after `name` and `description`. */
@@ -52,37 +51,7 @@ export async function catalogState(deps: AtlasDeps) {
   return { head: await deps.content.head(), items: rows, accounts: await snapshot(deps) };
 }
 
-/**
- * A database whose next `transaction` fails when armed: what a crash between the git commit and the
- * database write looks like to the use case. Everything else is the wrapped database.
- */
-export function flakyDatabase(
-  db: Database,
-  message = 'the database connection was lost',
-): { db: Database; failNextTransaction(): void } {
-  let armed = false;
-  const proxy = new Proxy(db, {
-    get(target, property) {
-      if (property === 'transaction') {
-        return (work: Parameters<Database['transaction']>[0]) => {
-          if (armed) {
-            armed = false;
-            return Promise.reject(new Error(message));
-          }
-          return target.transaction(work);
-        };
-      }
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  return {
-    db: proxy,
-    failNextTransaction: () => {
-      armed = true;
-    },
-  };
-}
+export { flakyDatabase } from '../../src/testing/flaky-database.ts';
 
 /** The tree SHA git itself computes for these files (the reference the catalog's ETag must equal). */
 export function gitTreeSha(files: readonly { path: string; content: Uint8Array; executable: boolean }[]): string {

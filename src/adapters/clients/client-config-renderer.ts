@@ -1,13 +1,12 @@
-import type { ClientConfigs, InstallClient, SkillFolder } from '../../domain/catalog/install-clients.ts';
+import type { ClientConfigs, InstallClient, McpInstall, SkillFolder } from '../../domain/catalog/install-clients.ts';
 import type { ServerJson } from '../../domain/manifests/server-json.ts';
 import { renderMcpInstall } from '../../lib/install/render-mcp-install.ts';
 import { clientSkillFolder } from '../../lib/install/skill-install-paths.ts';
 
 /** The client config formats of Claude Code, Claude Desktop, Cursor and VS Code. */
 export class ClientConfigRenderer implements ClientConfigs {
-  mcp(server: Readonly<Record<string, unknown>>, client: InstallClient, serverKey: string): Record<string, unknown> {
-    const install = renderMcpInstall(server as unknown as ServerJson, client, { serverKey });
-    return { ...install };
+  mcp(server: Readonly<Record<string, unknown>>, client: InstallClient, serverKey: string): McpInstall {
+    return renderMcpInstall(server as unknown as ServerJson, client, { serverKey });
   }
 
   skillFolder(name: string, client: InstallClient): SkillFolder | undefined {

@@ -122,9 +122,14 @@ class AdvisoryLocks implements Locks {
       client.release();
       return { held: false, release: async () => undefined };
     }
-    // A broken connection has lost the lock with it; stop claiming to hold it.
-    client.on('error', () => {
+    // A broken connection has lost the lock with it: stop claiming to hold it, and give the client back
+    // to the pool as broken at once (the pool's end() would otherwise wait for it forever).
+    let returned = false;
+    client.on('error', (error) => {
       held = false;
+      if (returned) return;
+      returned = true;
+      client.release(error);
     });
     return {
       get held() {
@@ -133,6 +138,8 @@ class AdvisoryLocks implements Locks {
       release: async () => {
         if (!held) return;
         held = false;
+        if (returned) return;
+        returned = true;
         try {
           await client.query('select pg_advisory_unlock($1)', [key]);
           client.release();

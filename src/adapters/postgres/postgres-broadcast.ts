@@ -30,8 +30,8 @@ export class PostgresBroadcast implements Broadcast {
     const client = new pg.Client({ connectionString: this.url });
     client.on('notification', (note) => {
       if (note.channel !== CHANNEL || !note.payload) return;
-      const split = note.payload.indexOf(' ');
-      if (split > 0) void this.#local.publish(note.payload.slice(0, split), note.payload.slice(split + 1));
+      const decoded = decodePayload(note.payload);
+      if (decoded) void this.#local.publish(decoded[0], decoded[1]);
     });
     client.on('error', () => {
       client.end().catch(() => undefined);
@@ -44,7 +44,7 @@ export class PostgresBroadcast implements Broadcast {
   }
 
   async publish(topic: string, message: string): Promise<void> {
-    await this.pool.query('select pg_notify($1, $2)', [CHANNEL, `${topic} ${message}`]);
+    await this.pool.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify([topic, message])]);
   }
 
   subscribe(topic: string, handler: (message: string) => void): void {
@@ -56,4 +56,17 @@ export class PostgresBroadcast implements Broadcast {
     await this.#client?.end().catch(() => undefined);
     await this.#local.close();
   }
+}
+
+/** A notification's `[topic, message]`, or undefined for one Atlas did not send. */
+function decodePayload(payload: string): [string, string] | undefined {
+  try {
+    const value: unknown = JSON.parse(payload);
+    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string') {
+      return [value[0], value[1]];
+    }
+  } catch {
+    // Not JSON: not ours.
+  }
+  return undefined;
 }

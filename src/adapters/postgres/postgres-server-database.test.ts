@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { locksContract } from '../../domain/locks.contract.ts';
@@ -42,9 +43,8 @@ describeWithServer('PostgreSQL server', (server) => {
       await next.release();
     });
 
-    it('frees the lock of a leader whose connection dies, which stops claiming it', async () => {
+    it('frees the lock of a leader whose connection dies, which stops claiming it and can still close', async () => {
       const here = test.database.locks;
-      // Left open: its pool would wait for ever for the client the lost leadership never gives back.
       const dying = await openPostgres(test.url, { max: 1 });
       const leader = await dying.locks.lead('dying');
       expect(leader.held).toBe(true);
@@ -57,6 +57,11 @@ describeWithServer('PostgreSQL server', (server) => {
       const next = await here.lead('dying');
       expect(next.held).toBe(true);
       await next.release();
+      // The broken client went back to its pool, so closing does not wait for it for ever.
+      await leader.release();
+      await expect(Promise.race([dying.close().then(() => 'closed'), sleep(5_000).then(() => 'hung')])).resolves.toBe(
+        'closed',
+      );
     });
   });
 });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { UnauthenticatedError } from '../../domain/errors.ts';
 import { createInMemoryDeps } from '../../testing/in-memory-deps.ts';
-import { actorOf, signUp, TestClock } from '../testing/use-case-helpers.ts';
+import { actorOf, ManualClock, signUp } from '../testing/use-case-helpers.ts';
 import { authenticate } from './authenticate.ts';
 import { createToken } from './create-token.ts';
 import { revokeToken } from './revoke-token.ts';
 
 async function setUp() {
-  const clock = new TestClock();
+  const clock = new ManualClock();
   const deps = createInMemoryDeps({}, { clock });
   await signUp(deps, 'ada');
   const alice = await signUp(deps, 'alice');

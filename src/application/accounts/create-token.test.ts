@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { anonymous } from '../../domain/accounts/actor.ts';
 import { UnauthenticatedError, ValidationError } from '../../domain/errors.ts';
 import { createInMemoryDeps } from '../../testing/in-memory-deps.ts';
-import { atlasState, auditTrail, signUp, TestClock } from '../testing/use-case-helpers.ts';
+import { atlasState, auditTrail, ManualClock, signUp } from '../testing/use-case-helpers.ts';
 import { authenticate } from './authenticate.ts';
 import { createToken } from './create-token.ts';
 import { hashTokenSecret } from './token-secrets.ts';
@@ -10,7 +10,7 @@ import { hashTokenSecret } from './token-secrets.ts';
 const DAY = 24 * 3600 * 1000;
 
 async function setUp() {
-  const clock = new TestClock();
+  const clock = new ManualClock();
   const deps = createInMemoryDeps({}, { clock });
   const alice = await signUp(deps, 'alice');
   return { clock, deps, alice };

@@ -3,7 +3,7 @@ import { anonymous } from '../../domain/accounts/actor.ts';
 import { ConflictError, ForbiddenError, UnauthenticatedError, ValidationError } from '../../domain/errors.ts';
 import { buildItem } from '../../domain/testing/builders.ts';
 import { createInMemoryDeps } from '../../testing/in-memory-deps.ts';
-import { atlasState, auditTrail, PASSWORD, setUpTeam, signUp, TestClock } from '../testing/use-case-helpers.ts';
+import { atlasState, auditTrail, ManualClock, PASSWORD, setUpTeam, signUp } from '../testing/use-case-helpers.ts';
 import { createUser } from './create-user.ts';
 import { loginUser } from './login-user.ts';
 
@@ -15,7 +15,7 @@ const input = (username: string, overrides: Record<string, unknown> = {}) => ({
 });
 
 async function setUp(settings: Parameters<typeof createInMemoryDeps>[0] = { registration: 'closed' }) {
-  const clock = new TestClock();
+  const clock = new ManualClock();
   const deps = createInMemoryDeps(settings, { clock });
   const admin = await signUp(deps, 'ada');
   return { clock, deps, admin };

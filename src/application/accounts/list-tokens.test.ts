@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { anonymous } from '../../domain/accounts/actor.ts';
 import { UnauthenticatedError } from '../../domain/errors.ts';
 import { createInMemoryDeps } from '../../testing/in-memory-deps.ts';
-import { signUp, TestClock } from '../testing/use-case-helpers.ts';
+import { ManualClock, signUp } from '../testing/use-case-helpers.ts';
 import { createToken } from './create-token.ts';
 import { listTokens } from './list-tokens.ts';
 import { revokeToken } from './revoke-token.ts';
 
 describe('listTokens', () => {
   it("lists the signed-in user's tokens, sessions and revoked ones included, newest first, and no one else's", async () => {
-    const clock = new TestClock();
+    const clock = new ManualClock();
     const deps = createInMemoryDeps({}, { clock });
     const alice = await signUp(deps, 'alice');
     const bob = await signUp(deps, 'bob');

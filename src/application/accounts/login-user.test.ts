@@ -3,12 +3,12 @@ import { anonymous } from '../../domain/accounts/actor.ts';
 import { UnauthenticatedError, ValidationError } from '../../domain/errors.ts';
 import { buildUser } from '../../domain/testing/builders.ts';
 import { createInMemoryDeps } from '../../testing/in-memory-deps.ts';
-import { auditTrail, IP, PASSWORD, signUp, TestClock } from '../testing/use-case-helpers.ts';
+import { auditTrail, IP, ManualClock, PASSWORD, signUp } from '../testing/use-case-helpers.ts';
 import { authenticate } from './authenticate.ts';
 import { loginUser } from './login-user.ts';
 
 async function setUp() {
-  const clock = new TestClock();
+  const clock = new ManualClock();
   const deps = createInMemoryDeps({}, { clock });
   await signUp(deps, 'ada');
   const alice = await signUp(deps, 'alice');

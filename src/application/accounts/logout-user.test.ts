@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { anonymous } from '../../domain/accounts/actor.ts';
 import { UnauthenticatedError } from '../../domain/errors.ts';
 import { createInMemoryDeps } from '../../testing/in-memory-deps.ts';
-import { actorOf, atlasState, auditTrail, signUp, TestClock } from '../testing/use-case-helpers.ts';
+import { actorOf, atlasState, auditTrail, ManualClock, signUp } from '../testing/use-case-helpers.ts';
 import { authenticate } from './authenticate.ts';
 import { issueToken } from './issue-token.ts';
 import { logoutUser } from './logout-user.ts';
 
 describe('logoutUser', () => {
   it('revokes the token the request was made with at once, even one resolved a moment ago', async () => {
-    const clock = new TestClock();
+    const clock = new ManualClock();
     const deps = createInMemoryDeps({}, { clock });
     const alice = await signUp(deps, 'alice');
     const other = await signUp(deps, 'bob');

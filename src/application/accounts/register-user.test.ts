@@ -3,7 +3,7 @@ import { anonymous } from '../../domain/accounts/actor.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../../domain/errors.ts';
 import { buildItem } from '../../domain/testing/builders.ts';
 import { createInMemoryDeps } from '../../testing/in-memory-deps.ts';
-import { atlasState, auditTrail, IP, PASSWORD, TestClock } from '../testing/use-case-helpers.ts';
+import { atlasState, auditTrail, IP, ManualClock, PASSWORD } from '../testing/use-case-helpers.ts';
 import { authenticate } from './authenticate.ts';
 import { registerUser } from './register-user.ts';
 
@@ -16,7 +16,7 @@ const input = (username: string, overrides: Record<string, unknown> = {}) => ({
 
 describe('registerUser', () => {
   it('creates the account, signs it in with a session token and audits the registration', async () => {
-    const clock = new TestClock();
+    const clock = new ManualClock();
     const deps = createInMemoryDeps({}, { clock });
     const { user, token } = await registerUser(
       deps,

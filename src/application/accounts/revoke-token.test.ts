@@ -3,13 +3,13 @@ import { anonymous } from '../../domain/accounts/actor.ts';
 import { NotFoundError, UnauthenticatedError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import { createInMemoryDeps } from '../../testing/in-memory-deps.ts';
-import { atlasState, auditTrail, signUp, TestClock } from '../testing/use-case-helpers.ts';
+import { atlasState, auditTrail, ManualClock, signUp } from '../testing/use-case-helpers.ts';
 import { authenticate } from './authenticate.ts';
 import { createToken } from './create-token.ts';
 import { revokeToken } from './revoke-token.ts';
 
 async function setUp() {
-  const clock = new TestClock();
+  const clock = new ManualClock();
   const deps = createInMemoryDeps({}, { clock });
   const admin = await signUp(deps, 'ada');
   const alice = await signUp(deps, 'alice');

@@ -3,14 +3,14 @@ import { anonymous } from '../../domain/accounts/actor.ts';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../../domain/errors.ts';
 import { createInMemoryDeps } from '../../testing/in-memory-deps.ts';
 import { createToken } from '../accounts/create-token.ts';
-import { setUpTeam, signUp, TestClock } from '../testing/use-case-helpers.ts';
+import { ManualClock, setUpTeam, signUp } from '../testing/use-case-helpers.ts';
 import { listAudit } from './list-audit.ts';
 
 const MINUTE = 60_000;
 
 /** ada registers at T, alice at T+1m, alice creates a team at T+2m and a token at T+3m. */
 async function setUp() {
-  const clock = new TestClock();
+  const clock = new ManualClock();
   const start = clock.now();
   const deps = createInMemoryDeps({}, { clock });
   const admin = await signUp(deps, 'ada');

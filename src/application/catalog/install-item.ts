@@ -1,6 +1,6 @@
 import type { Actor } from '../../domain/accounts/actor.ts';
 import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
-import type { InstallClient, SkillFolder } from '../../domain/catalog/install-clients.ts';
+import type { InstallClient, McpInstall, SkillFolder } from '../../domain/catalog/install-clients.ts';
 import { formatItemRef, type ItemRef } from '../../domain/catalog/item-ref.ts';
 import { newId } from '../../domain/ids.ts';
 import { auditEntry } from '../audit.ts';
@@ -8,15 +8,15 @@ import type { AtlasDeps } from '../deps.ts';
 import { findReadableItem } from './item-access.ts';
 
 export type InstallInstructions =
-  | { kind: 'mcp'; config: Record<string, unknown> }
+  | { kind: 'mcp'; config: McpInstall }
   | { kind: 'skill'; folder: SkillFolder | null; notes: string[] }
   | { kind: 'tool'; definition: Readonly<Record<string, unknown>> };
 
 /**
  * Records an install (the item's usage count) and returns what the client needs:
  * an MCP server's config entry for that client (secrets as placeholders, never values), the target
- * folder of a skill (its archive is the item's files, zipped), or a tool's definition. Rendering comes first, so an item that cannot
- * be installed in that client is refused without being counted.
+ * folder of a skill (its archive is the item's files, zipped), or a tool's definition. Rendering comes
+ * first, so an item that cannot be installed in that client is refused without being counted.
  */
 export async function installItem(
   deps: Pick<AtlasDeps, 'db' | 'authorizer' | 'clock' | 'clients'>,

@@ -207,7 +207,7 @@ describe('publishItem', () => {
 
   // Bug: prepareBundle stops at the path problems and never parses the manifest, so a bundle with a bad
   // path and a bad manifest gets only half its problems (the TSDoc promises every problem at once).
-  it.fails('reports a bad file path and a bad manifest together', async () => {
+  it('reports a bad file path and a bad manifest together', async () => {
     const { deps, alice } = await catalogWorld();
     const problems = await problemsOf(
       publishItem(
@@ -243,6 +243,18 @@ describe('publishItem', () => {
     );
     expect(problems.map((p) => p.path)).toEqual(['tags/1', 'tags/2']);
     expect(await atlasState(deps)).toEqual(before);
+  });
+
+  it('names bad tags and a bad manifest in one answer', async () => {
+    const { deps, alice } = await catalogWorld();
+    const problems = await problemsOf(
+      publishItem(
+        deps,
+        { namespace: 'alice', files: [textFile('SKILL.md', '---\nname: x1\n---\n')], tags: ['Not A Tag!'] },
+        alice,
+      ),
+    );
+    expect(problems.map((p) => p.path)).toEqual(['tags/0', 'SKILL.md#/description']);
   });
 
   it('refuses an item over the size limits with TooLargeError, changing nothing', async () => {

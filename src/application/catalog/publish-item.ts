@@ -4,7 +4,7 @@ import { formatItemRef, type ItemRef, itemFolder } from '../../domain/catalog/it
 import { prepareBundle } from '../../domain/catalog/prepare-bundle.ts';
 import { toTags } from '../../domain/catalog/tag.ts';
 import type { ItemFile } from '../../domain/content/content-store.ts';
-import { ConflictError, ForbiddenError, ValidationError } from '../../domain/errors.ts';
+import { ConflictError, collectProblems, ForbiddenError, ValidationError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import type { ManifestWarning } from '../../domain/manifests/manifest.ts';
 import { auditEntry } from '../audit.ts';
@@ -62,8 +62,10 @@ export async function publishItem(
         : `"${namespace.name}" is another user's namespace; publish into your own ("${user.username}") or a team's`,
     );
   }
-  const tags = input.tags === undefined ? [] : toTags(input.tags);
-  const bundle = prepareBundle(input.files, limits, { requestedName: input.name });
+  const { tags, bundle } = collectProblems({
+    tags: () => (input.tags === undefined ? [] : toTags(input.tags)),
+    bundle: () => prepareBundle(input.files, limits, { requestedName: input.name }),
+  });
   const ref: ItemRef = { kind: bundle.kind, namespace: namespace.name, name: bundle.name } as ItemRef;
   const folder = itemFolder(ref);
   const existing = await db.items.findByRef(ref);

@@ -17,7 +17,8 @@ function commitOrThrow(at: string | undefined): string | undefined {
 
 /**
  * One file of an item, at its current commit or at any commit (`at`) of its history.
- * A path outside the item, a file that does not exist there, or an unknown commit is NotFoundError.
+ * A path that could lead outside the item (absolute, `..`, not git-safe) is a ValidationError at `path`;
+ * a file that does not exist there, or an unknown commit, is NotFoundError.
  */
 export async function readItemFile(
   deps: Pick<AtlasDeps, 'db' | 'content' | 'authorizer'>,

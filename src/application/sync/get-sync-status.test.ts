@@ -4,8 +4,9 @@ import { anonymous } from '../../domain/accounts/actor.ts';
 import { ForbiddenError, UnauthenticatedError } from '../../domain/errors.ts';
 import { buildItem } from '../../domain/testing/builders.ts';
 import type { AtlasDeps } from '../deps.ts';
-import { getSyncStatus, runVerify } from './get-sync-status.ts';
+import { getSyncStatus } from './get-sync-status.ts';
 import { newSyncJob } from './run-sync-job.ts';
+import { runVerify } from './run-verify.ts';
 import { syncCatalog } from './sync-catalog.ts';
 import { actorOf, commitFiles, type ManualClock, seedNamespaces, skillMd, syncDeps } from './testing/sync-fixtures.ts';
 

@@ -3,7 +3,6 @@ import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
 import { ForbiddenError, UnauthenticatedError } from '../../domain/errors.ts';
 import type { SyncJob } from '../../domain/sync/sync-job.ts';
 import type { AtlasDeps } from '../deps.ts';
-import { type VerifyReport, verifyCatalog } from './verify-catalog.ts';
 
 export interface SyncStatus {
   readonly head: string;
@@ -20,7 +19,7 @@ export interface SyncStatus {
   readonly lastVerify: { readonly at: Date | null; readonly report: Readonly<Record<string, unknown>> | null };
 }
 
-function requireAdmin({ authorizer }: Pick<AtlasDeps, 'authorizer'>, actor: Actor): void {
+export function requireAdmin({ authorizer }: Pick<AtlasDeps, 'authorizer'>, actor: Actor): void {
   if (!actor.user) throw new UnauthenticatedError('sign in first');
   if (!authorizer.isAdmin(actor)) throw new ForbiddenError('only administrators see and run sync');
 }
@@ -54,14 +53,4 @@ export async function getSyncStatus(
     invalidItems: invalid.items,
     lastVerify: { at: state.lastVerifiedAt, report: state.lastVerifyReport },
   };
-}
-
-/** Runs the verifier now (and repairs drift with `repair`). For admins. */
-export async function runVerify(
-  deps: Pick<AtlasDeps, 'db' | 'content' | 'clock' | 'authorizer' | 'limits'>,
-  options: { repair?: boolean },
-  actor: Actor,
-): Promise<VerifyReport> {
-  requireAdmin(deps, actor);
-  return verifyCatalog(deps, options);
 }

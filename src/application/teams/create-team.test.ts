@@ -8,13 +8,13 @@ import {
   auditTrail,
   databaseWithFailingAudit,
   IP,
+  ManualClock,
   signUp,
-  TestClock,
 } from '../testing/use-case-helpers.ts';
 import { createTeam } from './create-team.ts';
 
 async function setUp() {
-  const clock = new TestClock();
+  const clock = new ManualClock();
   const deps = createInMemoryDeps({}, { clock });
   await signUp(deps, 'ada');
   const alice = await signUp(deps, 'alice');

@@ -8,11 +8,11 @@ import {
   ValidationError,
 } from '../../domain/errors.ts';
 import { createInMemoryDeps } from '../../testing/in-memory-deps.ts';
-import { atlasState, auditTrail, setUpTeam, signUp, TestClock } from '../testing/use-case-helpers.ts';
+import { atlasState, auditTrail, ManualClock, setUpTeam, signUp } from '../testing/use-case-helpers.ts';
 import { putTeamMember } from './put-team-member.ts';
 
 async function setUp() {
-  const clock = new TestClock();
+  const clock = new ManualClock();
   const deps = createInMemoryDeps({}, { clock });
   const admin = await signUp(deps, 'ada');
   const owner = await signUp(deps, 'olga');

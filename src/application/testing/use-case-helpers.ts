@@ -4,11 +4,13 @@ import type { User } from '../../domain/accounts/user.ts';
 import type { AuditEntry } from '../../domain/audit/audit-entry.ts';
 import { ITEM_STATUSES } from '../../domain/catalog/catalog-item.ts';
 import { type ItemRef, parseItemRef } from '../../domain/catalog/item-ref.ts';
-import type { Clock } from '../../domain/clock.ts';
 import type { ContentStore, ItemFile } from '../../domain/content/content-store.ts';
 import type { Database, Repositories } from '../../domain/repositories.ts';
+import { ManualClock } from '../../domain/testing/manual-clock.ts';
+import { flakyDatabase } from '../../testing/flaky-database.ts';
 import { createInMemoryDeps } from '../../testing/in-memory-deps.ts';
 import { registerUser } from '../accounts/register-user.ts';
+import { replaceFolder } from '../catalog/commit-item-folder.ts';
 import type { AtlasDeps } from '../deps.ts';
 import { createTeam } from '../teams/create-team.ts';
 import { putTeamMember } from '../teams/put-team-member.ts';
@@ -19,19 +21,7 @@ export const PASSWORD = 'a long test passphrase';
 /** The address every test actor calls from. */
 export const IP = '203.0.113.7';
 
-/** A clock that stands still until moved, so expiries and timestamps are exact. */
-export class TestClock implements Clock {
-  #at: number;
-  constructor(start = Date.UTC(2030, 0, 1)) {
-    this.#at = start;
-  }
-  now(): Date {
-    return new Date(this.#at);
-  }
-  advance(ms: number): void {
-    this.#at += ms;
-  }
-}
+export { ManualClock };
 
 /** An actor signed in as `user`, with no token (a request the route has already authenticated). */
 export function actorOf(user: User, tokenId: string | null = null): Actor {
@@ -185,7 +175,7 @@ export async function atlasState(deps: Pick<AtlasDeps, 'db' | 'content'>) {
  * who belongs to no team.
  */
 export async function catalogWorld(settings: Parameters<typeof createInMemoryDeps>[0] = {}) {
-  const clock = new TestClock();
+  const clock = new ManualClock();
   const deps = createInMemoryDeps(settings, { clock });
   const admin = await signUp(deps, 'ada');
   const alice = await signUp(deps, 'alice');
@@ -214,15 +204,7 @@ export async function commitByHand(
   message = `Push ${folder} by hand`,
 ): Promise<string> {
   const { commitSha } = await content.commit({
-    changes: [
-      { type: 'delete', path: folder },
-      ...files.map((f) => ({
-        type: 'write' as const,
-        path: `${folder}/${f.path}`,
-        content: f.content,
-        executable: f.executable,
-      })),
-    ],
+    changes: replaceFolder(folder, files),
     message,
     author: { name: 'Someone', email: 'someone@example.com' },
     expectedHead: await content.head(),
@@ -235,28 +217,8 @@ export async function commitByHand(
  * commit and the database write looks like to a use case. Everything else is the wrapped database.
  */
 export function crashingDatabase(db: Database): { db: Database; crashNextTransaction(): void } {
-  let armed = false;
-  const proxy = new Proxy(db, {
-    get(target, property) {
-      if (property === 'transaction') {
-        return (work: Parameters<Database['transaction']>[0]) => {
-          if (armed) {
-            armed = false;
-            return Promise.reject(new Error('the database connection was lost'));
-          }
-          return target.transaction(work);
-        };
-      }
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  return {
-    db: proxy,
-    crashNextTransaction: () => {
-      armed = true;
-    },
-  };
+  const flaky = flakyDatabase(db);
+  return { db: flaky.db, crashNextTransaction: flaky.failNextTransaction };
 }
 
 /**

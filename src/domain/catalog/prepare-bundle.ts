@@ -48,7 +48,36 @@ export function prepareBundle(
   options: { existing?: { kind: ItemKind; name: string }; requestedName?: string } = {},
 ): ItemBundle {
   if (files.length === 0) throw new ValidationError({ path: 'files', message: 'must hold at least the manifest' });
-  checkLimits(files, limits);
+  const { problems, tooLarge } = checkItemFiles(
+    files.map((file) => ({ path: file.path, content: file.content, executable: file.executable === true })),
+    limits,
+  );
+  // The manifest is read even when other files are wrong, so one answer names every problem; never a
+  // manifest over the file limit, which is refused unread.
+  let described: Omit<ItemBundle, 'files' | 'treeSha'> | undefined;
+  try {
+    described = describeBundle(files, limits, options);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (problems.length > 0) throw new ValidationError([...problems, ...tooLarge]);
+  if (tooLarge.length > 0 || !described) {
+    throw new TooLargeError(tooLarge.map((p) => `${p.path}: ${p.message}`).join('; '), tooLarge);
+  }
+  const sorted = [...files].sort((a, b) => compareCodePoints(a.path, b.path));
+  return { ...described, files: sorted, treeSha: computeTreeId(sorted) };
+}
+
+/**
+ * The kind, name and parsed manifest of a bundle; ValidationError for a missing, wrong or broken manifest;
+ * undefined for a manifest over the file limit.
+ */
+function describeBundle(
+  files: readonly ItemFile[],
+  limits: ContentLimits,
+  options: { existing?: { kind: ItemKind; name: string }; requestedName?: string },
+): Omit<ItemBundle, 'files' | 'treeSha'> | undefined {
   const kind = detectManifest(files);
   const { existing } = options;
   if (existing && existing.kind !== kind) {
@@ -58,10 +87,10 @@ export function prepareBundle(
     });
   }
   const manifestFile = files.find((file) => file.path === KIND_LAYOUT[kind].manifest)!;
+  if (manifestFile.content.byteLength > limits.maxFileBytes) return undefined;
   const manifest = parseManifest(kind, manifestFile.content, kind === 'mcp' ? undefined : existing?.name);
   const name = existing?.name ?? itemNameOf(kind, manifest, options.requestedName);
-  const sorted = [...files].sort((a, b) => compareCodePoints(a.path, b.path));
-  return { kind, name, files: sorted, treeSha: computeTreeId(sorted), manifest, warnings: manifest.warnings };
+  return { kind, name, manifest, warnings: manifest.warnings };
 }
 
 function itemNameOf(kind: ItemKind, manifest: AnyParsedManifest, requested: string | undefined): string {
@@ -78,16 +107,4 @@ function itemNameOf(kind: ItemKind, manifest: AnyParsedManifest, requested: stri
     });
   }
   return name;
-}
-
-/** The item's paths, sizes and counts: every rule break at once, or TooLargeError when only limits are broken. */
-function checkLimits(files: readonly ItemFile[], limits: ContentLimits): void {
-  const { problems, tooLarge } = checkItemFiles(
-    files.map((file) => ({ path: file.path, content: file.content, executable: file.executable === true })),
-    limits,
-  );
-  if (problems.length > 0) throw new ValidationError([...problems, ...tooLarge]);
-  if (tooLarge.length > 0) {
-    throw new TooLargeError(tooLarge.map((p) => `${p.path}: ${p.message}`).join('; '), tooLarge);
-  }
 }

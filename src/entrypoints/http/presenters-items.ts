@@ -68,9 +68,7 @@ export const presentItemAtVersion = (at: Awaited<ReturnType<typeof getItemVersio
 export function presentInstall(install: InstallResult, archivePath: string): InstallInstructions {
   switch (install.kind) {
     case 'mcp':
-      // The ClientConfigs port types the entry as a plain record; the renderer behind it returns this shape, and
-      // the response schema holds it to that (a config of another shape fails the answer rather than lose fields).
-      return { kind: 'mcp', config: install.config as McpInstallConfig };
+      return { kind: 'mcp', config: install.config satisfies McpInstallConfig };
     case 'skill':
       return { ...install, archivePath };
     case 'tool':

@@ -1,9 +1,10 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} placeholders are the client syntax being rendered
 import { describe, expect, it } from 'vitest';
+import { INSTALL_CLIENTS, type InstallClient, type McpInstall } from '../../domain/catalog/install-clients.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { parseServerJson, type ServerJson, type ServerPackage } from '../../domain/manifests/server-json.ts';
 import { readManifestFixture } from '../../domain/manifests/testing/manifest-fixtures.ts';
-import { MCP_CLIENTS, type McpClient, type McpInstall, renderMcpInstall } from './render-mcp-install.ts';
+import { renderMcpInstall } from './render-mcp-install.ts';
 
 const fixture = (name: 'githubServer' | 'filesystemServer' | 'weatherServer' | 'nugetServer' | 'mcpbServer') =>
   parseServerJson(readManifestFixture(name)).manifest;
@@ -133,7 +134,7 @@ function shellWords(line: string): string[] {
 
 describe('renderMcpInstall', () => {
   describe('each client and registry type', () => {
-    const registries: [string, ServerJson, Record<McpClient, Json>][] = [
+    const registries: [string, ServerJson, Record<InstallClient, Json>][] = [
       [
         'npm',
         server({ packages: [pkg({ environmentVariables: [{ name: 'MODE', default: 'fast' }] })] }),
@@ -203,7 +204,7 @@ describe('renderMcpInstall', () => {
     ];
 
     for (const [registry, value, expected] of registries) {
-      for (const client of MCP_CLIENTS) {
+      for (const client of INSTALL_CLIENTS) {
         it(`renders a ${registry} package for ${client}`, () => {
           const install = renderMcpInstall(value, client, { serverKey: 'demo' });
           expect(install.entry).toEqual(expected[client]);
@@ -221,12 +222,12 @@ describe('renderMcpInstall', () => {
       const value = server({
         remotes: [{ type, url: 'https://mcp.example.com/mcp', headers: [{ name: 'X-Mode', default: 'fast' }] }],
       });
-      for (const client of MCP_CLIENTS) {
+      for (const client of INSTALL_CLIENTS) {
         it(`renders ${label} for ${client}`, () => {
           const install = renderMcpInstall(value, client, { serverKey: 'demo' });
           expect(clientShapeProblems(install)).toEqual([]);
           expect(install.source).toEqual({ type: 'remote', index: 0 });
-          const expected: Record<McpClient, Json> = {
+          const expected: Record<InstallClient, Json> = {
             'claude-code': { type: clientType, url: 'https://mcp.example.com/mcp', headers: { 'X-Mode': 'fast' } },
             vscode: { type: clientType, url: 'https://mcp.example.com/mcp', headers: { 'X-Mode': 'fast' } },
             cursor: { url: 'https://mcp.example.com/mcp', headers: { 'X-Mode': 'fast' } },
@@ -240,7 +241,7 @@ describe('renderMcpInstall', () => {
       }
     }
 
-    it.each(MCP_CLIENTS)('renders every fixture server for %s in its documented shape', (client) => {
+    it.each(INSTALL_CLIENTS)('renders every fixture server for %s in its documented shape', (client) => {
       for (const name of ['githubServer', 'filesystemServer', 'weatherServer', 'nugetServer', 'mcpbServer'] as const) {
         const value = fixture(name);
         const choices = [
@@ -273,7 +274,7 @@ describe('renderMcpInstall', () => {
     });
 
     it('gives a command only for Claude Code and inputs only for VS Code', () => {
-      for (const client of MCP_CLIENTS) {
+      for (const client of INSTALL_CLIENTS) {
         const install = renderMcpInstall(fixture('githubServer'), client, { serverKey: 'github' });
         expect(install.command !== undefined).toBe(client === 'claude-code');
         expect(install.inputs !== undefined).toBe(client === 'vscode');
@@ -309,7 +310,7 @@ describe('renderMcpInstall', () => {
       ],
     });
 
-    for (const client of MCP_CLIENTS) {
+    for (const client of INSTALL_CLIENTS) {
       for (const choose of [{ package: 0 }, { remote: 0 }]) {
         it(`never writes a secret value for ${client} (${JSON.stringify(choose)})`, () => {
           const install = renderMcpInstall(leaky, client, { serverKey: 'demo', choose });
@@ -321,7 +322,7 @@ describe('renderMcpInstall', () => {
     }
 
     it('writes each client its own placeholder for a secret environment variable', () => {
-      const env = (client: McpClient) =>
+      const env = (client: InstallClient) =>
         (renderMcpInstall(fixture('githubServer'), client, { serverKey: 'github' }).entry.env as Record<string, string>)
           .GITHUB_TOKEN;
       expect(env('claude-code')).toBe('${GITHUB_TOKEN}');
@@ -331,7 +332,7 @@ describe('renderMcpInstall', () => {
     });
 
     it('lists the secrets the user must set, whatever the client', () => {
-      for (const client of MCP_CLIENTS) {
+      for (const client of INSTALL_CLIENTS) {
         expect(renderMcpInstall(fixture('githubServer'), client, { serverKey: 'github' }).secrets).toEqual([
           'GITHUB_TOKEN',
         ]);
@@ -444,7 +445,7 @@ describe('renderMcpInstall', () => {
           },
         ],
       });
-      const url = (client: McpClient) => {
+      const url = (client: InstallClient) => {
         const install = renderMcpInstall(value, client, { serverKey: 'demo' });
         return client === 'claude-desktop' ? (install.entry.args as string[])[2] : install.entry.url;
       };
@@ -767,7 +768,7 @@ describe('renderMcpInstall', () => {
       );
     });
 
-    it.each(MCP_CLIENTS)('renders it for %s in the documented shape', (client) => {
+    it.each(INSTALL_CLIENTS)('renders it for %s in the documented shape', (client) => {
       expect(clientShapeProblems(renderMcpInstall(value, client, { serverKey: 'demo' }))).toEqual([]);
     });
   });

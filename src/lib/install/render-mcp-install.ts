@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} placeholders are the client syntax being rendered
+import type { InstallClient, McpInstall } from '../../domain/catalog/install-clients.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import type { JsonObject, JsonValue } from '../../domain/manifests/manifest.ts';
 import { templateVariables } from '../../domain/manifests/manifest-values.ts';
@@ -12,41 +13,11 @@ import type {
   ServerRemote,
 } from '../../domain/manifests/server-json.ts';
 
-export const MCP_CLIENTS = ['claude-code', 'claude-desktop', 'cursor', 'vscode'] as const;
-export type McpClient = (typeof MCP_CLIENTS)[number];
-
-/** A VS Code `inputs` entry: VS Code prompts for the value once and keeps it in its secret storage. */
-export interface VsCodeInput {
-  type: 'promptString';
-  id: string;
-  description: string;
-  password?: true;
-}
-
 export interface RenderMcpInstallOptions {
   /** The name of the entry in the client's servers map, usually the item name. */
   serverKey: string;
   /** Which package or remote to install; by default the first package, or the first remote when none installs. */
   choose?: { package?: number; remote?: number };
-}
-
-export interface McpInstall {
-  client: McpClient;
-  serverKey: string;
-  /** The object to place under `containerKey[serverKey]` in the client's config file. */
-  entry: JsonObject;
-  /** Where the client reads it, `~` meaning the home folder. */
-  configPath: { user?: string; project?: string };
-  containerKey: 'mcpServers' | 'servers';
-  /** VS Code only: entries for the top-level `inputs` list of `.vscode/mcp.json`. */
-  inputs?: VsCodeInput[];
-  /** Claude Code only: the `claude mcp add` command line that adds the same server. */
-  command?: string;
-  /** Secret variables the user must provide; their values never appear in `entry` or `command`. */
-  secrets: string[];
-  notes: string[];
-  /** The package or remote of the server.json that was rendered. */
-  source: { type: 'package' | 'remote'; index: number };
 }
 
 /** A variable the user provides: an environment variable name, and the id VS Code prompts with. */
@@ -78,7 +49,7 @@ interface RemotePlan {
 
 type Plan = StdioPlan | RemotePlan;
 
-const CONFIG_PATHS: Record<McpClient, { user?: string; project?: string }> = {
+const CONFIG_PATHS: Record<InstallClient, { user?: string; project?: string }> = {
   'claude-code': { user: '~/.claude.json', project: '.mcp.json' },
   'claude-desktop': { user: '~/Library/Application Support/Claude/claude_desktop_config.json' },
   cursor: { user: '~/.cursor/mcp.json', project: '.cursor/mcp.json' },
@@ -102,7 +73,11 @@ const DEFAULT_RUNTIME: Record<string, string> = { npm: 'npx', pypi: 'uvx', oci: 
  * - an mcpb package cannot be configured (it must be downloaded): the first remote is used instead when there is one.
  * Throws ValidationError when nothing can be rendered or `choose` names something that does not exist.
  */
-export function renderMcpInstall(server: ServerJson, client: McpClient, options: RenderMcpInstallOptions): McpInstall {
+export function renderMcpInstall(
+  server: ServerJson,
+  client: InstallClient,
+  options: RenderMcpInstallOptions,
+): McpInstall {
   const { serverKey } = options;
   const variables = new Variables(serverKey);
   const notes: string[] = [];
@@ -528,9 +503,9 @@ function shellWord(text: Text, style: VarStyle = claudeCodeVar): string {
   return `"${inner}"`;
 }
 
-function variableNotes(client: McpClient, list: Variable[]): string[] {
+function variableNotes(client: InstallClient, list: Variable[]): string[] {
   if (list.length === 0) return [];
-  const how: Record<McpClient, string> = {
+  const how: Record<InstallClient, string> = {
     'claude-code':
       'Claude Code expands ${VAR} from its environment when it starts the server; set each variable below before starting it (and before running the command, whose shell fills them in).',
     cursor: 'Cursor expands ${env:VAR} from its environment; set each variable below before starting Cursor.',

@@ -2,34 +2,19 @@ import { createHmac } from 'node:crypto';
 import { GitHubWebhookVerifier } from '../../../adapters/github/github-webhook-verifier.ts';
 import type { Actor } from '../../../domain/accounts/actor.ts';
 import type { User } from '../../../domain/accounts/user.ts';
-import type { Clock } from '../../../domain/clock.ts';
 import type { ContentStore, FileChange } from '../../../domain/content/content-store.ts';
 import { UnavailableError } from '../../../domain/errors.ts';
 import type { Database } from '../../../domain/repositories.ts';
 import { buildTeam, buildUser } from '../../../domain/testing/builders.ts';
+import { ManualClock } from '../../../domain/testing/manual-clock.ts';
 import { createInMemoryDeps } from '../../../testing/in-memory-deps.ts';
 import type { AtlasDeps } from '../../deps.ts';
+
+export { ManualClock };
 
 export const WEBHOOK_SECRET = 'a webhook secret shared with GitHub';
 const encoder = new TextEncoder();
 export const bytes = (text: string) => encoder.encode(text);
-
-/** A clock that moves only when told to. */
-export class ManualClock implements Clock {
-  #at: number;
-  constructor(start = Date.UTC(2030, 0, 1)) {
-    this.#at = start;
-  }
-  now(): Date {
-    return new Date(this.#at);
-  }
-  set(at: Date): void {
-    this.#at = at.getTime();
-  }
-  advance(ms: number): void {
-    this.#at += ms;
-  }
-}
 
 /** In-memory deps on a manual clock that take pushes of `acme/catalog` to `main`, signed with WEBHOOK_SECRET. */
 export function syncDeps(clock = new ManualClock()): AtlasDeps & { clock: ManualClock } {

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import type { AtlasDeps } from '../../../application/deps.ts';
 import { type ReceiveWebhookInput, receiveWebhook } from '../../../application/sync/receive-webhook.ts';
 import { ValidationError } from '../../../domain/errors.ts';
 import { withProblems } from '../schemas/problem.ts';
+import { WebhookHeadersSchema, WebhookReceiptSchema } from '../schemas/sync.ts';
 
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
@@ -38,15 +38,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps }> = asy
         summary: 'Receive a GitHub push webhook (signed with ATLAS_WEBHOOK_SECRET)',
         description:
           'Answers 202 once the delivery is stored and a sync is queued; 200 for a repeat, a ping, or a push Atlas does not follow.',
-        headers: Type.Object({
-          'x-github-event': Type.Optional(Type.String({ maxLength: 100 })),
-          'x-github-delivery': Type.Optional(Type.String({ maxLength: 200 })),
-          'x-hub-signature-256': Type.Optional(Type.String({ maxLength: 200 })),
-        }),
-        response: withProblems({
-          200: Type.Object({ outcome: Type.String(), reason: Type.Optional(Type.String()) }),
-          202: Type.Object({ outcome: Type.String() }),
-        }),
+        headers: WebhookHeadersSchema,
+        response: withProblems({ 200: WebhookReceiptSchema, 202: WebhookReceiptSchema }),
       },
     },
     async (request, reply) => {
