@@ -65,6 +65,12 @@ export class CommandInput {
     return typeof value === 'string' ? value : undefined;
   }
 
+  /** An option whose value is one of `choices` (the option's own choices, which parsing already checked). */
+  choice<const T extends string>(name: string, choices: readonly T[]): T | undefined {
+    const value = this.string(name);
+    return value !== undefined && (choices as readonly string[]).includes(value) ? (value as T) : undefined;
+  }
+
   flag(name: string): boolean {
     return this.values[name] === true;
   }

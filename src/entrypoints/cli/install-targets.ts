@@ -50,8 +50,8 @@ export function pathContextOf(context: CommandContext): PathContext {
   return { home: homeOf(context.env), cwd: context.cwd, platform: process.platform, env: context.env };
 }
 
-export function clientOf(given: string | undefined): InstallClient {
-  return (given ?? DEFAULT_CLIENT) as InstallClient;
+export function clientOf(given: InstallClient | undefined): InstallClient {
+  return given ?? DEFAULT_CLIENT;
 }
 
 /**
@@ -59,19 +59,19 @@ export function clientOf(given: string | undefined): InstallClient {
  * VS Code's MCP servers are the exception: the workspace's .vscode/mcp.json is where the server renders them.
  */
 export function pickScope(
-  given: string | undefined,
+  given: InstallScope | undefined,
   available: readonly InstallScope[],
   client: InstallClient,
   what: string,
 ): InstallScope {
   if (given !== undefined) {
-    if (!available.includes(given as InstallScope)) {
+    if (!available.includes(given)) {
       throw new UsageError(
         `${CLIENT_NAMES[client]} has no ${given}-level ${what}`,
         available.length > 0 ? `use --scope ${available.join(' or ')}` : undefined,
       );
     }
-    return given as InstallScope;
+    return given;
   }
   if (client === 'vscode' && available.includes('project')) return 'project';
   return available.includes('user') ? 'user' : available[0]!;

@@ -1,6 +1,6 @@
 import type { ItemBundle } from '../../domain/catalog/prepare-bundle.ts';
 import type { Problem } from '../../domain/errors.ts';
-import type { Item, ItemDetails, Published } from '../http/schemas/items.ts';
+import type { Item, ItemDetails, PatchBody, PublishBody, Published, UpdateBody } from '../http/schemas/items.ts';
 import { ApiError, type AtlasApi } from './atlas-api.ts';
 import { CliError } from './cli-error.ts';
 import type { CommandContext } from './command.ts';
@@ -9,7 +9,7 @@ export interface PublishRequest {
   readonly namespace: string;
   readonly bundle: ItemBundle;
   readonly tags?: readonly string[];
-  readonly visibility?: string;
+  readonly visibility?: PublishBody['visibility'];
   readonly message?: string;
   /** Publish a new version of an item that exists (read its ETag, PUT with If-Match). */
   readonly update: boolean;
@@ -70,10 +70,10 @@ export async function publishBundle(api: AtlasApi, request: PublishRequest): Pro
         namespace,
         ...(bundle.kind === 'mcp' ? { name: bundle.name } : {}),
         files: filesBody(bundle),
-        ...(request.tags && request.tags.length > 0 ? { tags: request.tags } : {}),
+        ...(request.tags && request.tags.length > 0 ? { tags: [...request.tags] } : {}),
         ...(request.visibility ? { visibility: request.visibility } : {}),
         ...(request.message ? { message: request.message } : {}),
-      },
+      } satisfies PublishBody,
     });
     return resultOf(response.status === 201 ? 'created' : 'unchanged', data);
   } catch (error) {
@@ -94,7 +94,10 @@ async function updateItem(api: AtlasApi, ref: string, etag: string, request: Pub
     result = (
       await api.json<Published>('PUT', `/api/v1/items/${ref}`, {
         headers: { 'if-match': etag },
-        json: { files: filesBody(request.bundle), ...(request.message ? { message: request.message } : {}) },
+        json: {
+          files: filesBody(request.bundle),
+          ...(request.message ? { message: request.message } : {}),
+        } satisfies UpdateBody,
       })
     ).data;
   } catch (error) {
@@ -109,9 +112,9 @@ async function updateItem(api: AtlasApi, ref: string, etag: string, request: Pub
   if (!result.unchanged && ((request.tags && request.tags.length > 0) || request.visibility)) {
     await api.json('PATCH', `/api/v1/items/${ref}`, {
       json: {
-        ...(request.tags && request.tags.length > 0 ? { tags: request.tags } : {}),
+        ...(request.tags && request.tags.length > 0 ? { tags: [...request.tags] } : {}),
         ...(request.visibility ? { visibility: request.visibility } : {}),
-      },
+      } satisfies PatchBody,
     });
   }
   return resultOf(result.unchanged ? 'unchanged' : 'updated', result);

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
-import type { InstallClient } from '../../../domain/catalog/install-clients.ts';
+import { INSTALL_CLIENTS, type InstallClient } from '../../../domain/catalog/install-clients.ts';
 import { ConflictError, ValidationError } from '../../../domain/errors.ts';
 import { parseServerJson } from '../../../domain/manifests/server-json.ts';
 import {
+  INSTALL_SCOPES,
   mcpConfigPath,
   mcpConfigPaths,
   resolveClientPath,
@@ -68,7 +69,7 @@ export const installCommand: Command = {
   ],
   async run(context, input) {
     const reference = parseReference(input.positionals[0]!);
-    const client = clientOf(input.string('client'));
+    const client = clientOf(input.choice('client', INSTALL_CLIENTS));
     const api = await context.api();
     switch (reference.kind) {
       case 'skill':
@@ -139,7 +140,7 @@ async function installSkill(
     for (const note of notes) term.out(`  ${note}`);
     return 0;
   }
-  const scope = pickScope(input.string('scope'), scopes, client, 'skills folder');
+  const scope = pickScope(input.choice('scope', INSTALL_SCOPES), scopes, client, 'skills folder');
   const target = resolveClientPath(folders[scope]!, paths);
   const { bytes } = await download();
   const { files } = readZipBundle(bytes, DOWNLOAD_LIMITS);
@@ -195,7 +196,12 @@ async function installMcp(
 ): Promise<number> {
   const { term } = context;
   const paths = pathContextOf(context);
-  const scope = pickScope(input.string('scope'), scopesOf(mcpConfigPaths(client, paths)), client, 'MCP config file');
+  const scope = pickScope(
+    input.choice('scope', INSTALL_SCOPES),
+    scopesOf(mcpConfigPaths(client, paths)),
+    client,
+    'MCP config file',
+  );
   const containerKey = client === 'vscode' ? 'servers' : 'mcpServers';
   // Refuse a config file that cannot be merged before the install is recorded.
   await explainConfigErrors(() => readMcpConfig(mcpConfigPath(client, scope, paths)!, containerKey));

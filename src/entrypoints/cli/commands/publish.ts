@@ -79,7 +79,7 @@ async function publish(context: CommandContext, input: CommandInput): Promise<nu
       namespace,
       bundle,
       tags: input.list('tag'),
-      visibility: input.string('visibility'),
+      visibility: input.choice('visibility', VISIBILITIES),
       message: input.string('message'),
       update: input.flag('update'),
       retryWithUpdate: retry.join(' '),

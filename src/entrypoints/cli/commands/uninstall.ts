@@ -1,5 +1,7 @@
+import { INSTALL_CLIENTS } from '../../../domain/catalog/install-clients.ts';
 import { ConflictError, ValidationError } from '../../../domain/errors.ts';
 import {
+  INSTALL_SCOPES,
   mcpConfigPath,
   mcpConfigPaths,
   resolveClientPath,
@@ -40,7 +42,7 @@ export const uninstallCommand: Command = {
   async run(context, input) {
     const { term } = context;
     const reference = parseReference(input.positionals[0]!);
-    const client = clientOf(input.string('client'));
+    const client = clientOf(input.choice('client', INSTALL_CLIENTS));
     const paths = pathContextOf(context);
     let result: { scope: string; path: string; action: 'removed' | 'absent'; backup: string | null };
     try {
@@ -53,13 +55,13 @@ export const uninstallCommand: Command = {
             hint: `remove "${reference.name}" in Claude Desktop (Settings, Capabilities, Skills)`,
           });
         }
-        const scope = pickScope(input.string('scope'), scopes, client, 'skills folder');
+        const scope = pickScope(input.choice('scope', INSTALL_SCOPES), scopes, client, 'skills folder');
         const path = resolveClientPath(folders[scope]!, paths);
         const removed = await removeFolder(path, { expect: 'SKILL.md', force: input.flag('force') });
         result = { scope, path, action: removed ? 'removed' : 'absent', backup: null };
       } else if (reference.kind === 'mcp') {
         const scope = pickScope(
-          input.string('scope'),
+          input.choice('scope', INSTALL_SCOPES),
           scopesOf(mcpConfigPaths(client, paths)),
           client,
           'MCP config file',

@@ -3,7 +3,6 @@ import type { FastifyRequest } from 'fastify';
 import { deleteItem } from '../../../application/catalog/delete-item.ts';
 import { getItem } from '../../../application/catalog/get-item.ts';
 import { installItem } from '../../../application/catalog/install-item.ts';
-import { type BundleFileInput, decodeBundleFiles } from '../../../application/catalog/item-bundle.ts';
 import { getItemVersion, listItemVersions } from '../../../application/catalog/list-item-versions.ts';
 import { patchItem } from '../../../application/catalog/patch-item.ts';
 import { publishItem } from '../../../application/catalog/publish-item.ts';
@@ -16,6 +15,7 @@ import type { ItemFile } from '../../../domain/content/content-store.ts';
 import { ValidationError } from '../../../domain/errors.ts';
 import { readZipBundle } from '../../../lib/zip/zip-reader.ts';
 import { writeZipBundle } from '../../../lib/zip/zip-writer.ts';
+import { decodeBundleFiles } from '../bundle-files.ts';
 import { contentTypeOf } from '../content-types.ts';
 import {
   etagOf,
@@ -31,6 +31,7 @@ import { NoContent, PageQuerySchema } from '../schemas/common.ts';
 import {
   AtCommitQuerySchema,
   DeleteBodySchema,
+  type FileInput,
   IfMatchHeadersSchema,
   InstallAnswerSchema,
   InstallBodySchema,
@@ -68,7 +69,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; maxBodyByt
   /** An item's files from either body form: JSON files or a zip (one top-level folder is stripped). */
   const filesOf = (request: FastifyRequest): ItemFile[] => {
     if (Buffer.isBuffer(request.body)) return readZipBundle(new Uint8Array(request.body), deps.limits).files;
-    return decodeBundleFiles((request.body as { files: BundleFileInput[] }).files);
+    return decodeBundleFiles((request.body as { files: FileInput[] }).files);
   };
   const refOf = (params: ItemParams) => toItemRef(params);
   // A zip body arrives as a Buffer, which no JSON schema describes; the zip reader checks it instead.

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../domain/errors.ts';
-import { bytes } from '../testing/use-case-helpers.ts';
-import { decodeBundleFiles } from './item-bundle.ts';
+
+import { decodeBundleFiles } from './bundle-files.ts';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
 
 function problemsOf(run: () => unknown) {
   let error: unknown;

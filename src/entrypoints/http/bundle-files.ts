@@ -1,20 +1,12 @@
 import type { ItemFile } from '../../domain/content/content-store.ts';
 import { gitPathProblem } from '../../domain/content/git-path.ts';
 import { type Problem, ValidationError } from '../../domain/errors.ts';
-
-/** A file as the JSON publish API carries it. */
-export interface BundleFileInput {
-  readonly path: string;
-  readonly content: string;
-  /** `utf8` (default) or `base64` for binary files. */
-  readonly encoding?: 'utf8' | 'base64';
-  readonly executable?: boolean;
-}
+import type { FileInput } from './schemas/items.ts';
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Decodes the JSON form of an item's files, reporting every bad file at once (`files/<i>/...`). */
-export function decodeBundleFiles(inputs: readonly BundleFileInput[]): ItemFile[] {
+export function decodeBundleFiles(inputs: readonly FileInput[]): ItemFile[] {
   const problems: Problem[] = [];
   const seen = new Set<string>();
   const files = inputs.map((input, index) => {
