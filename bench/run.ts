@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = 
   'catalog-search': () => import('./catalog-search.bench.ts'),
   sync: () => import('./sync.bench.ts'),
   startup: () => import('./startup.bench.ts'),
+  'mixed-load': () => import('./mixed-load.bench.ts'),
 };
 
 const wanted = process.argv.slice(2);

@@ -187,6 +187,7 @@ async function insertCatalogRows(
       statusMessage: null,
       problems: [],
       usageCount: 0,
+      historySince: null,
       createdAt: now,
       updatedAt: now,
       ...fields,

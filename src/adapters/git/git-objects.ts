@@ -288,17 +288,16 @@ export async function writeFilesTree(sink: GitTreeSink, files: readonly TreeFile
 }
 
 /**
- * Writes the trees of a commit that applies `items` on top of `parentTree`: each touched item folder's
- * new tree (null when it ends up empty), then the root tree that points at them. `writeBlobs` stores an
- * item's written files and returns their blob ids, in order. Shared by the stores that write their own
- * objects; the GitHub store builds its trees through the API instead.
+ * Writes the new tree of each item folder that `items` touch, applied on top of `parentTree` (null when the
+ * folder ends up empty). `writeBlobs` stores an item's written files and returns their blob ids, in order.
+ * Shared by the stores that write their own objects; the GitHub store builds its trees through the API instead.
  */
-export async function writeItemTrees(
+export async function writeItemFolders(
   sink: GitTreeSink,
   parentTree: string,
   items: readonly ItemChanges[],
   writeBlobs: (item: ItemChanges) => Promise<string[]> | string[],
-): Promise<{ tree: string; folders: Map<string, string | null> }> {
+): Promise<Map<string, string | null>> {
   const folders = new Map<string, string | null>();
   for (const item of items) {
     const shas = await writeBlobs(item);
@@ -306,7 +305,40 @@ export async function writeItemTrees(
     const oldFiles = oldTree ? await listFiles(sink, oldTree) : [];
     folders.set(item.folder, await writeFilesTree(sink, applyItemChanges(oldFiles, item, shas)));
   }
+  return folders;
+}
+
+/** `writeItemFolders`, then the root tree on `parentTree` that points at them. */
+export async function writeItemTrees(
+  sink: GitTreeSink,
+  parentTree: string,
+  items: readonly ItemChanges[],
+  writeBlobs: (item: ItemChanges) => Promise<string[]> | string[],
+): Promise<{ tree: string; folders: Map<string, string | null> }> {
+  const folders = await writeItemFolders(sink, parentTree, items, writeBlobs);
   return { tree: await replaceItemFolders(sink, parentTree, folders), folders };
+}
+
+/**
+ * Whether every one of `folders` has the same tree (or is absent on both sides) in two root trees: the test
+ * that lets a change built on an older head be rebased onto a newer one. A change set only replaces whole item
+ * folders, so when none of its folders moved in between, the rebased commit is the one the caller meant.
+ */
+export async function sameFolders(
+  source: GitTreeSource,
+  fromRoot: string,
+  toRoot: string,
+  folders: Iterable<string>,
+): Promise<boolean> {
+  if (fromRoot === toRoot) return true;
+  for (const folder of folders) {
+    const [before, after] = await Promise.all([
+      folderTreeSha(source, fromRoot, folder),
+      folderTreeSha(source, toRoot, folder),
+    ]);
+    if (before !== after) return false;
+  }
+  return true;
 }
 
 /**

@@ -231,7 +231,7 @@ describe('LocalGitContentStore', () => {
     expect(types).toEqual(['blob', 'commit', 'tree', 'tree', 'tree', 'tree']);
   });
 
-  it('lets exactly one of two stores over one repository win, as two processes would', async () => {
+  it('lets two stores over one repository, as two processes would, both commit different items', async () => {
     const gitdir = join(tempDir(), 'shared.git');
     const left = await LocalGitContentStore.open(gitdir);
     const right = await LocalGitContentStore.open(gitdir);
@@ -243,12 +243,35 @@ describe('LocalGitContentStore', () => {
         author: AUTHOR,
         expectedHead: head,
       });
-    const results = await Promise.allSettled([attempt(left, 'skills/t/left'), attempt(right, 'skills/t/right')]);
+    const written = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => attempt(i % 2 ? right : left, `skills/t/item-${i}`)),
+    );
+    const tip = git(['--git-dir', gitdir, 'rev-parse', 'main']);
+    expect(await right.head()).toBe(tip);
+    expect(git(['--git-dir', gitdir, 'rev-list', '--count', 'main'])).toBe('7');
+    expect(written.map((w) => w.commitSha)).toContain(tip);
+    expect((await left.listItems()).map((item) => item.folder)).toEqual(
+      Array.from({ length: 6 }, (_, i) => `skills/t/item-${i}`),
+    );
+  });
+
+  it('lets exactly one of two stores over one repository create the same item', async () => {
+    const gitdir = join(tempDir(), 'same.git');
+    const left = await LocalGitContentStore.open(gitdir);
+    const right = await LocalGitContentStore.open(gitdir);
+    const head = await left.head();
+    const attempt = (store: ContentStore, side: string) =>
+      store.commit({
+        changes: [writeChange('skills/t/same/SKILL.md', side)],
+        message: side,
+        author: AUTHOR,
+        expectedHead: head,
+      });
+    const results = await Promise.allSettled([attempt(left, 'left'), attempt(right, 'right')]);
     const won = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const lost = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
     expect(won).toHaveLength(1);
     expect(lost[0]).toBeInstanceOf(StaleRevisionError);
-    expect(await right.head()).toBe(won[0]?.commitSha);
     expect(git(['--git-dir', gitdir, 'rev-parse', 'main'])).toBe(won[0]?.commitSha);
   });
 

@@ -1,14 +1,7 @@
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import {
-  init as initRepository,
-  readBlob,
-  readCommit,
-  readTree,
-  writeBlob,
-  writeCommit,
-  writeTree,
-} from 'isomorphic-git';
+import { init as initRepository, readBlob, readCommit, readTree } from 'isomorphic-git';
 import { type ContentLimits, DEFAULT_CONTENT_LIMITS } from '../../domain/content/content-limits.ts';
 import type {
   CommitInput,
@@ -21,19 +14,23 @@ import type {
   ItemSnapshot,
   ItemTree,
 } from '../../domain/content/content-store.ts';
-import { type GitTreeEntry, isTreeMode } from '../../domain/content/tree-id.ts';
+import { encodeTree, type GitTreeEntry } from '../../domain/content/tree-id.ts';
 import { isObjectId, requireHistoryQuery, validateCommitInput } from '../../domain/content/validate-changes.ts';
 import { NotFoundError, StaleRevisionError, UnavailableError, ValidationError } from '../../domain/errors.ts';
 import {
   commitMessage,
+  encodeCommit,
   folderHistory,
   type GitCommitInfo,
   type GitObjectSource,
   type GitTreeSink,
   mapConcurrently,
-  writeItemTrees,
+  replaceItemFolders,
+  sameFolders,
+  writeItemFolders,
 } from './git-objects.ts';
 import { GitTreeReads } from './git-tree-reads.ts';
+import { LooseObjectWriter } from './loose-object-writer.ts';
 
 export interface LocalGitContentStoreOptions {
   /** The branch that holds the catalog; `main` by default. */
@@ -45,6 +42,7 @@ export interface LocalGitContentStoreOptions {
 
 const SYSTEM_AUTHOR: ContentAuthor = { name: 'Atlas', email: 'atlas@localhost' };
 const TREE_CACHE_SIZE = 4096;
+const COMMIT_CACHE_SIZE = 1024;
 
 // isomorphic-git writes a loose object straight to its final name and never rewrites a file that exists, so a
 // crash halfway through a write would leave a truncated object in place for good. Writing to a temporary name
@@ -81,6 +79,8 @@ export class LocalGitContentStore implements ContentStore {
   /** isomorphic-git keeps parsed pack indexes here between calls. */
   readonly #cache = {};
   readonly #trees = new Map<string, readonly GitTreeEntry[]>();
+  readonly #commits = new Map<string, GitCommitInfo>();
+  readonly #writer: LooseObjectWriter;
   #swapping: Promise<unknown> = Promise.resolve();
 
   readonly #objects: GitObjectSource & GitTreeSink = {
@@ -88,34 +88,31 @@ export class LocalGitContentStore implements ContentStore {
       const cached = this.#trees.get(sha);
       if (cached) return cached;
       const { tree } = await readTree({ fs: atomicFs, gitdir: this.#gitdir, oid: sha, cache: this.#cache });
-      const entries = tree.map((entry) => ({ name: entry.path, mode: entry.mode, sha: entry.oid }));
-      if (this.#trees.size >= TREE_CACHE_SIZE) this.#trees.delete(this.#trees.keys().next().value!);
-      this.#trees.set(sha, entries);
-      return entries;
+      return this.#rememberTree(
+        sha,
+        tree.map((entry) => ({ name: entry.path, mode: entry.mode, sha: entry.oid })),
+      );
     },
-    writeTree: async (entries) =>
-      writeTree({
-        fs: atomicFs,
-        gitdir: this.#gitdir,
-        tree: entries.map((entry) => ({
-          mode: entry.mode,
-          path: entry.name,
-          oid: entry.sha,
-          type: isTreeMode(entry.mode)
-            ? ('tree' as const)
-            : entry.mode === '160000'
-              ? ('commit' as const)
-              : ('blob' as const),
-        })),
-      }),
+    writeTree: async (entries) => {
+      const sha = await this.#writer.write('tree', encodeTree(entries));
+      this.#rememberTree(sha, [...entries]);
+      return sha;
+    },
     readBlob: async (sha) => {
       const { blob } = await readBlob({ fs: atomicFs, gitdir: this.#gitdir, oid: sha, cache: this.#cache });
       return new Uint8Array(blob);
     },
     readCommit: async (sha) => {
+      const cached = this.#commits.get(sha);
+      if (cached) return cached;
       try {
         const { commit } = await readCommit({ fs: atomicFs, gitdir: this.#gitdir, oid: sha, cache: this.#cache });
-        return { tree: commit.tree, parents: commit.parent, message: commit.message, author: commit.author };
+        return this.#rememberCommit(sha, {
+          tree: commit.tree,
+          parents: commit.parent,
+          message: commit.message,
+          author: commit.author,
+        });
       } catch (error) {
         // A missing object, or one that is not a commit.
         if (isGitError(error, 'NotFoundError') || isGitError(error, 'ObjectTypeError')) return undefined;
@@ -130,6 +127,7 @@ export class LocalGitContentStore implements ContentStore {
     this.#branch = branch;
     this.#limits = options.limits ?? DEFAULT_CONTENT_LIMITS;
     this.#lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
+    this.#writer = new LooseObjectWriter(gitdir);
   }
 
   /**
@@ -151,7 +149,7 @@ export class LocalGitContentStore implements ContentStore {
   }
 
   async head(): Promise<string> {
-    const sha = await this.#readRef();
+    const sha = this.#readRef();
     if (!sha) throw new UnavailableError(`the branch ${this.#branch} of ${this.#gitdir} is gone`);
     return sha;
   }
@@ -178,20 +176,30 @@ export class LocalGitContentStore implements ContentStore {
 
   async commit(input: CommitInput): Promise<CommitResult> {
     const items = validateCommitInput(input, this.#limits);
-    // A cheap early look: no objects are written for a caller that is already behind. The decisive
-    // comparison is the one under the lock in #moveBranch.
-    if ((await this.#readRef()) !== input.expectedHead) throw stale(input.expectedHead);
-    const parent = await this.#objects.readCommit(input.expectedHead);
-    if (!parent) throw stale(input.expectedHead);
-
-    const { tree, folders } = await writeItemTrees(this.#objects, parent.tree, items, (item) =>
-      mapConcurrently(item.writes, 16, (write) =>
-        writeBlob({ fs: atomicFs, gitdir: this.#gitdir, blob: write.content }),
-      ),
+    const base = await this.#objects.readCommit(input.expectedHead);
+    if (!base) throw unknownBase(input.expectedHead);
+    const folders = await writeItemFolders(this.#objects, base.tree, items, (item) =>
+      mapConcurrently(item.writes, 16, (write) => this.#writer.write('blob', write.content)),
     );
-    const commitSha = await this.#writeCommit(tree, [input.expectedHead], input.message, input.author);
-    await this.#moveBranch(input.expectedHead, commitSha);
-    return { commitSha, trees: Object.fromEntries(folders) };
+    // The commit is built on whatever the branch points at when the swap runs (under the lock), so writers of
+    // different items never send each other round a retry loop; only a change to one of these folders since
+    // expectedHead is stale.
+    const build = async (head: string) => {
+      const parent = await this.#objects.readCommit(head);
+      if (!parent || !(await sameFolders(this.#objects, base.tree, parent.tree, folders.keys()))) {
+        throw stale(input.expectedHead);
+      }
+      const tree = await replaceItemFolders(this.#objects, parent.tree, folders);
+      return this.#writeCommit(tree, [head], input.message, input.author);
+    };
+    // Built once before the lock on the head as it is now; rebuilt under the lock only if the branch moved.
+    const guess = this.#readRef();
+    const prebuilt = guess ? { head: guess, commitSha: await build(guess) } : undefined;
+    const moved = await this.#moveBranch(async (current) => {
+      if (!current) throw new UnavailableError(`the branch ${this.#branch} of ${this.#gitdir} is gone`);
+      return current === prebuilt?.head ? prebuilt.commitSha : build(current);
+    });
+    return { commitSha: moved.next, parent: moved.current!, trees: Object.fromEntries(folders) };
   }
 
   async history(
@@ -205,6 +213,19 @@ export class LocalGitContentStore implements ContentStore {
 
   async close(): Promise<void> {
     this.#trees.clear();
+    this.#commits.clear();
+  }
+
+  #rememberTree(sha: string, entries: readonly GitTreeEntry[]): readonly GitTreeEntry[] {
+    if (this.#trees.size >= TREE_CACHE_SIZE) this.#trees.delete(this.#trees.keys().next().value!);
+    this.#trees.set(sha, entries);
+    return entries;
+  }
+
+  #rememberCommit(sha: string, commit: GitCommitInfo): GitCommitInfo {
+    if (this.#commits.size >= COMMIT_CACHE_SIZE) this.#commits.delete(this.#commits.keys().next().value!);
+    this.#commits.set(sha, commit);
+    return commit;
   }
 
   async #commitAt(at: string | undefined): Promise<[string, GitCommitInfo]> {
@@ -221,19 +242,24 @@ export class LocalGitContentStore implements ContentStore {
       timestamp: Math.floor(Date.now() / 1000),
       timezoneOffset: 0,
     };
-    return writeCommit({
-      fs: atomicFs,
-      gitdir: this.#gitdir,
-      commit: { tree, parent: parents, author: signature, committer: signature, message: commitMessage(message) },
-    });
+    const stored = commitMessage(message);
+    const sha = await this.#writer.write(
+      'commit',
+      encodeCommit({ tree, parents, author: signature, committer: signature, message: stored }),
+    );
+    this.#rememberCommit(sha, { tree, parents, message: stored, author: signature });
+    return sha;
   }
 
   async #ensureBranch(): Promise<void> {
-    if (await this.#readRef()) return;
+    if (this.#readRef()) return;
     const tree = await this.#objects.writeTree([]);
     const commitSha = await this.#writeCommit(tree, [], 'Start the content repository', SYSTEM_AUTHOR);
     try {
-      await this.#moveBranch(undefined, commitSha);
+      await this.#moveBranch(async (current) => {
+        if (current) throw new StaleRevisionError(`the branch ${this.#branch} exists already`);
+        return commitSha;
+      });
     } catch (error) {
       // Another process created the branch first; its first commit serves as well as ours.
       if (!(error instanceof StaleRevisionError)) throw error;
@@ -244,14 +270,18 @@ export class LocalGitContentStore implements ContentStore {
     return join(this.#gitdir, 'refs', 'heads', ...this.#branch.split('/'));
   }
 
-  /** The branch's commit: the loose ref when there is one, else the line in `packed-refs` (after `git gc`). */
-  async #readRef(): Promise<string | undefined> {
-    const loose = await fsp.readFile(this.#refPath, 'utf8').catch(ignoreMissing);
+  /**
+   * The branch's commit: the loose ref when there is one, else the line in `packed-refs` (after `git gc`).
+   * Read synchronously, as every file of the ref swap: the files are tiny, and an asynchronous read would
+   * wait in libuv's thread pool behind every other publish's object writes.
+   */
+  #readRef(): string | undefined {
+    const loose = readText(this.#refPath);
     if (loose !== undefined) {
       const sha = loose.trim();
       if (isObjectId(sha)) return sha;
     }
-    const packed = await fsp.readFile(join(this.#gitdir, 'packed-refs'), 'utf8').catch(ignoreMissing);
+    const packed = readText(join(this.#gitdir, 'packed-refs'));
     const name = `refs/heads/${this.#branch}`;
     for (const line of packed?.split('\n') ?? []) {
       const [sha, ref] = line.trim().split(' ');
@@ -261,26 +291,34 @@ export class LocalGitContentStore implements ContentStore {
   }
 
   /**
-   * Points the branch at `next` if it still points at `expected` (undefined: the branch does not exist yet).
+   * Points the branch at the commit `next` returns for the branch's current commit (undefined: the branch does
+   * not exist yet); `next` runs under the lock and may throw to leave the branch alone.
    * Calls in this process queue up; across processes git's lock file decides, as it does for `git push`.
    */
-  async #moveBranch(expected: string | undefined, next: string): Promise<void> {
+  async #moveBranch(
+    next: (current: string | undefined) => Promise<string>,
+  ): Promise<{ current: string | undefined; next: string }> {
     const run = this.#swapping.then(async () => {
       const lockPath = `${this.#refPath}.lock`;
       const lock = await this.#acquireLock(lockPath);
       let moved = false;
       try {
         // Re-read under the lock: this is the read the swap depends on.
-        const current = await this.#readRef();
-        if (current !== expected) throw stale(expected ?? 'nothing');
-        await lock.writeFile(`${next}\n`);
-        await lock.close();
-        await fsp.rename(lockPath, this.#refPath);
+        const current = this.#readRef();
+        const sha = await next(current);
+        writeSync(lock, `${sha}\n`);
+        closeSync(lock);
+        renameSync(lockPath, this.#refPath);
         moved = true;
+        return { current, next: sha };
       } finally {
         if (!moved) {
-          await lock.close().catch(() => undefined);
-          await fsp.rm(lockPath, { force: true });
+          try {
+            closeSync(lock);
+          } catch {
+            // Closed already, before a rename that failed.
+          }
+          rmSync(lockPath, { force: true });
         }
       }
     });
@@ -288,16 +326,17 @@ export class LocalGitContentStore implements ContentStore {
     return run;
   }
 
-  async #acquireLock(lockPath: string): Promise<fsp.FileHandle> {
+  /** Creates the lock file and returns its descriptor, waiting while another writer holds it. */
+  async #acquireLock(lockPath: string): Promise<number> {
     const deadline = Date.now() + this.#lockTimeoutMs;
     for (;;) {
       try {
         // O_CREAT | O_EXCL: exactly one writer, in any process, can create the lock file.
-        return await fsp.open(lockPath, 'wx');
+        return openSync(lockPath, 'wx');
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') {
-          await fsp.mkdir(dirname(lockPath), { recursive: true });
+          mkdirSync(dirname(lockPath), { recursive: true });
           continue;
         }
         if (code !== 'EEXIST') throw error;
@@ -314,11 +353,24 @@ export class LocalGitContentStore implements ContentStore {
 }
 
 function stale(expectedHead: string): StaleRevisionError {
-  return new StaleRevisionError(`the branch moved: it no longer points at ${expectedHead}`);
+  return new StaleRevisionError(`the item changed since ${expectedHead}: another change to it came first`);
+}
+
+function unknownBase(expectedHead: string): StaleRevisionError {
+  return new StaleRevisionError(`the branch holds no commit ${expectedHead} to build on`);
 }
 
 function isGitError(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}
+
+/** A small file's text, or undefined when it is not there. */
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    return ignoreMissing(error as NodeJS.ErrnoException);
+  }
 }
 
 function ignoreMissing(error: NodeJS.ErrnoException): undefined {

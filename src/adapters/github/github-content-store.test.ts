@@ -67,7 +67,7 @@ describe('GitHubContentStore', () => {
     expect(fake.requestCount({ path: /\/git\/ref\//, status: 200 })).toBe(2);
   });
 
-  it('sees a commit pushed from outside and refuses a commit on the head it replaced', async () => {
+  it('sees a commit pushed from outside, refuses a stale change to its item and rebases one to another', async () => {
     const before = await commit(fixtureChanges());
     const pushed = await fake.pushCommit({
       files: { [`${FIXTURE_FOLDER}/SKILL.md`]: 'edited on GitHub', 'mcp/ops/new/server.json': '{}' },
@@ -78,15 +78,18 @@ describe('GitHubContentStore', () => {
       ['mcp/ops/new', 'added'],
       [FIXTURE_FOLDER, 'changed'],
     ]);
-    await expect(
+    const late = (path: string) =>
       store.commit({
-        changes: [writeChange('tools/t/x/tool.json', '{}')],
+        changes: [writeChange(path, '{}')],
         message: 'Late',
         author: AUTHOR,
         expectedHead: before.commitSha,
-      }),
-    ).rejects.toBeInstanceOf(StaleRevisionError);
+      });
+    await expect(late(`${FIXTURE_FOLDER}/extra.json`)).rejects.toBeInstanceOf(StaleRevisionError);
     expect(await fake.head()).toBe(pushed);
+    const rebased = await late('tools/t/x/tool.json');
+    expect(rebased.parent).toBe(pushed);
+    expect(await fake.head()).toBe(rebased.commitSha);
     const history = await store.history(FIXTURE_FOLDER, { limit: 5 });
     expect(history.entries.map((entry) => [entry.message, entry.author.name])).toEqual([
       ['Edit on GitHub', 'Someone Else'],
@@ -94,12 +97,13 @@ describe('GitHubContentStore', () => {
     ]);
   });
 
-  it('turns a 422 "not a fast forward" on the ref update into StaleRevisionError, leaving the branch alone', async () => {
+  it('answers a 422 "not a fast forward" on the ref update by building on the head again', async () => {
     const head = await store.head();
     fake.injectNonFastForward();
-    await expect(commit([writeChange('skills/t/x/SKILL.md', 'x')])).rejects.toBeInstanceOf(StaleRevisionError);
+    const written = await commit([writeChange('skills/t/x/SKILL.md', 'x')]);
     expect(fake.requestCount({ method: 'PATCH', status: 422 })).toBe(1);
-    expect(await fake.head()).toBe(head);
+    expect(written.parent).toBe(head);
+    expect(await fake.head()).toBe(written.commitSha);
   });
 
   it('waits out a primary rate limit that resets soon, then succeeds', async () => {

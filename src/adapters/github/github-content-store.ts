@@ -29,6 +29,7 @@ import {
   listFiles,
   mapConcurrently,
   messageText,
+  sameFolders,
 } from '../git/git-objects.ts';
 import { GitTreeReads } from '../git/git-tree-reads.ts';
 
@@ -64,6 +65,8 @@ type GitCommitData = Awaited<ReturnType<GitHubClient['rest']['git']['getCommit']
 const quiet = () => undefined;
 
 const TREE_CACHE_SIZE = 4096;
+/** How often a commit is rebased onto a branch that other writers keep moving before it gives up. */
+const MAX_REBASES = 20;
 
 interface GitHubRequestError {
   status: number;
@@ -113,6 +116,8 @@ export class GitHubContentStore implements ContentStore {
   readonly #commits = new Map<string, GitCommitInfo>();
   /** The last answer for the branch, with its ETag, so that an unchanged branch costs a 304. */
   #ref: { etag: string; sha: string } | undefined;
+  /** The tail of this process's queue of ref updates. */
+  #swapping: Promise<unknown> = Promise.resolve();
 
   readonly #objects: GitObjectSource = {
     readTree: async (sha) => {
@@ -225,16 +230,13 @@ export class GitHubContentStore implements ContentStore {
 
   async commit(input: CommitInput): Promise<CommitResult> {
     const items = validateCommitInput(input, this.#limits);
-    // Checked first so that no blob is uploaded for a caller that is already behind; the ref update below,
-    // which GitHub refuses unless it is a fast forward, is what makes the swap safe.
-    if ((await this.head()) !== input.expectedHead) throw stale(input.expectedHead);
-    const parent = await this.#objects.readCommit(input.expectedHead);
-    if (!parent) throw stale(input.expectedHead);
+    const base = await this.#objects.readCommit(input.expectedHead);
+    if (!base) throw unknownBase(input.expectedHead);
 
     const folders = new Map<string, string | null>();
     const rootEntries: { path: string; mode: typeof TREE_MODE; type: 'tree'; sha: string | null }[] = [];
     for (const item of items) {
-      const oldTree = await folderTreeSha(this.#objects, parent.tree, item.folder);
+      const oldTree = await folderTreeSha(this.#objects, base.tree, item.folder);
       const oldFiles = oldTree ? await listFiles(this.#objects, oldTree) : [];
       const shas = await this.#uploadBlobs(
         item.writes.map((write) => write.content),
@@ -248,13 +250,56 @@ export class GitHubContentStore implements ContentStore {
       if (newTree !== oldTree) rootEntries.push({ path: item.folder, mode: TREE_MODE, type: 'tree', sha: newTree });
     }
 
-    let tree = parent.tree;
+    // The item trees above stay valid on any head where these folders are as they were at expectedHead, so a
+    // branch that moved (GitHub's 422 "not a fast forward" on the ref update) costs a new root tree and commit
+    // on the new head, not a failure: writers of different items never fail because of each other. Commits of
+    // this process take turns here, so only other processes (or pushes) ever cost a retry.
+    const run = this.#swapping.then(async () => {
+      let head = await this.head();
+      for (let attempt = 1; ; attempt++) {
+        const parent = head === input.expectedHead ? base : await this.#objects.readCommit(head);
+        if (!parent || !(await sameFolders(this.#objects, base.tree, parent.tree, folders.keys()))) {
+          throw stale(input.expectedHead);
+        }
+        const commitSha = await this.#createCommit(input, parent.tree, rootEntries, head);
+        try {
+          await this.#octokit.rest.git.updateRef({
+            owner: this.#owner,
+            repo: this.#repo,
+            ref: `heads/${this.#branch}`,
+            sha: commitSha,
+            force: false,
+          });
+          return { commitSha, parent: head, trees: Object.fromEntries(folders) };
+        } catch (error) {
+          if (!(isRequestError(error) && error.status === 422)) return this.#fail(error, 'moving the branch');
+          if (attempt === MAX_REBASES) {
+            throw new UnavailableError(
+              `the branch ${this.#branch} kept moving under ${MAX_REBASES} attempts to commit`,
+            );
+          }
+          head = await this.head();
+        }
+      }
+    });
+    this.#swapping = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A commit on `parentSha` whose tree is `parentTree` with the item folders replaced by `rootEntries`. */
+  async #createCommit(
+    input: CommitInput,
+    parentTree: string,
+    rootEntries: { path: string; mode: typeof TREE_MODE; type: 'tree'; sha: string | null }[],
+    parentSha: string,
+  ): Promise<string> {
+    let tree = parentTree;
     if (rootEntries.length > 0) {
       const created = await this.#call('creating the root tree', () =>
         this.#octokit.rest.git.createTree({
           owner: this.#owner,
           repo: this.#repo,
-          base_tree: parent.tree,
+          base_tree: parentTree,
           tree: rootEntries,
         }),
       );
@@ -267,25 +312,12 @@ export class GitHubContentStore implements ContentStore {
         repo: this.#repo,
         message: input.message,
         tree,
-        parents: [input.expectedHead],
+        parents: [parentSha],
         author: { name: input.author.name, email: input.author.email, date: new Date().toISOString() },
       }),
     );
     this.#rememberCommit(created);
-    try {
-      await this.#octokit.rest.git.updateRef({
-        owner: this.#owner,
-        repo: this.#repo,
-        ref: `heads/${this.#branch}`,
-        sha: created.sha,
-        force: false,
-      });
-    } catch (error) {
-      // GitHub answers 422 "Update is not a fast forward" when the branch moved since expectedHead.
-      if (isRequestError(error) && error.status === 422) throw stale(input.expectedHead);
-      return this.#fail(error, 'moving the branch');
-    }
-    return { commitSha: created.sha, trees: Object.fromEntries(folders) };
+    return created.sha;
   }
 
   async history(
@@ -457,7 +489,11 @@ export class GitHubContentStore implements ContentStore {
 }
 
 function stale(expectedHead: string): StaleRevisionError {
-  return new StaleRevisionError(`the branch moved: it no longer points at ${expectedHead}`);
+  return new StaleRevisionError(`the item changed since ${expectedHead}: another change to it came first`);
+}
+
+function unknownBase(expectedHead: string): StaleRevisionError {
+  return new StaleRevisionError(`the branch holds no commit ${expectedHead} to build on`);
 }
 
 function unknownCommit(sha: string): NotFoundError {

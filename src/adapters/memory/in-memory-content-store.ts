@@ -20,7 +20,9 @@ import {
   type GitObjectSource,
   type GitSignature,
   type GitTreeSink,
-  writeItemTrees,
+  replaceItemFolders,
+  sameFolders,
+  writeItemFolders,
 } from '../git/git-objects.ts';
 import { GitTreeReads } from '../git/git-tree-reads.ts';
 
@@ -98,9 +100,9 @@ export class InMemoryContentStore implements ContentStore {
 
   async commit(input: CommitInput): Promise<CommitResult> {
     const items = validateCommitInput(input, this.#limits);
-    const parent = this.#commits.get(input.expectedHead);
-    if (input.expectedHead !== this.#head || !parent) throw stale(input.expectedHead);
-    const { tree, folders } = await writeItemTrees(this.#objects, parent.tree, items, (item) =>
+    const base = this.#commits.get(input.expectedHead);
+    if (!base) throw unknownBase(input.expectedHead);
+    const folders = await writeItemFolders(this.#objects, base.tree, items, (item) =>
       item.writes.map((write) => {
         const sha = blobId(write.content);
         // A copy, so that a caller reusing its buffer cannot change what was committed.
@@ -108,10 +110,19 @@ export class InMemoryContentStore implements ContentStore {
         return sha;
       }),
     );
-    // The work above yields to other callers between steps, so the head is compared again right before it moves.
-    if (input.expectedHead !== this.#head) throw stale(input.expectedHead);
-    this.#head = this.#storeCommit(tree, [input.expectedHead], input.message, input.author);
-    return { commitSha: this.#head, trees: Object.fromEntries(folders) };
+    // The work above and below yields to other callers, so the head is read again until it stands still
+    // across building the commit; a head that moved is fine as long as it left these folders alone.
+    for (;;) {
+      const parentSha = this.#head;
+      const parent = this.#commits.get(parentSha)!;
+      if (!(await sameFolders(this.#objects, base.tree, parent.tree, folders.keys()))) {
+        throw stale(input.expectedHead);
+      }
+      const tree = await replaceItemFolders(this.#objects, parent.tree, folders);
+      if (this.#head !== parentSha) continue;
+      this.#head = this.#storeCommit(tree, [parentSha], input.message, input.author);
+      return { commitSha: this.#head, parent: parentSha, trees: Object.fromEntries(folders) };
+    }
   }
 
   async history(
@@ -149,5 +160,9 @@ export class InMemoryContentStore implements ContentStore {
 }
 
 function stale(expectedHead: string): StaleRevisionError {
-  return new StaleRevisionError(`the branch moved: it no longer points at ${expectedHead}`);
+  return new StaleRevisionError(`the item changed since ${expectedHead}: another change to it came first`);
+}
+
+function unknownBase(expectedHead: string): StaleRevisionError {
+  return new StaleRevisionError(`the branch holds no commit ${expectedHead} to build on`);
 }

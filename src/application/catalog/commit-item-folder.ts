@@ -12,7 +12,7 @@ export interface FolderCommit {
   readonly treeSha: string | null;
   /** False when the folder already was as wanted and nothing was written. */
   readonly committed: boolean;
-  /** The head the commit was built on. */
+  /** The head the commit was built on: the one `decide` saw, or a later one the store rebased it onto. */
   readonly parent: string;
 }
 
@@ -32,13 +32,14 @@ export async function advanceOverOwnCommit(
 /** What to do, given the item folder as it is at the head about to be built on. */
 export type FolderDecision = { commit: true } | { commit: false; commitSha: string };
 
-const ATTEMPTS = 5;
+const ATTEMPTS = 3;
 
 /**
- * Commits changes to one item folder on top of the branch head. When another writer moves the
- * branch in between (a commit to another item), the change is rebased by simply trying again on
- * the new head: the commit only touches this folder. `decide` sees the folder at each head and may
- * throw (e.g. StaleRevisionError when the folder itself changed) or say the change is already there.
+ * Commits changes to one item folder on top of the branch head. The content store rebases the commit
+ * itself when other items moved the branch in between, so a StaleRevisionError from it means this very
+ * folder changed since `decide` looked; `decide` then sees the folder as it is now and may throw (e.g.
+ * StaleRevisionError for an If-Match that no longer holds, ConflictError for a name taken meanwhile)
+ * or say the change is already there.
  */
 export async function commitItemFolder(
   content: ContentStore,
@@ -68,13 +69,13 @@ export async function commitItemFolder(
         commitSha: result.commitSha,
         treeSha: result.trees[input.folder] ?? null,
         committed: true,
-        parent: head,
+        parent: result.parent,
       };
     } catch (error) {
       if (!(error instanceof StaleRevisionError) || attempt === ATTEMPTS) throw error;
     }
   }
-  throw new StaleRevisionError('the content repository kept moving; try again');
+  throw new StaleRevisionError('the item kept changing while this change was being committed; try again');
 }
 
 /** The changes that make `folder` hold exactly `files`: the old folder goes, the files are written. */

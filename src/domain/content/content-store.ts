@@ -61,12 +61,17 @@ export interface CommitInput {
   changes: FileChange[];
   message: string;
   author: ContentAuthor;
-  /** The branch head the caller read; the commit's only parent. */
+  /**
+   * The branch head the caller read the item folders at. The commit's only parent is this head, or the head
+   * the store rebased the change onto when the branch moved without touching the changed folders.
+   */
   expectedHead: string;
 }
 
 export interface CommitResult {
   commitSha: string;
+  /** The commit's only parent: `expectedHead`, or the newer head the change was rebased onto. */
+  parent: string;
   /** Every item folder the changes touched, with its new tree SHA, or null when the folder is gone. */
   trees: Record<string, string | null>;
 }
@@ -138,13 +143,17 @@ export interface ContentStore {
   diffItems(from: string, to: string): Promise<ItemDiff[]>;
 
   /**
-   * Makes one commit whose only parent is `expectedHead` and moves the branch to it.
+   * Makes one commit on top of the branch head and moves the branch to it. When the branch moved past
+   * `expectedHead` and none of the item folders the changes touch differs between `expectedHead` and the head,
+   * the change is rebased onto the head (and again, as often as other writers move the branch in between):
+   * changes to different items never fail because of each other.
    * Deletes apply before writes; deleting a path that does not exist is not an error.
    * A write replaces whatever was at its path, a folder included.
    * Nothing is written when the input is refused.
    * @throws ValidationError listing every problem of the input (paths, author, message, head format).
    * @throws TooLargeError when a file or an item is over the configured limits.
-   * @throws StaleRevisionError when the branch no longer points at `expectedHead`.
+   * @throws StaleRevisionError when one of the touched item folders changed since `expectedHead`, or
+   *   `expectedHead` is not a commit of the repository.
    */
   commit(input: CommitInput): Promise<CommitResult>;
 
