@@ -77,6 +77,11 @@ const TABLE: RouteCase[] = [
     expect: same(all(200, 200)),
   },
   { route: 'POST /api/v1/auth/logout', request: () => ({ url: '/api/v1/auth/logout' }), expect: same(all(204, 401)) },
+  {
+    route: 'POST /api/v1/auth/logout-everywhere',
+    request: () => ({ url: '/api/v1/auth/logout-everywhere' }),
+    expect: same(all(204, 401)),
+  },
   { route: 'GET /api/v1/me', request: () => ({ url: '/api/v1/me' }), expect: same(all(200, 401)) },
   {
     route: 'POST /api/v1/users',
@@ -145,6 +150,30 @@ const TABLE: RouteCase[] = [
     route: 'PATCH /api/v1/items/{kind}/{namespace}/{name}',
     request: () => ({ url: '/api/v1/items/skill/alpha/team-skill', payload: { tags: ['patched'] } }),
     expect: { rbac: all(200, 401, { user: 403, otherOwner: 403 }), permissive: all(200, 401) },
+  },
+  // Moving items between teams (DESIGN.md section 8a): alpha-member owns team gamma, where alpha-maintainer
+  // is a maintainer too; an item of a team's namespace never leaves that team, not even for an admin.
+  {
+    route: 'PATCH /api/v1/items/{kind}/{namespace}/{name}',
+    request: () => ({ url: '/api/v1/items/skill/alpha/team-skill', payload: { team: 'gamma' } }),
+    expect: { rbac: all(400, 401, { user: 403, otherOwner: 403 }), permissive: all(400, 401) },
+  },
+  {
+    // A personal item goes to a team only by its owner, and only into a team they maintain.
+    route: 'PATCH /api/v1/items/{kind}/{namespace}/{name}',
+    request: () => ({ url: '/api/v1/items/skill/alpha-member/notes', payload: { team: 'alpha' } }),
+    expect: { rbac: all(403, 401, { admin: 200 }), permissive: all(200, 401) },
+  },
+  {
+    route: 'PATCH /api/v1/items/{kind}/{namespace}/{name}',
+    request: () => ({ url: '/api/v1/items/skill/alpha-maintainer/tools', payload: { team: 'alpha' } }),
+    expect: { rbac: all(403, 401, { maintainer: 200, admin: 200 }), permissive: all(200, 401) },
+  },
+  {
+    // alpha-member's personal item already in team alpha: moving it to gamma needs owner or maintainer on both.
+    route: 'PATCH /api/v1/items/{kind}/{namespace}/{name}',
+    request: () => ({ url: '/api/v1/items/skill/alpha-member/shared', payload: { team: 'gamma' } }),
+    expect: { rbac: all(403, 401, { maintainer: 200, admin: 200 }), permissive: all(200, 401) },
   },
   {
     route: 'DELETE /api/v1/items/{kind}/{namespace}/{name}',
@@ -232,6 +261,10 @@ async function seed(deps: AtlasDeps, passwordHash: string): Promise<Seeded> {
   await member(alpha.id, users.member.id, 'member');
   await member(alpha.id, users.target.id, 'member');
   await member(beta.id, users.otherOwner.id, 'owner');
+  const gamma = buildTeam({ slug: 'gamma' });
+  await db.teams.insert(gamma);
+  await member(gamma.id, users.member.id, 'owner');
+  await member(gamma.id, users.maintainer.id, 'maintainer');
   const tokens = {} as Seeded['tokens'];
   for (const name of ['admin', 'user', 'member', 'maintainer', 'owner', 'otherOwner'] as const) {
     const { token, secret } = issueToken(users[name].id, 'personal', 'matrix', now, null);
@@ -250,6 +283,10 @@ async function seed(deps: AtlasDeps, passwordHash: string): Promise<Seeded> {
     { namespace: 'alpha', files: file('secret'), visibility: 'team' },
     as(users.owner),
   );
+  await publishItem(deps, { namespace: 'alpha-member', files: file('notes') }, as(users.member));
+  await publishItem(deps, { namespace: 'alpha-maintainer', files: file('tools') }, as(users.maintainer));
+  const shared = await publishItem(deps, { namespace: 'alpha-member', files: file('shared') }, as(users.member));
+  await db.items.update({ ...shared.item, teamId: alpha.id });
   return {
     tokens,
     targetTokenId: target.token.id,

@@ -35,6 +35,10 @@ export class PermissiveAuthorizer implements Authorizer {
     return actor.user !== null;
   }
 
+  async canMaintainTeam(actor: Actor): Promise<boolean> {
+    return actor.user !== null;
+  }
+
   async canManageTeam(actor: Actor): Promise<boolean> {
     return actor.user !== null;
   }

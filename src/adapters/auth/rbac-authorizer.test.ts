@@ -45,6 +45,7 @@ describe('RbacAuthorizer', () => {
     expect(await authorizer.canEditItem(actor, teamItem('by-mia', mia))).toBe(true);
     expect(await authorizer.canEditItem(actor, teamItem('by-max', max))).toBe(false);
     expect(await authorizer.canDeleteItem(actor, teamItem('by-mia', mia))).toBe(false);
+    expect(await authorizer.canMaintainTeam(actor, team.id)).toBe(false);
     expect(await authorizer.canManageTeam(actor, team)).toBe(false);
   });
 
@@ -56,6 +57,8 @@ describe('RbacAuthorizer', () => {
     const actor = buildActor(max);
     expect(await authorizer.canEditItem(actor, teamItem('by-mia', mia))).toBe(true);
     expect(await authorizer.canDeleteItem(actor, teamItem('by-mia', mia))).toBe(true);
+    expect(await authorizer.canMaintainTeam(actor, team.id)).toBe(true);
+    expect(await authorizer.canMaintainTeam(actor, buildTeam({ slug: 'elsewhere' }).id)).toBe(false);
     expect(await authorizer.canManageTeam(actor, team)).toBe(false);
   });
 

@@ -61,6 +61,13 @@ export class RbacAuthorizer implements Authorizer {
     return role === 'owner' || role === 'maintainer';
   }
 
+  async canMaintainTeam(actor: Actor, teamId: string): Promise<boolean> {
+    if (!actor.user) return false;
+    if (this.isAdmin(actor)) return true;
+    const role = await this.#role(actor, teamId);
+    return role === 'owner' || role === 'maintainer';
+  }
+
   async canManageTeam(actor: Actor, team: Team): Promise<boolean> {
     if (!actor.user) return false;
     return this.isAdmin(actor) || (await this.#role(actor, team.id)) === 'owner';

@@ -210,6 +210,10 @@ export class InMemoryItemRepository implements ItemRepository {
     const item = s.items.get(event.itemId);
     if (!item) throw new NotFoundError(`item ${event.itemId} not found`);
     if (s.installs.has(event.id)) throw new ConflictError(`install ${event.id} already exists`);
+    const repeat = s.installs
+      .values()
+      .some((e) => e.itemId === event.itemId && e.installer === event.installer && e.day === event.day);
+    if (repeat) return item.usageCount;
     s.installs.set(event.id, copy(event));
     s.items.set(item.id, { ...item, usageCount: item.usageCount + 1 });
     return item.usageCount + 1;

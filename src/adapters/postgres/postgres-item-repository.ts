@@ -182,10 +182,17 @@ export class PostgresItemRepository implements ItemRepository {
   }
 
   recordVersion(version: ItemVersion): Promise<void> {
+    const { access, ...rest } = version;
     return translated(async () => {
       await this.db
         .insert(itemVersions)
-        .values(version)
+        .values({
+          ...rest,
+          manifest: version.manifest === null ? null : { ...version.manifest },
+          visibility: access?.visibility ?? null,
+          teamId: access?.teamId ?? null,
+          ownerUserId: access?.ownerUserId ?? null,
+        })
         .onConflictDoNothing({
           target: [itemVersions.itemId, itemVersions.commitSha],
         });
@@ -204,7 +211,8 @@ export class PostgresItemRepository implements ItemRepository {
             commits === undefined ? undefined : inArray(itemVersions.commitSha, [...commits]),
           ),
         )
-        .orderBy(desc(itemVersions.createdAt), desc(itemVersions.id)),
+        .orderBy(desc(itemVersions.createdAt), desc(itemVersions.id))
+        .then((rows) => rows.map(versionOf)),
     );
   }
 
@@ -214,23 +222,35 @@ export class PostgresItemRepository implements ItemRepository {
         .select()
         .from(itemVersions)
         .where(and(eq(itemVersions.itemId, itemId), eq(itemVersions.version, version)))
-        .orderBy(desc(itemVersions.createdAt), desc(itemVersions.id)),
+        .orderBy(desc(itemVersions.createdAt), desc(itemVersions.id))
+        .then((rows) => rows.map(versionOf)),
     );
   }
 
   recordInstall(event: InstallEvent): Promise<number> {
     return translated(() =>
       this.db.transaction(async (tx) => {
-        // One UPDATE ... RETURNING: concurrent installs each add one, none is lost.
+        // The unique (item, installer, day) decides whether this install counts; then one UPDATE ... RETURNING,
+        // so concurrent installs by different people each add one and none is lost.
+        const inserted = await tx
+          .insert(installEvents)
+          .values(event)
+          .onConflictDoNothing({ target: [installEvents.itemId, installEvents.installer, installEvents.day] })
+          .returning({ id: installEvents.id });
         const [row] = await tx
           .update(items)
-          .set({ usageCount: sql`${items.usageCount} + 1` })
+          .set({ usageCount: inserted.length > 0 ? sql`${items.usageCount} + 1` : items.usageCount })
           .where(eq(items.id, event.itemId))
           .returning({ usageCount: items.usageCount });
         if (!row) throw new NotFoundError(`item ${event.itemId} not found`);
-        await tx.insert(installEvents).values(event);
         return row.usageCount;
       }),
     );
   }
+}
+
+/** A version row as the domain sees it: the read rule at that version in one value, or null when unrecorded. */
+function versionOf(row: typeof itemVersions.$inferSelect): ItemVersion {
+  const { visibility, teamId, ownerUserId, ...rest } = row;
+  return { ...rest, access: visibility === null ? null : { visibility, teamId, ownerUserId } };
 }

@@ -9,6 +9,7 @@ import {
   boolean,
   check,
   customType,
+  date,
   foreignKey,
   index,
   integer,
@@ -136,6 +137,8 @@ export const catalogItems = pgTable(
     statusMessage: text('status_message'),
     problems: jsonb('problems').$type<{ path: string; message: string }[]>().notNull().default(sql`'[]'::jsonb`),
     usageCount: integer('usage_count').notNull().default(0),
+    /** History before this moment belongs to an earlier item of the same name (deleted, then reused). */
+    historySince: at('history_since'),
     /** Weighted full-text document, written with every insert and update (see search-document.ts). */
     search: tsvector('search').notNull(),
     createdAt: at('created_at').notNull(),
@@ -178,11 +181,18 @@ export const itemVersions = pgTable(
     treeSha: text('tree_sha').notNull(),
     version: text('version'),
     publishedBy: uuid('published_by'),
+    /** The manifest as parsed at this commit, so a read of an old version never parses it again. */
+    manifest: jsonb('manifest').$type<Record<string, unknown>>(),
+    /** Who could read the item when this version was written: history is read by that rule, not today's. */
+    visibility: text('visibility', { enum: VISIBILITIES }),
+    teamId: uuid('team_id'),
+    ownerUserId: uuid('owner_user_id'),
     createdAt: at('created_at').notNull(),
   },
   (t) => [
     primaryKey({ name: 'item_versions_pkey', columns: [t.id] }),
     unique('item_versions_item_id_commit_sha_key').on(t.itemId, t.commitSha),
+    check('item_versions_visibility_check', oneOf(t.visibility, VISIBILITIES)),
     index('item_versions_item_id_version_idx').on(t.itemId, t.version),
     foreignKey({ name: 'item_versions_item_id_fkey', columns: [t.itemId], foreignColumns: [catalogItems.id] }).onDelete(
       'cascade',
@@ -201,11 +211,15 @@ export const installEvents = pgTable(
     id: uuid('id').notNull(),
     itemId: uuid('item_id').notNull(),
     userId: uuid('user_id'),
+    /** Who installed: a user id, or a digest of an anonymous caller's address. One count a day each. */
+    installer: text('installer').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
     client: text('client').notNull(),
     createdAt: at('created_at').notNull(),
   },
   (t) => [
     primaryKey({ name: 'install_events_pkey', columns: [t.id] }),
+    unique('install_events_item_id_installer_day_key').on(t.itemId, t.installer, t.day),
     foreignKey({
       name: 'install_events_item_id_fkey',
       columns: [t.itemId],

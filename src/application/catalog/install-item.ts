@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Actor } from '../../domain/accounts/actor.ts';
 import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
 import type { InstallClient, McpInstall, SkillFolder } from '../../domain/catalog/install-clients.ts';
@@ -13,7 +14,8 @@ export type InstallInstructions =
   | { kind: 'tool'; definition: Readonly<Record<string, unknown>> };
 
 /**
- * Records an install (the item's usage count) and returns what the client needs:
+ * Records an install (the item's usage count, once per installer and UTC day: repeats do not move it) and
+ * returns what the client needs:
  * an MCP server's config entry for that client (secrets as placeholders, never values), the target
  * folder of a skill (its archive is the item's files, zipped), or a tool's definition. Rendering comes
  * first, so an item that cannot be installed in that client is refused without being counted.
@@ -31,6 +33,8 @@ export async function installItem(
       id: newId(now.getTime()),
       itemId: item.id,
       userId: actor.user?.id ?? null,
+      installer: installerOf(actor),
+      day: now.toISOString().slice(0, 10),
       client: input.client,
       createdAt: now,
     });
@@ -38,6 +42,15 @@ export async function installItem(
     return count;
   });
   return { item: { ...item, usageCount }, usageCount, install };
+}
+
+/** Who counts as one installer: the user, or an anonymous caller's address (as a digest, never stored raw). */
+function installerOf(actor: Actor): string {
+  if (actor.user) return actor.user.id;
+  return `anonymous:${createHash('sha256')
+    .update(actor.ip ?? 'unknown')
+    .digest('hex')
+    .slice(0, 32)}`;
 }
 
 function instructionsFor(

@@ -2,6 +2,7 @@ import type { Actor } from '../../domain/accounts/actor.ts';
 import type { User } from '../../domain/accounts/user.ts';
 import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
 import { formatItemRef, type ItemRef } from '../../domain/catalog/item-ref.ts';
+import type { VersionAccess } from '../../domain/catalog/item-version.ts';
 import type { ContentAuthor } from '../../domain/content/content-store.ts';
 import { NotFoundError, UnauthenticatedError } from '../../domain/errors.ts';
 import type { AtlasDeps } from '../deps.ts';
@@ -41,6 +42,22 @@ export async function requireReadable(
     (await authorizer.canReadItem(actor, item));
   if (!visible) throw new NotFoundError(`no item ${formatItemRef(ref)}`);
   return item;
+}
+
+/**
+ * Whether the actor could read a version of an item under the read rule recorded with it (its
+ * visibility, team and owner when it was written). Without a recorded rule, the item's own applies.
+ */
+export async function canReadVersion(
+  { authorizer }: Pick<AtlasDeps, 'authorizer'>,
+  item: CatalogItem,
+  access: VersionAccess | null,
+  actor: Actor,
+): Promise<boolean> {
+  return authorizer.canReadItem(
+    actor,
+    access ? { ...item, visibility: access.visibility, teamId: access.teamId, ownerUserId: access.ownerUserId } : item,
+  );
 }
 
 /** Who a commit names as its author. */

@@ -31,8 +31,8 @@ describe('fieldsOfBundle', () => {
 });
 
 describe('versionOf', () => {
-  it('records the commit, tree and version of an item, who published it and when', () => {
-    const item = buildItem('skill/alice/pdf-tools', { version: '1.0.0' });
+  it('records the commit, tree, version and manifest of an item, who may read it, who published it and when', () => {
+    const item = buildItem('skill/alice/pdf-tools', { version: '1.0.0', visibility: 'team', teamId: 'team-1' });
     const at = new Date(Date.UTC(2030, 0, 1));
     expect(versionOf(item, 'user-1', at)).toEqual({
       id: expect.any(String),
@@ -41,6 +41,8 @@ describe('versionOf', () => {
       treeSha: item.treeSha,
       version: '1.0.0',
       publishedBy: 'user-1',
+      manifest: item.manifest,
+      access: { visibility: 'team', teamId: 'team-1', ownerUserId: item.ownerUserId },
       createdAt: at,
     });
     expect(versionOf(item, null, at).publishedBy).toBeNull();

@@ -16,6 +16,7 @@ export function fieldsOfBundle(bundle: ItemBundle) {
   } satisfies Partial<CatalogItem>;
 }
 
+/** The version record of an item's current state: its commit, its parsed manifest and who may read it now. */
 export function versionOf(item: CatalogItem, publishedBy: string | null, at: Date): ItemVersion {
   return {
     id: newId(at.getTime()),
@@ -24,6 +25,8 @@ export function versionOf(item: CatalogItem, publishedBy: string | null, at: Dat
     treeSha: item.treeSha,
     version: item.version,
     publishedBy,
+    manifest: { ...item.manifest },
+    access: { visibility: item.visibility, teamId: item.teamId, ownerUserId: item.ownerUserId },
     createdAt: at,
   };
 }

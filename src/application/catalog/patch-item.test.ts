@@ -7,6 +7,7 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from '../../domain/errors.ts';
+import { putTeamMember } from '../teams/put-team-member.ts';
 import {
   atlasState,
   auditTrail,
@@ -158,21 +159,67 @@ describe('patchItem', () => {
     expect(await atlasState(deps)).toEqual(before);
   });
 
-  it('hands an item to a team the actor belongs to, whose maintainers may then change it, and back', async () => {
-    const { deps, mia, mark, team } = await catalogWorld();
-    const first = await publishItem(deps, { namespace: 'mia', files: skillFiles('notes') }, mia);
-    const notes = ref('skill/mia/notes');
+  it('hands an item to a team its owner maintains, whose maintainers may then change it, and back', async () => {
+    const { deps, mark, olga, team } = await catalogWorld();
+    const first = await publishItem(deps, { namespace: 'mark', files: skillFiles('notes') }, mark);
+    const notes = ref('skill/mark/notes');
 
-    expect((await patchItem(deps, { ref: notes, team: 'platform' }, mia)).teamId).toBe(team.id);
+    expect((await patchItem(deps, { ref: notes, team: 'platform' }, mark)).teamId).toBe(team.id);
     expect((await deps.db.items.findByRef(notes))?.teamId).toBe(team.id);
     await updateItem(
       deps,
-      { ref: notes, files: skillFiles('notes', { script: 'echo m\n' }), ifMatch: first.treeSha },
-      mark,
+      { ref: notes, files: skillFiles('notes', { script: 'echo o\n' }), ifMatch: first.treeSha },
+      olga,
     );
 
-    await patchItem(deps, { ref: notes, team: null }, mia);
+    await patchItem(deps, { ref: notes, team: null }, mark);
     expect((await deps.db.items.findByRef(notes))?.teamId).toBeNull();
+  });
+
+  it('refuses to let a plain member hand their own item to the team, or anyone hand over what they do not own', async () => {
+    const { deps, mia, mark, olga } = await catalogWorld();
+    await publishItem(deps, { namespace: 'mia', files: skillFiles('notes') }, mia);
+    await publishItem(deps, { namespace: 'olga', files: skillFiles('plans') }, olga);
+    await setUpTeam(deps, 'data', olga, { mark: 'maintainer' });
+    const before = await atlasState(deps);
+    await expect(patchItem(deps, { ref: ref('skill/mia/notes'), team: 'platform' }, mia)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await expect(patchItem(deps, { ref: ref('skill/olga/plans'), team: 'platform' }, mark)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    expect(await atlasState(deps)).toEqual(before);
+  });
+
+  it('moves a personal item between teams only for someone who maintains both', async () => {
+    const { deps, mark, olga, mia, team } = await catalogWorld();
+    await publishItem(deps, { namespace: 'mark', files: skillFiles('notes') }, mark);
+    const notes = ref('skill/mark/notes');
+    await patchItem(deps, { ref: notes, team: 'platform' }, mark);
+    const data = await setUpTeam(deps, 'data', mia, { olga: 'member', mark: 'member' });
+
+    // mark maintains platform but is a plain member of data; olga owns platform but is a member of data.
+    await expect(patchItem(deps, { ref: notes, team: 'data' }, mark)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(patchItem(deps, { ref: notes, team: 'data' }, olga)).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await deps.db.items.findByRef(notes))?.teamId).toBe(team.id);
+
+    await putTeamMember(deps, { slug: 'data', username: 'olga', role: 'maintainer' }, mia);
+    expect((await patchItem(deps, { ref: notes, team: 'data' }, olga)).teamId).toBe(data.id);
+  });
+
+  it("never moves an item of a team's namespace to another team, even for those who maintain both", async () => {
+    const { deps, mia, olga, admin, team } = await catalogWorld();
+    await publishItem(deps, { namespace: 'platform', files: skillFiles('deploy') }, mia);
+    const deploy = ref('skill/platform/deploy');
+    await setUpTeam(deps, 'side', mia, { olga: 'owner' });
+    const before = await atlasState(deps);
+    for (const actor of [mia, olga, admin]) {
+      expect(await problemsOf(patchItem(deps, { ref: deploy, team: 'side' }, actor))).toEqual(['team']);
+    }
+    expect(await atlasState(deps)).toEqual(before);
+    expect((await deps.db.items.findByRef(deploy))?.teamId).toBe(team.id);
+    // Naming the team it already belongs to changes nothing and is allowed.
+    expect((await patchItem(deps, { ref: deploy, team: 'platform', tags: ['ops'] }, mia)).teamId).toBe(team.id);
   });
 
   it('refuses a team the actor does not belong to with ForbiddenError, but lets a site admin assign any team', async () => {

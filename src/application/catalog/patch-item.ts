@@ -25,7 +25,13 @@ export interface PatchItemInput {
  * except that `deleted` deletes the folder (as DELETE does) and `active` on a deleted item restores
  * the folder from its last version in history.
  * - the actor must be allowed to edit the item; deleting needs delete rights;
- * - `deprecated` needs a message; a new team must be one the actor belongs to (or the actor an admin).
+ * - `deprecated` needs a message;
+ * - an item in a team's namespace always belongs to that team: it is never moved to another team nor
+ *   handed to a person (ValidationError);
+ * - an item in a personal namespace is handed to a team only by its owner, who must be an owner or
+ *   maintainer of that team; it moves between teams only for someone who is an owner or maintainer of
+ *   both; it goes back to its owner alone by its owner or an owner or maintainer of its team
+ *   (ForbiddenError otherwise); admins may do all of these.
  */
 export async function patchItem(
   deps: Pick<AtlasDeps, 'db' | 'content' | 'authorizer' | 'clock'>,
@@ -68,18 +74,9 @@ export async function patchItem(
     problems.push({ path: 'statusMessage', message: 'must be at most 500 characters' });
   let teamId = item.teamId;
   if (input.team !== undefined) {
-    const namespace = await db.namespaces.findByName(item.namespace);
-    if (input.team === null) {
-      if (namespace?.kind === 'team')
-        problems.push({ path: 'team', message: "an item in a team's namespace belongs to a team" });
-      teamId = null;
-    } else {
-      const team = await db.teams.findBySlug(input.team);
-      if (!team) problems.push({ path: 'team', message: `no team "${input.team}"` });
-      else if (!(await authorizer.canPublish(actor, { kind: 'team', name: team.slug, teamId: team.id }))) {
-        throw new ForbiddenError(`you are not a member of team "${team.slug}"`);
-      } else teamId = team.id;
-    }
+    const moved = await teamOfMove(deps, item, input.team, actor, user.id);
+    if ('problem' in moved) problems.push({ path: 'team', message: moved.problem });
+    else teamId = moved.teamId;
   }
   if (problems.length > 0) throw new ValidationError(problems);
 
@@ -112,6 +109,48 @@ export async function patchItem(
     );
   });
   return patched;
+}
+
+/**
+ * The team an item may be given (see patchItem), a problem with the request, or ForbiddenError.
+ * Naming the team it already has changes nothing and is always allowed.
+ */
+async function teamOfMove(
+  { db, authorizer }: Pick<AtlasDeps, 'db' | 'authorizer'>,
+  item: CatalogItem,
+  slug: string | null,
+  actor: Actor,
+  userId: string,
+): Promise<{ teamId: string | null } | { problem: string }> {
+  const team = slug === null ? null : await db.teams.findBySlug(slug);
+  if (team === undefined) return { problem: `no team "${slug}"` };
+  const target = team?.id ?? null;
+  if (target === item.teamId) return { teamId: target };
+  const namespace = await db.namespaces.findByName(item.namespace);
+  const admin = authorizer.isAdmin(actor);
+  if (namespace?.kind === 'team') {
+    // Only a way back for an item moved out before this rule held, and only for the namespace's team.
+    if (target === namespace.teamId && (admin || (await authorizer.canMaintainTeam(actor, target)))) {
+      return { teamId: target };
+    }
+    return {
+      problem: `an item in a team's namespace belongs to that team ("${namespace.name}"); it cannot be moved to another team`,
+    };
+  }
+  if (admin) return { teamId: target };
+  const reclaimed = target === null && item.ownerUserId === userId;
+  if (item.teamId !== null && !reclaimed && !(await authorizer.canMaintainTeam(actor, item.teamId))) {
+    throw new ForbiddenError('only an owner or maintainer of the team an item belongs to may move it out of that team');
+  }
+  if (target !== null) {
+    if (item.teamId === null && item.ownerUserId !== userId) {
+      throw new ForbiddenError('only the owner of an item in a personal namespace may hand it to a team');
+    }
+    if (!(await authorizer.canMaintainTeam(actor, target))) {
+      throw new ForbiddenError(`only an owner or maintainer of team "${team?.slug}" may move items into it`);
+    }
+  }
+  return { teamId: target };
 }
 
 /** Writes a deleted item's folder back as it was at its last version. */

@@ -89,6 +89,7 @@ export function authorizerContract(
       expect(authorizer.isAdmin(nobody)).toBe(false);
       expect(authorizer.canManageUser(nobody, w.actors.outsider.user.id)).toBe(false);
       expect(await authorizer.canManageTeam(nobody, w.team)).toBe(false);
+      expect(await authorizer.canMaintainTeam(nobody, w.team.id)).toBe(false);
       for (const namespace of Object.values(w.namespaces)) {
         expect(await authorizer.canPublish(nobody, namespace)).toBe(false);
       }
@@ -105,6 +106,7 @@ export function authorizerContract(
       expect(authorizer.canBrowse(admin)).toBe(true);
       expect(authorizer.canManageUser(admin, w.actors.outsider.user.id)).toBe(true);
       expect(await authorizer.canManageTeam(admin, w.team)).toBe(true);
+      expect(await authorizer.canMaintainTeam(admin, w.team.id)).toBe(true);
       for (const namespace of Object.values(w.namespaces)) {
         expect(await authorizer.canPublish(admin, namespace)).toBe(true);
       }
@@ -141,6 +143,8 @@ export function authorizerContract(
         }
       }
       expect(await authorizer.canManageTeam(owner, w.team)).toBe(true);
+      expect(await authorizer.canMaintainTeam(owner, w.team.id)).toBe(true);
+      expect(await authorizer.canMaintainTeam(maintainer, w.team.id)).toBe(true);
     });
 
     it('answers canReadItem as the item queries read with viewerOf, for whoever may browse', async () => {

@@ -23,6 +23,8 @@ export interface Authorizer {
   canEditItem(actor: Actor, item: CatalogItem): Promise<boolean>;
   /** Delete: namespace owner, team maintainers and owners. */
   canDeleteItem(actor: Actor, item: CatalogItem): Promise<boolean>;
+  /** Maintain any item of a team, and move items into or out of it: the team's owners and maintainers. */
+  canMaintainTeam(actor: Actor, teamId: string): Promise<boolean>;
   /** Add, change and remove members; team owners. */
   canManageTeam(actor: Actor, team: Team): Promise<boolean>;
   /** Revoke another user's token. */

@@ -35,6 +35,8 @@ export interface CatalogItem {
   /** Why an `invalid` item is invalid; empty otherwise. */
   readonly problems: readonly Problem[];
   readonly usageCount: number;
+  /** History before this moment belongs to an earlier item of the same name (deleted, then reused). */
+  readonly historySince: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }

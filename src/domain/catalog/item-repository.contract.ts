@@ -105,6 +105,8 @@ export function itemRepositoryContract(name: string, open: () => Promise<Reposit
         treeSha: 'c'.repeat(40),
         version,
         publishedBy: null,
+        manifest: { name: 'x', description: `version ${version}` },
+        access: { visibility: 'team' as const, teamId: item.teamId, ownerUserId: item.ownerUserId },
         createdAt: tick(),
       });
       const [one, two, three] = [v('1', '1.0.0'), v('2', '1.1.0'), v('3', null)];
@@ -120,8 +122,16 @@ export function itemRepositoryContract(name: string, open: () => Promise<Reposit
     it('counts concurrent installs without losing one', async () => {
       const item = buildItem('mcp/x/popular');
       await db.items.insert(item);
-      const install = () =>
-        db.items.recordInstall({ id: newId(), itemId: item.id, userId: null, client: 'cursor', createdAt: tick() });
+      const install = (_: unknown, i: number) =>
+        db.items.recordInstall({
+          id: newId(),
+          itemId: item.id,
+          userId: null,
+          installer: `anonymous:${i}`,
+          day: '2030-01-01',
+          client: 'cursor',
+          createdAt: tick(),
+        });
       const counts = await Promise.all(Array.from({ length: 10 }, install));
       expect([...counts].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       expect((await db.items.findById(item.id))?.usageCount).toBe(10);
@@ -130,10 +140,50 @@ export function itemRepositoryContract(name: string, open: () => Promise<Reposit
           id: newId(),
           itemId: buildItem('mcp/x/none').id,
           userId: null,
+          installer: 'anonymous:x',
+          day: '2030-01-01',
           client: 'x',
           createdAt: tick(),
         }),
       ).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it('counts one install per installer, item and day, even when repeats arrive together', async () => {
+      const item = buildItem('mcp/x/counted');
+      await db.items.insert(item);
+      const install = (installer: string, day: string) =>
+        db.items.recordInstall({
+          id: newId(),
+          itemId: item.id,
+          userId: null,
+          installer,
+          day,
+          client: 'cursor',
+          createdAt: tick(),
+        });
+      await Promise.all(Array.from({ length: 15 }, () => install('user:ada', '2030-01-01')));
+      expect((await db.items.findById(item.id))?.usageCount).toBe(1);
+      expect(await install('user:ada', '2030-01-02')).toBe(2);
+      expect(await install('user:bob', '2030-01-02')).toBe(3);
+      expect(await install('user:bob', '2030-01-02')).toBe(3);
+    });
+
+    it("keeps a version's manifest and read rule", async () => {
+      const item = buildItem('skill/x/kept');
+      await db.items.insert(item);
+      const version = {
+        id: newId(),
+        itemId: item.id,
+        commitSha: 'd'.repeat(40),
+        treeSha: 'e'.repeat(40),
+        version: '2.0.0',
+        publishedBy: null,
+        manifest: { name: 'kept', description: 'Ünïcode ✓', metadata: { version: '2.0.0' } },
+        access: { visibility: 'team' as const, teamId: null, ownerUserId: null },
+        createdAt: tick(),
+      };
+      await db.items.recordVersion(version);
+      expect(await db.items.listVersions(item.id)).toEqual([version]);
     });
 
     describe('search', () => {

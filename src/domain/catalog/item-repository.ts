@@ -66,8 +66,9 @@ export interface ItemRepository {
   /** The recorded versions that declared this manifest version, newest first. */
   findVersionsByNumber(itemId: string, version: string): Promise<ItemVersion[]>;
   /**
-   * Counts an install: stores the event and adds one to the item's usage count, atomically.
-   * @returns the new usage count. @throws NotFoundError when the item does not exist.
+   * Counts an install: stores the event and adds one to the item's usage count, atomically, once per
+   * installer, item and day; a repeat the same day stores and counts nothing.
+   * @returns the usage count after it. @throws NotFoundError when the item does not exist.
    */
   recordInstall(event: InstallEvent): Promise<number>;
 }
