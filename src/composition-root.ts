@@ -7,6 +7,7 @@ import { ClientConfigRenderer } from './adapters/clients/client-config-renderer.
 import { GitHubWebhookVerifier } from './adapters/github/github-webhook-verifier.ts';
 import { InProcessBroadcast } from './adapters/memory/in-process-broadcast.ts';
 import type { Connection } from './adapters/postgres/connection.ts';
+import { LoginThrottle } from './application/accounts/login-throttle.ts';
 import { TokenCache } from './application/accounts/token-cache.ts';
 import type { AtlasDeps } from './application/deps.ts';
 import { JobSignal } from './application/sync/job-signal.ts';
@@ -50,6 +51,7 @@ export function assembleDeps(
     },
     jobSignal: new JobSignal(),
     tokenCache: new TokenCache(options.broadcast ?? new InProcessBroadcast()),
+    loginThrottle: new LoginThrottle(),
   };
 }
 

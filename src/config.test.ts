@@ -89,6 +89,59 @@ describe('loadConfig', () => {
     expect(configError({ ATLAS_CORS_ORIGINS: 'not an origin' })[0]).toMatch(/^ATLAS_CORS_ORIGINS: /);
   });
 
+  it('trusts no proxy unless ATLAS_TRUST_PROXY names a hop count or the proxies, and refuses anything else', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ ATLAS_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ ATLAS_TRUST_PROXY: '10.0.0.0/8, 192.168.1.4,::1, fd00::/8, loopback' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.4',
+      '::1',
+      'fd00::/8',
+      'loopback',
+    ]);
+    // `true` would believe any X-Forwarded-For a client sends, and so any address it claims.
+    for (const bad of ['true', 'false', '0', '11', '10.0.0.0/33', 'proxy.internal', '10.0.0.1,']) {
+      expect(configError({ ATLAS_TRUST_PROXY: bad }), bad).toEqual([
+        expect.stringMatching(/^ATLAS_TRUST_PROXY: must be /),
+      ]);
+    }
+  });
+
+  it('keeps bodies small but on uploads, and sets connection timeouts and a per-address cap', () => {
+    expect(loadConfig({})).toMatchObject({
+      maxRequestBytes: 1024 * 1024,
+      connections: {
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 120_000,
+        keepAliveTimeoutMs: 10_000,
+        maxPerAddress: 64,
+      },
+    });
+    const config = loadConfig({
+      ATLAS_MAX_REQUEST_BYTES: '65536',
+      ATLAS_HEADERS_TIMEOUT_SECONDS: '5',
+      ATLAS_REQUEST_TIMEOUT_SECONDS: '30',
+      ATLAS_KEEP_ALIVE_TIMEOUT_SECONDS: '2',
+      ATLAS_MAX_CONNECTIONS_PER_ADDRESS: '0',
+    });
+    expect(config.maxRequestBytes).toBe(65_536);
+    expect(config.connections).toEqual({
+      headersTimeoutMs: 5000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 2000,
+      maxPerAddress: 0,
+    });
+    // Behind a proxy every connection comes from the proxy's address.
+    expect(loadConfig({ ATLAS_TRUST_PROXY: '1' }).connections.maxPerAddress).toBe(0);
+    expect(configError({ ATLAS_HEADERS_TIMEOUT_SECONDS: '0' })).toEqual([
+      'ATLAS_HEADERS_TIMEOUT_SECONDS: must be a whole number from 1 to 3600 (got "0")',
+    ]);
+    expect(configError({ ATLAS_HEADERS_TIMEOUT_SECONDS: '60', ATLAS_REQUEST_TIMEOUT_SECONDS: '30' })).toEqual([
+      'ATLAS_HEADERS_TIMEOUT_SECONDS: must be at most ATLAS_REQUEST_TIMEOUT_SECONDS (30)',
+    ]);
+    expect(configError({ ATLAS_MAX_REQUEST_BYTES: '10' })[0]).toMatch(/^ATLAS_MAX_REQUEST_BYTES: /);
+  });
+
   it('hides the password of a bad DATABASE_URL', () => {
     const [line] = configError({ DATABASE_URL: 'mysql://atlas:hunter2@db/atlas' });
     expect(line).toMatch(/^DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { type ContentLimits, DEFAULT_CONTENT_LIMITS } from './domain/content/content-limits.ts';
@@ -32,8 +33,28 @@ export interface AtlasConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly corsOrigins: readonly string[];
   readonly limits: ContentLimits;
-  /** Largest request body accepted, in bytes (uploads included). */
+  /** Largest request body accepted, in bytes, on publish and update (the uploads). */
   readonly maxBodyBytes: number;
+  /** Largest request body on every other route, in bytes. */
+  readonly maxRequestBytes: number;
+  /** Timeouts and a per-address connection cap, so that slow or numerous connections cannot pile up. */
+  readonly connections: ConnectionLimits;
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (rate limits, audit): none
+   * (false), the nearest N hops, or the proxies at these addresses and CIDR ranges.
+   */
+  readonly trustProxy: false | number | readonly string[];
+}
+
+export interface ConnectionLimits {
+  /** Time a client has to send its request headers. */
+  readonly headersTimeoutMs: number;
+  /** Time a client has to send a whole request, body included. */
+  readonly requestTimeoutMs: number;
+  /** Time an idle keep-alive connection stays open. */
+  readonly keepAliveTimeoutMs: number;
+  /** Open connections one remote address may hold; 0 is no cap. */
+  readonly maxPerAddress: number;
 }
 
 /** A configuration value that cannot be used; each line names the variable and what is allowed. */
@@ -66,6 +87,12 @@ export const CONFIG_VARIABLES = [
   'ATLAS_MAX_ITEM_BYTES',
   'ATLAS_MAX_FILES',
   'ATLAS_MAX_BODY_BYTES',
+  'ATLAS_MAX_REQUEST_BYTES',
+  'ATLAS_HEADERS_TIMEOUT_SECONDS',
+  'ATLAS_REQUEST_TIMEOUT_SECONDS',
+  'ATLAS_KEEP_ALIVE_TIMEOUT_SECONDS',
+  'ATLAS_MAX_CONNECTIONS_PER_ADDRESS',
+  'ATLAS_TRUST_PROXY',
 ] as const;
 
 /** Reads `.env` in `cwd` when present; variables already in the environment win over it. */
@@ -121,6 +148,19 @@ export function loadConfig(env: Env = readEnv()): AtlasConfig {
     return undefined;
   };
 
+  const trustProxy = (): AtlasConfig['trustProxy'] => {
+    const value = get('ATLAS_TRUST_PROXY');
+    if (value === undefined) return false;
+    if (/^\d+$/.test(value)) return integer('ATLAS_TRUST_PROXY', 1, 1, 10);
+    const proxies = value.split(',').map((p) => p.trim());
+    const bad = proxies.find((p) => !isProxyAddress(p));
+    if (bad === undefined) return proxies;
+    errors.push(
+      `ATLAS_TRUST_PROXY: must be a hop count from 1 to 10 or a comma-separated list of proxy addresses or CIDR ranges like 10.0.0.0/8 (got "${bad}")`,
+    );
+    return false;
+  };
+
   const home = resolve(get('ATLAS_HOME') ?? '.atlas');
   const branch = get('ATLAS_CONTENT_BRANCH') ?? 'main';
   if (!/^[A-Za-z0-9._/-]+$/.test(branch) || branch.includes('..')) {
@@ -162,6 +202,20 @@ export function loadConfig(env: Env = readEnv()): AtlasConfig {
       maxFiles: integer('ATLAS_MAX_FILES', DEFAULT_CONTENT_LIMITS.maxFiles, 1, 100_000),
     },
     maxBodyBytes: integer('ATLAS_MAX_BODY_BYTES', 0, 1024, 2 ** 31),
+    maxRequestBytes: integer('ATLAS_MAX_REQUEST_BYTES', 1024 * 1024, 1024, 2 ** 31),
+    connections: {
+      headersTimeoutMs: integer('ATLAS_HEADERS_TIMEOUT_SECONDS', 10, 1, 3600) * 1000,
+      requestTimeoutMs: integer('ATLAS_REQUEST_TIMEOUT_SECONDS', 120, 1, 86_400) * 1000,
+      keepAliveTimeoutMs: integer('ATLAS_KEEP_ALIVE_TIMEOUT_SECONDS', 10, 1, 3600) * 1000,
+      // Behind a proxy every connection comes from the proxy, so the cap is off there unless asked for.
+      maxPerAddress: integer(
+        'ATLAS_MAX_CONNECTIONS_PER_ADDRESS',
+        get('ATLAS_TRUST_PROXY') === undefined ? 64 : 0,
+        0,
+        1_000_000,
+      ),
+    },
+    trustProxy: trustProxy(),
   };
   for (const origin of config.corsOrigins) {
     if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
@@ -170,11 +224,26 @@ export function loadConfig(env: Env = readEnv()): AtlasConfig {
       );
     }
   }
+  if (config.connections.headersTimeoutMs > config.connections.requestTimeoutMs) {
+    errors.push(
+      `ATLAS_HEADERS_TIMEOUT_SECONDS: must be at most ATLAS_REQUEST_TIMEOUT_SECONDS (${config.connections.requestTimeoutMs / 1000})`,
+    );
+  }
   if (errors.length > 0) throw new ConfigError(errors);
   // Base64 and JSON framing make a request about 4/3 of the item it carries.
   return config.maxBodyBytes > 0
     ? config
     : { ...config, maxBodyBytes: Math.ceil(config.limits.maxItemBytes * 1.4) + 65_536 };
+}
+
+/** An IP address, a CIDR range, or one of proxy-addr's names (loopback, linklocal, uniquelocal). */
+function isProxyAddress(value: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(value)) return true;
+  const [address = '', prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 /** Hides a password in a URL before it is printed. */

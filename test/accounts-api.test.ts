@@ -31,7 +31,11 @@ describeEachDatabase('accounts, tokens and teams over HTTP', (open) => {
       { authz: 'rbac', publicRead: false, registration: 'open' },
       { clock, argon2: CHEAP_ARGON2 },
     );
-    app = await buildApp(deps, { maxBodyBytes: 64 * 1024, rateLimits: { perAddress: 1000, perAccount: 1000 } });
+    app = await buildApp(deps, {
+      maxBodyBytes: 64 * 1024,
+      maxRequestBytes: 64 * 1024,
+      rateLimits: { perAddress: 1000, perAccount: 1000 },
+    });
     api = client(app);
     return () => app.close();
   });
@@ -120,6 +124,13 @@ describeEachDatabase('accounts, tokens and teams over HTTP', (open) => {
         password: 'dave-dave-dave',
       });
       expect(weak.body.problems).toEqual([{ path: 'password', message: 'must not contain your username or email' }]);
+      const common = await api.post('/api/v1/auth/register', {
+        email: 'dave@example.com',
+        username: 'dave',
+        password: '1234567890',
+      });
+      expect(common.status).toBe(400);
+      expect(common.body.problems).toEqual([{ path: 'password', message: 'is too common; choose another' }]);
       expect(await snapshot(deps)).toEqual(before);
     });
 
@@ -231,6 +242,42 @@ describeEachDatabase('accounts, tokens and teams over HTTP', (open) => {
       expect(JSON.stringify(entries)).not.toContain('secret attempt 123');
     });
 
+    it('answers register, login, token creation, token lists and /me with Cache-Control: no-store', async () => {
+      const registered = await api.post('/api/v1/auth/register', {
+        email: 'nora@example.com',
+        username: 'nora',
+        password: 'a long test passphrase',
+      });
+      const session = registered.body.token as string;
+      const answers = {
+        registered,
+        login: await api.post('/api/v1/auth/login', { login: 'nora', password: 'a long test passphrase' }),
+        failedLogin: await api.post('/api/v1/auth/login', { login: 'nora', password: 'not the password' }),
+        created: await api.post('/api/v1/tokens', { name: 'ci' }, session),
+        listed: await api.get('/api/v1/tokens', session),
+        me: await api.get('/api/v1/me', session),
+      };
+      for (const [name, answer] of Object.entries(answers)) {
+        expect(answer.headers['cache-control'], name).toBe('no-store');
+      }
+      expect(answers.created.status).toBe(201);
+    });
+
+    it('logs out everywhere: every session stops at once, personal API tokens stay', async () => {
+      const first = await register(app, 'olive', 'a tidy long passphrase');
+      const second = (await api.post('/api/v1/auth/login', { login: 'olive', password: 'a tidy long passphrase' })).body
+        .token as string;
+      const pat = (await api.post('/api/v1/tokens', { name: 'ci' }, first)).body.secret as string;
+      const other = await register(app, 'otis');
+      for (const token of [first, second, pat, other]) expect((await api.get('/api/v1/me', token)).status).toBe(200);
+      expect((await api.post('/api/v1/auth/logout-everywhere', undefined, second)).status).toBe(204);
+      expect((await api.get('/api/v1/me', first)).status).toBe(401);
+      expect((await api.get('/api/v1/me', second)).status).toBe(401);
+      expect((await api.get('/api/v1/me', pat)).status).toBe(200);
+      expect((await api.get('/api/v1/me', other)).status).toBe(200);
+      expect((await api.post('/api/v1/auth/logout-everywhere')).status).toBe(401);
+    });
+
     it('logout revokes the session token at once', async () => {
       const token = await register(app, 'gina');
       expect((await api.get('/api/v1/me', token)).status).toBe(200);
@@ -266,6 +313,17 @@ describeEachDatabase('accounts, tokens and teams over HTTP', (open) => {
       expect((await api.delete(`/api/v1/tokens/${created.body.token.id}`, session)).status).toBe(204);
       expect((await api.get('/api/v1/me', secret)).status).toBe(401);
       expect((await api.delete(`/api/v1/tokens/${created.body.token.id}`, session)).status).toBe(204);
+    });
+
+    it('gives a token created without an expiry 90 days, not forever', async () => {
+      const session = await register(app, 'hugo');
+      const created = await api.post('/api/v1/tokens', { name: 'no expiry given' }, session);
+      expect(created.status).toBe(201);
+      const expiresAt = new Date(created.body.token.expiresAt).getTime();
+      expect(Math.abs(expiresAt - (Date.now() + 90 * 24 * 3600_000))).toBeLessThan(60_000);
+      const secret = created.body.secret as string;
+      clock.offsetMs = 90 * 24 * 3600_000 + 60_000;
+      expect((await api.get('/api/v1/me', secret)).status).toBe(401);
     });
 
     it('refuses forged, truncated and malformed tokens with 401', async () => {
@@ -368,31 +426,84 @@ describeEachDatabase('accounts, tokens and teams over HTTP', (open) => {
 });
 
 describe('abuse limits', () => {
-  it('limits login attempts per account across addresses and per address, with retry-after', async () => {
+  it('counts failed logins per account whatever the spelling, slows it down, and limits each address', async () => {
     const { createInMemoryDeps } = await import('../src/testing/in-memory-deps.ts');
     const deps = createInMemoryDeps();
     const app = await buildApp(deps, { rateLimits: { perAddress: 5, perAccount: 3 } });
     try {
-      const attempt = (login: string, ip: string) =>
-        app.inject({
-          method: 'POST',
-          url: '/api/v1/auth/login',
-          remoteAddress: ip,
-          payload: { login, password: 'guess guess guess' },
-        });
+      await register(app, 'victim', 'the secret passphrase');
+      const attempt = (login: string, ip: string, password = 'guess guess guess') =>
+        app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: ip, payload: { login, password } });
       const statuses = [];
-      for (const ip of ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4'])
-        statuses.push((await attempt('victim', ip)).statusCode);
+      for (const [login, ip] of [
+        ['victim', '10.0.0.1'],
+        ['victim@example.com', '10.0.0.2'],
+        ['Victim', '10.0.0.3'],
+        ['VICTIM@example.com', '10.0.0.4'],
+      ] as const) {
+        statuses.push((await attempt(login, ip)).statusCode);
+      }
+      // The fourth comes too soon after three failures on the account, whichever spelling was used.
       expect(statuses).toEqual([401, 401, 401, 429]);
-      const limited = await attempt('victim', '10.0.0.5');
-      expect(limited.headers['retry-after']).toBeDefined();
+      const limited = await attempt('victim', '10.0.0.5', 'the secret passphrase');
+      expect(limited.statusCode).toBe(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
       expect(limited.json()).toMatchObject({ status: 429, code: 'rate_limited' });
+      // A username is not locked for everyone: another account's logins go on.
+      expect((await attempt('someone-else', '10.0.0.6')).statusCode).toBe(401);
       const perAddress = [];
       for (let i = 0; i < 6; i++) perAddress.push((await attempt(`user${i}`, '10.9.9.9')).statusCode);
       expect(perAddress.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
       expect(perAddress[5]).toBe(429);
     } finally {
       await app.close();
+    }
+  });
+
+  it('takes the client address from X-Forwarded-For only when ATLAS_TRUST_PROXY names the proxy', async () => {
+    const { createInMemoryDeps } = await import('../src/testing/in-memory-deps.ts');
+    const behindProxy = await buildApp(createInMemoryDeps(), {
+      trustProxy: ['10.1.0.0/16'],
+      rateLimits: { perAddress: 2, perAccount: 100 },
+    });
+    const direct = await buildApp(createInMemoryDeps(), { rateLimits: { perAddress: 2, perAccount: 100 } });
+    try {
+      const attempt = (app: AtlasApp, remoteAddress: string, client: string, n: number) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          remoteAddress,
+          headers: { 'x-forwarded-for': client },
+          payload: { login: `nobody${n}`, password: 'guess guess guess' },
+        });
+      // Behind the proxy each client has its own budget...
+      expect((await attempt(behindProxy, '10.1.2.3', '198.51.100.1', 1)).statusCode).toBe(401);
+      expect((await attempt(behindProxy, '10.1.2.3', '198.51.100.1', 2)).statusCode).toBe(401);
+      expect((await attempt(behindProxy, '10.1.2.3', '198.51.100.1', 3)).statusCode).toBe(429);
+      expect((await attempt(behindProxy, '10.1.2.3', '198.51.100.2', 4)).statusCode).toBe(401);
+      // ...and a client that is not the proxy cannot pick its address by sending the header.
+      expect((await attempt(behindProxy, '203.0.113.9', '198.51.100.3', 5)).statusCode).toBe(401);
+      expect((await attempt(behindProxy, '203.0.113.9', '198.51.100.4', 6)).statusCode).toBe(401);
+      expect((await attempt(behindProxy, '203.0.113.9', '198.51.100.5', 7)).statusCode).toBe(429);
+      // One hop: the address the proxy appended is the client, whatever the client put before it.
+      const oneHop = await buildApp(createInMemoryDeps(), {
+        trustProxy: 1,
+        rateLimits: { perAddress: 1, perAccount: 100 },
+      });
+      try {
+        expect((await attempt(oneHop, '10.1.2.3', '6.6.6.1, 198.51.100.7', 1)).statusCode).toBe(401);
+        expect((await attempt(oneHop, '10.1.2.3', '6.6.6.2, 198.51.100.7', 2)).statusCode).toBe(429);
+        expect((await attempt(oneHop, '10.1.2.3', '198.51.100.8', 3)).statusCode).toBe(401);
+      } finally {
+        await oneHop.close();
+      }
+      // Without ATLAS_TRUST_PROXY the header is ignored.
+      expect((await attempt(direct, '10.1.2.3', '198.51.100.1', 1)).statusCode).toBe(401);
+      expect((await attempt(direct, '10.1.2.3', '198.51.100.2', 2)).statusCode).toBe(401);
+      expect((await attempt(direct, '10.1.2.3', '198.51.100.3', 3)).statusCode).toBe(429);
+    } finally {
+      await behindProxy.close();
+      await direct.close();
     }
   });
 

@@ -252,13 +252,15 @@ describeEachDatabase('catalog over HTTP', (open) => {
       expect(notModified.status).toBe(304);
     });
 
-    it('serves each raw file with identical bytes and a content type by extension', async () => {
+    it('serves each raw file with identical bytes, as text, an image or a download, never as something that runs', async () => {
       await publish({
         namespace: 'alice',
         files: [
           ...pdfJson(),
           binaryFile('assets/blob.bin', new Uint8Array([0, 1, 2, 0, 255])),
           textFile('assets/diagram.svg', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+          textFile('assets/steal.js', 'fetch("/api/v1/tokens").then((r) => r.text()).then(alert);'),
+          textFile('assets/page.html', '<script src="steal.js"></script>'),
         ],
       });
       const file = (path: string) =>
@@ -266,20 +268,33 @@ describeEachDatabase('catalog over HTTP', (open) => {
       const logo = await file('assets/logo.png');
       expect(logo.status).toBe(200);
       expect(logo.headers['content-type']).toBe('image/png');
+      expect(logo.headers['content-disposition']).toBeUndefined();
       expect(new Uint8Array(logo.raw)).toEqual(LOGO);
       const script = await file('scripts/extract.py');
-      expect(script.headers['content-type']).toBe('text/x-python; charset=utf-8');
+      expect(script.headers['content-type']).toBe('text/plain; charset=utf-8');
       expect(script.raw.toString('utf8')).toBe(SCRIPT);
       const skill = await file('SKILL.md');
-      expect(skill.headers['content-type']).toBe('text/markdown; charset=utf-8');
+      expect(skill.headers['content-type']).toBe('text/plain; charset=utf-8');
       expect(skill.raw.toString('utf8')).toBe(PDF_SKILL);
+      // Script is text, never a script of Atlas's origin; every file answer is sandboxed and unsniffed.
+      const js = await file('assets/steal.js');
+      expect(js.headers['content-type']).toBe('text/plain; charset=utf-8');
+      for (const answer of [logo, script, skill, js]) {
+        expect(answer.headers['x-content-type-options']).toBe('nosniff');
+        expect(answer.headers['content-security-policy']).toBe("sandbox; default-src 'none'");
+      }
+      const html = await file('assets/page.html');
+      expect(html.headers['content-type']).toBe('application/octet-stream');
+      expect(html.headers['content-disposition']).toBe('attachment; filename="page.html"');
       const blob = await file('assets/blob.bin');
       expect(blob.headers['content-type']).toBe('application/octet-stream');
       expect(blob.headers['content-disposition']).toBe('attachment; filename="blob.bin"');
       expect(new Uint8Array(blob.raw)).toEqual(new Uint8Array([0, 1, 2, 0, 255]));
       // A file a browser would run is a download, never a page on Atlas's origin.
       const svg = await file('assets/diagram.svg');
+      expect(svg.headers['content-type']).toBe('application/octet-stream');
       expect(svg.headers['content-disposition']).toBe('attachment; filename="diagram.svg"');
+      expect(svg.headers['content-security-policy']).toBe("sandbox; default-src 'none'");
       expectProblem(await file('assets/missing.png'), 404, 'not_found');
       // A path that climbs out of the item never reaches a neighbour's files.
       await publish({ namespace: 'alice', files: [textFile('SKILL.md', skillMd('neighbour', 'Private notes.'))] });
@@ -659,6 +674,61 @@ describeEachDatabase('catalog over HTTP', (open) => {
     });
   });
 
+  describe('history readable only by those who could read it when it was written', () => {
+    const diary = (description: string) => [textFile('SKILL.md', skillMd('diary', description))];
+    /** Every route that reads an item at one commit, each answering 200 or 404. */
+    const atCommit = (url: string, commit: string) => [
+      `${url}/versions/${commit}`,
+      `${url}/files/SKILL.md?at=${commit}`,
+      `${url}/archive?at=${commit}`,
+    ];
+    const commitsListed = async (url: string, token: string) => {
+      const res = await api.get(`${url}/versions`, token);
+      expect(res.status, res.raw).toBe(200);
+      return res.body.items.map((v: { commitSha: string }) => v.commitSha);
+    };
+
+    it('cuts the history of a deleted name published again: the earlier item is 404 to every reader', async () => {
+      const url = '/api/v1/items/skill/alice/diary';
+      const old = await publish({ namespace: 'alice', files: diary('Only alice reads this.'), visibility: 'team' });
+      expect(old.status, old.raw).toBe(201);
+      expect((await api.delete(url, tokens.alice)).status).toBe(204);
+      const fresh = await publish({ namespace: 'alice', files: diary('For everyone.'), visibility: 'org' });
+      expect(fresh.status, fresh.raw).toBe(201);
+
+      for (const token of [tokens.bob, tokens.alice, tokens.admin]) {
+        expect(await commitsListed(url, token)).toEqual([fresh.body.commitSha]);
+        for (const path of atCommit(url, old.body.commitSha)) {
+          expectProblem(await api.get(path, token), 404, 'not_found');
+        }
+        for (const path of atCommit(url, fresh.body.commitSha)) expect((await api.get(path, token)).status).toBe(200);
+      }
+      expect((await api.get(`${url}/versions?cursor=${old.body.commitSha}`, tokens.bob)).body.items).toEqual([]);
+    });
+
+    it('keeps versions written while an item was team-only from readers who gained it by a wider visibility', async () => {
+      const url = '/api/v1/items/skill/platform/diary';
+      const v1 = await publish({ namespace: 'platform', files: diary('Team only, first.'), visibility: 'team' });
+      expect(v1.status, v1.raw).toBe(201);
+      const v2 = await put(url, diary('Team only, second.'), `"${v1.body.treeSha}"`);
+      expect(v2.status, v2.raw.toString()).toBe(200);
+      expect((await api.patch(url, { visibility: 'org' }, tokens.alice)).status).toBe(200);
+      const v3 = await put(url, diary('For everyone.'), `"${v2.body.treeSha}"`);
+      expect(v3.status, v3.raw.toString()).toBe(200);
+
+      expect(await commitsListed(url, tokens.bob)).toEqual([v3.body.commitSha]);
+      expect(await commitsListed(url, tokens.alice)).toEqual([v3.body.commitSha, v2.body.commitSha, v1.body.commitSha]);
+      for (const commit of [v1.body.commitSha, v2.body.commitSha]) {
+        for (const path of atCommit(url, commit)) {
+          expectProblem(await api.get(path, tokens.bob), 404, 'not_found');
+          expect((await api.get(path, tokens.alice)).status).toBe(200);
+          expect((await api.get(path, tokens.admin)).status).toBe(200);
+        }
+      }
+      for (const path of atCommit(url, v3.body.commitSha)) expect((await api.get(path, tokens.bob)).status).toBe(200);
+    });
+  });
+
   describe('deleting', () => {
     const url = '/api/v1/items/skill/alice/pdf-tools';
 
@@ -731,6 +801,8 @@ describeEachDatabase('catalog over HTTP', (open) => {
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('application/zip');
       expect(res.headers['content-disposition']).toBe('attachment; filename="pdf-tools.zip"');
+      expect(res.headers['content-security-policy']).toBe("sandbox; default-src 'none'");
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers.etag).toBe(`"${first.treeSha}"`);
       const bundle = readZipBundle(new Uint8Array(res.raw), DEFAULT_CONTENT_LIMITS);
       expect(bundle.rootFolder).toBe('pdf-tools');
@@ -745,7 +817,7 @@ describeEachDatabase('catalog over HTTP', (open) => {
   });
 
   describe('installs', () => {
-    it('renders an MCP server for every client without its secret default, naming the secret, counting each call', async () => {
+    it('renders an MCP server for every client without its secret default, naming the secret, counting the installer once a day', async () => {
       const published = await publish({
         namespace: 'alice',
         files: [textFile('server.json', JSON.stringify(vaultServer()))],
@@ -764,20 +836,20 @@ describeEachDatabase('catalog over HTTP', (open) => {
       });
       expect(res.body.install.config.entry.env.VAULT_ADDR).toBe('https://vault.example.com');
       expect(res.raw).not.toContain(SECRET_DEFAULT);
-      let count = 1;
+      let count = 1; // bob
       for (const installClient of INSTALL_CLIENTS.filter((c) => c !== 'claude-code')) {
         const other = await api.post(url, { client: installClient }, tokens.bob);
         expect(other.status, other.raw).toBe(200);
         expect(other.raw).not.toContain(SECRET_DEFAULT);
         expect(other.body.install.config.secrets).toEqual(['VAULT_TOKEN']);
-        count += 1;
+        // The same person installing again the same day (into another client) is not another install.
         expect(other.body.usageCount).toBe(count);
       }
-      expect((await api.get('/api/v1/items/mcp/alice/vault', tokens.bob)).body.item.usageCount).toBe(
-        INSTALL_CLIENTS.length,
-      );
+      count += 1;
+      expect((await api.post(url, { client: 'cursor' }, tokens.alice)).body.usageCount).toBe(count);
+      expect((await api.get('/api/v1/items/mcp/alice/vault', tokens.bob)).body.item.usageCount).toBe(2);
       const row = await deps.db.items.findByRef(toItemRef({ kind: 'mcp', namespace: 'alice', name: 'vault' }));
-      expect(row?.usageCount).toBe(INSTALL_CLIENTS.length);
+      expect(row?.usageCount).toBe(2);
     });
 
     it('gives a skill its archive path and the Claude Code folder, and Claude Desktop none', async () => {
@@ -796,7 +868,7 @@ describeEachDatabase('catalog over HTTP', (open) => {
         tokens.bob,
       );
       expect(desktop.body.install.folder).toBeNull();
-      expect(desktop.body.usageCount).toBe(2);
+      expect(desktop.body.usageCount).toBe(1);
     });
 
     it('gives a tool its definition', async () => {
@@ -901,9 +973,11 @@ describeEachDatabase('catalog over HTTP', (open) => {
       ]);
       await api.patch('/api/v1/items/skill/alice/pdf-tools', { tags: ['pdf'] }, tokens.alice);
       expect(refs(await search('sort=updated'))[0]).toBe('skill/alice/pdf-tools');
-      for (let i = 0; i < 3; i++)
-        await api.post('/api/v1/items/mcp/alice/github/installs', { client: 'cursor' }, tokens.bob);
-      await api.post('/api/v1/items/tool/platform/get-weather/installs', { client: 'cursor' }, tokens.bob);
+      // One person installing fifteen times counts once; two people count twice.
+      for (let i = 0; i < 15; i++)
+        await api.post('/api/v1/items/tool/platform/get-weather/installs', { client: 'cursor' }, tokens.bob);
+      for (const token of [tokens.alice, tokens.bob])
+        await api.post('/api/v1/items/mcp/alice/github/installs', { client: 'cursor' }, token);
       expect(refs(await search('sort=installs')).slice(0, 2)).toEqual([
         'mcp/alice/github',
         'tool/platform/get-weather',
@@ -1720,6 +1794,7 @@ describeEachDatabase('catalog over HTTP', (open) => {
       const smallDeps: AtlasDeps = { ...deps, limits: LIMITS };
       small = await buildApp(smallDeps, {
         maxBodyBytes: MAX_BODY,
+        maxRequestBytes: MAX_BODY,
         rateLimits: { perAddress: 100_000, perAccount: 100_000 },
       });
       await small.ready();

@@ -6,6 +6,7 @@ import type { ContentLimits } from '../domain/content/content-limits.ts';
 import type { ContentStore } from '../domain/content/content-store.ts';
 import type { Database } from '../domain/repositories.ts';
 import type { WebhookVerifier } from '../domain/sync/webhook-verifier.ts';
+import type { LoginThrottle } from './accounts/login-throttle.ts';
 import type { TokenCache } from './accounts/token-cache.ts';
 import type { JobSignal } from './sync/job-signal.ts';
 
@@ -45,4 +46,6 @@ export interface AtlasDeps {
   readonly jobSignal: JobSignal;
   /** Recently resolved bearer tokens; revocations reach every process through a broadcast. */
   readonly tokenCache: TokenCache;
+  /** Failed logins per account and address, which slow down and then refuse further attempts. */
+  readonly loginThrottle: LoginThrottle;
 }

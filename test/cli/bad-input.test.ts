@@ -144,13 +144,13 @@ describe('atlas with bad input, a failing server or none at all', () => {
     const config = join(box.home, '.claude.json');
     const original = '{\n  "mcpServers": {}\n}\n';
     writeFileSync(config, original);
-    const install = await box.run(['install', 'mcp/alice/github'], {
+    const install = await box.run(['install', '--yes', 'mcp/alice/github'], {
       env: { ATLAS_URL: failing.url, ATLAS_TOKEN: 'x' },
     });
     expect(install.code).toBe(1);
     expect(readFileSync(config, 'utf8')).toBe(original);
     expect(readdirSync(box.home).filter((file) => file.endsWith('.bak'))).toEqual([]);
-    const skill = await box.run(['install', 'skill/alice/pdf-tools'], {
+    const skill = await box.run(['install', '--yes', 'skill/alice/pdf-tools'], {
       env: { ATLAS_URL: failing.url, ATLAS_TOKEN: 'x' },
     });
     expect(skill.code).toBe(1);

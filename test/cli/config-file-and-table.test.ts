@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, ValidationError } from '../../src/domain/errors.ts';
 import { addMcpServer, removeMcpServer } from '../../src/entrypoints/cli/local/mcp-config-file.ts';
-import { displayWidth, renderTable } from '../../src/entrypoints/cli/terminal.ts';
+import { displayWidth, jsonForTerminal, renderTable, stripControl } from '../../src/entrypoints/cli/terminal.ts';
 import { mcpConfigPath, resolveClientPath } from '../../src/lib/install/client-locations.ts';
 
 describe('client config files', () => {
@@ -108,17 +108,13 @@ describe('client config files', () => {
     expect(mcpConfigPath('claude-desktop', 'user', context('linux', { XDG_CONFIG_HOME: '/xdg' }))).toBe(
       '/xdg/Claude/claude_desktop_config.json',
     );
-    expect(
-      mcpConfigPath('claude-desktop', 'user', context('darwin'), {
-        user: '~/Library/Application Support/Claude/claude_desktop_config.json',
-      }),
-    ).toBe('/home/ann/Library/Application Support/Claude/claude_desktop_config.json');
+    expect(mcpConfigPath('claude-desktop', 'user', context('darwin'))).toBe(
+      '/home/ann/Library/Application Support/Claude/claude_desktop_config.json',
+    );
     expect(mcpConfigPath('vscode', 'user', context('darwin'))).toBe(
       '/home/ann/Library/Application Support/Code/User/mcp.json',
     );
-    expect(mcpConfigPath('vscode', 'project', context('linux'), { project: '.vscode/mcp.json' })).toBe(
-      '/work/app/.vscode/mcp.json',
-    );
+    expect(mcpConfigPath('vscode', 'project', context('linux'))).toBe('/work/app/.vscode/mcp.json');
     expect(mcpConfigPath('claude-desktop', 'project', context('linux'))).toBeUndefined();
     expect(resolveClientPath('~/.claude.json', context('linux'))).toBe('/home/ann/.claude.json');
   });
@@ -147,5 +143,14 @@ describe('tables', () => {
   it('count wide characters twice and leave a table that fits alone', () => {
     expect(displayWidth('日本語 ✓')).toBe(8);
     expect(renderTable(columns, [['a', '1', 'short']])).toEqual(['REF  INSTALLS  DESCRIPTION', 'a           1  short']);
+  });
+
+  it('strips escape sequences, control characters and bidirectional overrides, keeping tabs, line ends and text', () => {
+    const title = '\x1b]0;PWNED\x07';
+    const link = '\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\';
+    expect(stripControl(`a${title}b\x1b[2K\x1b[1Ac\r${link}\t\u202eé\x9b2J\x9d0;t\x07\n`)).toBe('abcclick\té\n');
+    expect(stripControl('plain text, ünïcode ✓')).toBe('plain text, ünïcode ✓');
+    expect(jsonForTerminal({ d: 'a\x1b[2K\x9b\u202e' })).toBe('{\n  "d": "a\\u001b[2K\\u009b\\u202e"\n}');
+    expect(JSON.parse(jsonForTerminal({ d: 'a\x9b\u202e' })).d).toBe('a\x9b\u202e');
   });
 });

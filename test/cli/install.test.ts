@@ -61,7 +61,7 @@ describe('atlas install and uninstall into each client', () => {
   });
 
   it('installs a skill into ~/.claude/skills by default, keeping executable bits and binary files, and records it', async () => {
-    const run = await box.run(['install', 'skill/alice/pdf-tools', '--json']);
+    const run = await box.run(['install', '--yes', 'skill/alice/pdf-tools', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const target = join(box.home, '.claude', 'skills', 'pdf-tools');
     expect(run.json()).toMatchObject({
@@ -80,7 +80,7 @@ describe('atlas install and uninstall into each client', () => {
     );
     expect(readdirSync(join(box.home, '.claude', 'skills'))).toEqual(['pdf-tools']);
 
-    const again = await box.run(['install', 'skill/alice/pdf-tools']);
+    const again = await box.run(['install', '--yes', 'skill/alice/pdf-tools']);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/already installed/);
   });
@@ -88,7 +88,7 @@ describe('atlas install and uninstall into each client', () => {
   it('keeps a changed skill folder unless --force, and installs an older version by commit prefix', async () => {
     const target = join(box.home, '.claude', 'skills', 'pdf-tools');
     writeFileSync(join(target, 'SKILL.md'), 'edited by hand\n');
-    const kept = await box.run(['install', 'skill/alice/pdf-tools']);
+    const kept = await box.run(['install', '--yes', 'skill/alice/pdf-tools']);
     expect(kept.code).toBe(1);
     expect(kept.stderr).toMatch(/already holds other files/);
     expect(kept.stderr).toMatch(/--force/);
@@ -97,6 +97,7 @@ describe('atlas install and uninstall into each client', () => {
     const older = skillCommits.at(-1)!;
     const forced = await box.run([
       'install',
+      '--yes',
       'skill/alice/pdf-tools',
       '--force',
       '--version',
@@ -110,16 +111,23 @@ describe('atlas install and uninstall into each client', () => {
   });
 
   it("installs a skill into each client's project folder, and as a zip for Claude Desktop", async () => {
-    const project = await box.run(['install', 'skill/alice/pdf-tools', '--scope', 'project']);
+    const project = await box.run(['install', '--yes', 'skill/alice/pdf-tools', '--scope', 'project']);
     expect(project.code, project.stderr).toBe(0);
     expect(existsSync(join(box.project, '.claude', 'skills', 'pdf-tools', 'SKILL.md'))).toBe(true);
-    const cursor = await box.run(['install', 'skill/alice/pdf-tools', '--client', 'cursor']);
+    const cursor = await box.run(['install', '--yes', 'skill/alice/pdf-tools', '--client', 'cursor']);
     expect(cursor.code, cursor.stderr).toBe(0);
     expect(existsSync(join(box.project, '.cursor', 'skills', 'pdf-tools', 'scripts', 'extract.sh'))).toBe(true);
-    const vscode = await box.run(['install', 'skill/alice/pdf-tools', '--client', 'vscode']);
+    const vscode = await box.run(['install', '--yes', 'skill/alice/pdf-tools', '--client', 'vscode']);
     expect(vscode.code, vscode.stderr).toBe(0);
     expect(existsSync(join(box.project, '.github', 'skills', 'pdf-tools', 'SKILL.md'))).toBe(true);
-    const desktop = await box.run(['install', 'skill/alice/pdf-tools', '--client', 'claude-desktop', '--json']);
+    const desktop = await box.run([
+      'install',
+      '--yes',
+      'skill/alice/pdf-tools',
+      '--client',
+      'claude-desktop',
+      '--json',
+    ]);
     expect(desktop.code, desktop.stderr).toBe(0);
     expect(desktop.json()).toMatchObject({
       action: 'downloaded',
@@ -128,7 +136,15 @@ describe('atlas install and uninstall into each client', () => {
     });
     expect(readFileSync(join(box.project, 'pdf-tools.zip')).subarray(0, 2).toString()).toBe('PK');
 
-    const noUserScope = await box.run(['install', 'skill/alice/pdf-tools', '--client', 'cursor', '--scope', 'user']);
+    const noUserScope = await box.run([
+      'install',
+      '--yes',
+      'skill/alice/pdf-tools',
+      '--client',
+      'cursor',
+      '--scope',
+      'user',
+    ]);
     expect(noUserScope.code).toBe(2);
     expect(noUserScope.stderr).toMatch(/Cursor has no user-level skills folder/);
   });
@@ -137,7 +153,7 @@ describe('atlas install and uninstall into each client', () => {
     const file = join(box.home, '.claude.json');
     const original = `${JSON.stringify({ numStartups: 7, projects: { '/work': { allowedTools: [] } }, mcpServers: { other: { type: 'stdio', command: 'other-mcp', args: [] } } }, null, 2)}\n`;
     writeFileSync(file, original, { mode: 0o600 });
-    const run = await box.run(['install', 'mcp/alice/github', '--json']);
+    const run = await box.run(['install', '--yes', 'mcp/alice/github', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const result = run.json();
     expect(result).toMatchObject({
@@ -157,14 +173,14 @@ describe('atlas install and uninstall into each client', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readFileSync(result.backup, 'utf8')).toBe(original);
 
-    const human = await box.run(['install', 'mcp/alice/github']);
+    const human = await box.run(['install', '--yes', 'mcp/alice/github']);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/already in ~\/\.claude\.json/);
     expect(human.stdout).toContain('GITHUB_TOKEN');
   });
 
   it("writes a project .mcp.json for Claude Code, Claude Desktop's file, and Cursor's files in their formats", async () => {
-    const project = await box.run(['install', 'mcp/alice/github', '--scope', 'project']);
+    const project = await box.run(['install', '--yes', 'mcp/alice/github', '--scope', 'project']);
     expect(project.code, project.stderr).toBe(0);
     expectStdioEntry(
       (readJson(join(box.project, '.mcp.json')).mcpServers as Record<string, Json>).github!,
@@ -172,7 +188,7 @@ describe('atlas install and uninstall into each client', () => {
       '${GITHUB_TOKEN}',
     );
 
-    const desktop = await box.run(['install', 'mcp/alice/github', '--client', 'claude-desktop', '--json']);
+    const desktop = await box.run(['install', '--yes', 'mcp/alice/github', '--client', 'claude-desktop', '--json']);
     expect(desktop.code, desktop.stderr).toBe(0);
     const desktopFile = join(box.xdg, 'Claude', 'claude_desktop_config.json');
     expect(desktop.json()).toMatchObject({ path: desktopFile, created: true, backup: null });
@@ -182,7 +198,7 @@ describe('atlas install and uninstall into each client', () => {
       '<set GITHUB_TOKEN>',
     );
 
-    const cursor = await box.run(['install', 'mcp/alice/github', '--client', 'cursor']);
+    const cursor = await box.run(['install', '--yes', 'mcp/alice/github', '--client', 'cursor']);
     expect(cursor.code, cursor.stderr).toBe(0);
     expectStdioEntry(
       (readJson(join(box.home, '.cursor', 'mcp.json')).mcpServers as Record<string, Json>).github!,
@@ -190,7 +206,15 @@ describe('atlas install and uninstall into each client', () => {
       '${env:GITHUB_TOKEN}',
     );
 
-    const remote = await box.run(['install', 'mcp/alice/remote-docs', '--client', 'cursor', '--scope', 'project']);
+    const remote = await box.run([
+      'install',
+      '--yes',
+      'mcp/alice/remote-docs',
+      '--client',
+      'cursor',
+      '--scope',
+      'project',
+    ]);
     expect(remote.code, remote.stderr).toBe(0);
     const entry = (readJson(join(box.project, '.cursor', 'mcp.json')).mcpServers as Record<string, Json>)[
       'remote-docs'
@@ -202,7 +226,7 @@ describe('atlas install and uninstall into each client', () => {
   });
 
   it('writes .vscode/mcp.json with servers and password inputs, and removes them again on uninstall', async () => {
-    const run = await box.run(['install', 'mcp/alice/github', '--client', 'vscode', '--json']);
+    const run = await box.run(['install', '--yes', 'mcp/alice/github', '--client', 'vscode', '--json']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.json()).toMatchObject({ scope: 'project', containerKey: 'servers' });
     const file = join(box.project, '.vscode', 'mcp.json');
@@ -218,7 +242,7 @@ describe('atlas install and uninstall into each client', () => {
     ]);
     expect(config.mcpServers).toBeUndefined();
 
-    const weather = await box.run(['install', 'mcp/alice/weather', '--client', 'vscode']);
+    const weather = await box.run(['install', '--yes', 'mcp/alice/weather', '--client', 'vscode']);
     expect(weather.code, weather.stderr).toBe(0);
     const gone = await box.run(['uninstall', 'mcp/alice/github', '--client', 'vscode', '--json']);
     expect(gone.code, gone.stderr).toBe(0);
@@ -244,7 +268,7 @@ describe('atlas install and uninstall into each client', () => {
       'GET',
       '/api/v1/items/mcp/alice/weather',
     );
-    const run = await box.run(['install', 'mcp/alice/weather', '--client', 'cursor', '--scope', 'project']);
+    const run = await box.run(['install', '--yes', 'mcp/alice/weather', '--client', 'cursor', '--scope', 'project']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`${file} is not valid JSON`);
     expect(run.stderr).toContain('left it untouched');
@@ -264,7 +288,7 @@ describe('atlas install and uninstall into each client', () => {
   });
 
   it('refuses an unknown client with the list of clients, and exit code 2', async () => {
-    const run = await box.run(['install', 'mcp/alice/github', '--client', 'emacs']);
+    const run = await box.run(['install', '--yes', 'mcp/alice/github', '--client', 'emacs']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--client must be one of claude-code, claude-desktop, cursor, vscode (got "emacs")');
   });
@@ -287,8 +311,8 @@ describe('atlas install and uninstall into each client', () => {
     expect(again.stdout).toMatch(/not installed/);
   });
 
-  it('counts the installs on the server', async () => {
+  it('counts the installs on the server, once a day for one person', async () => {
     const show = await box.run(['show', 'mcp/alice/github', '--json']);
-    expect(show.json().item.usageCount).toBeGreaterThanOrEqual(5);
+    expect(show.json().item.usageCount).toBe(1);
   });
 });

@@ -168,7 +168,15 @@ describeEachDatabase('syncCatalog', (open) => {
     const pdf = (await db.items.findByRef(ref('skill', 'alice', 'pdf-tools')))!;
     await db.items.update({ ...pdf, tags: ['pdf'] });
     for (const client of ['claude-code', 'cursor']) {
-      await db.items.recordInstall({ id: newId(), itemId: pdf.id, userId: alice.id, client, createdAt: new Date() });
+      await db.items.recordInstall({
+        id: newId(),
+        itemId: pdf.id,
+        userId: alice.id,
+        installer: `${alice.id}:${client}`,
+        day: '2030-01-01',
+        client,
+        createdAt: new Date(),
+      });
     }
 
     const files = await content.readItem('skills/alice/pdf-tools');

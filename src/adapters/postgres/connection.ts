@@ -14,6 +14,57 @@ export type Schema = typeof schema;
 /** A Drizzle database or transaction, whichever driver is underneath. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
+/**
+ * A database failure as it may be logged: its SQLSTATE, the statement, and the names of the table,
+ * column and constraint involved. Never a value: drizzle's error carries every bound parameter (a
+ * password's argon2 hash, a token's hash) in `params` and in its message, and the drivers' messages
+ * and `detail` quote values (`Key (email)=(...) already exists`, `invalid input syntax ...: "..."`).
+ */
+export class DatabaseError extends Error {
+  override readonly name = 'DatabaseError';
+  constructor(
+    /** SQLSTATE, e.g. 23514; undefined when the failure had none (a closed connection). */
+    readonly code: string | undefined,
+    /** The statement with its `$1` placeholders, at most 1,000 characters. */
+    readonly statement: string | undefined,
+    readonly table?: string,
+    readonly column?: string,
+    readonly constraint?: string,
+  ) {
+    super(`database error ${code ?? '(no SQLSTATE)'}${statement ? ` in: ${statement}` : ''}`);
+  }
+}
+
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+
+/**
+ * The DatabaseError that stands for a failure from drizzle or a driver; anything else is returned
+ * as it is. Walks the `cause` chain (drizzle wraps the driver's error) and keeps no link to it.
+ */
+export function redactDatabaseError(error: unknown): unknown {
+  if (error instanceof DatabaseError) return error;
+  let fromDatabase = false;
+  let code: string | undefined;
+  let statement: string | undefined;
+  const names: { table?: string; column?: string; constraint?: string } = {};
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const layer = current as Record<string, unknown>;
+    if ('params' in layer) fromDatabase = true;
+    if (typeof layer.code === 'string' && SQLSTATE.test(layer.code)) {
+      fromDatabase = true;
+      code ??= layer.code;
+    }
+    if (typeof layer.query === 'string') statement ??= layer.query.slice(0, 1000);
+    for (const name of ['table', 'column', 'constraint'] as const) {
+      if (typeof layer[name] === 'string') names[name] ??= layer[name];
+    }
+    current = layer.cause;
+  }
+  if (!fromDatabase) return error;
+  return new DatabaseError(code, statement, names.table, names.column, names.constraint);
+}
+
 /** An open connection: the Drizzle handle, which engine it is, and how to close it. */
 export interface Connection {
   readonly db: Db;

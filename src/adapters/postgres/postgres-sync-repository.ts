@@ -1,4 +1,5 @@
 import { and, count, desc, eq, sql } from 'drizzle-orm';
+import { storableText } from '../../domain/manifests/json-safe.ts';
 import type { SyncJob, SyncState, WebhookDelivery } from '../../domain/sync/sync-job.ts';
 import { SYNC_REASON_KINDS, type SyncReason, type SyncReasonKind } from '../../domain/sync/sync-reason.ts';
 import type { SyncRepository } from '../../domain/sync/sync-repository.ts';
@@ -118,7 +119,8 @@ export class PostgresSyncRepository implements SyncRepository {
         .set({
           status: retryAt ? 'queued' : 'failed',
           ...(retryAt ? { runAfter: retryAt } : {}),
-          lastError: error.slice(0, 2000),
+          // PostgreSQL refuses a NUL in text; a job whose error cannot be recorded would stay `running`.
+          lastError: storableText(error, 2000),
           lockedBy: null,
           lockedUntil: null,
           updatedAt: now,

@@ -1,4 +1,5 @@
-import { AtlasError, ConflictError, NotFoundError, UnavailableError } from '../../domain/errors.ts';
+import { AtlasError, ConflictError, NotFoundError, UnavailableError, ValidationError } from '../../domain/errors.ts';
+import { redactDatabaseError } from './connection.ts';
 
 interface DriverError {
   code?: string;
@@ -30,12 +31,16 @@ function driverErrorOf(error: unknown): DriverError | undefined {
   return undefined;
 }
 
-/** Turns a driver error into the domain's: SQLSTATE 23505 is a ConflictError, and so on. */
+/**
+ * Turns a driver error into the domain's: SQLSTATE 23505 is a ConflictError, and so on. Any other
+ * database failure becomes a DatabaseError without bound values (see redactDatabaseError).
+ */
 export function translateError(error: unknown): unknown {
   if (error instanceof AtlasError) return error;
   const driver = driverErrorOf(error);
   const code = driver?.code;
-  if (!code) return error;
+  // What is not translated is redacted: the error will be logged, and must not carry bound values.
+  if (!code) return redactDatabaseError(error);
   if (code === '23505') {
     return new ConflictError((driver.constraint && UNIQUE_MESSAGES[driver.constraint]) ?? 'already exists');
   }
@@ -44,13 +49,22 @@ export function translateError(error: unknown): unknown {
     if (driver.message?.includes('update or delete')) return new ConflictError('other records still refer to it');
     return new NotFoundError('a referenced record does not exist');
   }
+  // 22021 "invalid byte sequence for encoding UTF8" (a NUL in text) and 22P05 "unsupported Unicode escape
+  // sequence" (\u0000 in jsonb): the domain checks come first; this is the last line of defence against a 500.
+  // The driver's message may quote the value, so it is not passed on.
+  if (code === '22021' || code === '22P05') {
+    return new ValidationError({
+      path: 'request',
+      message: 'holds text the database cannot store (a NUL character or invalid Unicode); remove it and try again',
+    });
+  }
   // Connection failures: refused, reset, timed out, or the server shutting down (57P01..57P03).
   if (
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P02', '57P03', '08006', '08001'].includes(code)
   ) {
     return new UnavailableError('the database is unreachable');
   }
-  return error;
+  return redactDatabaseError(error);
 }
 
 /** Runs a database call and translates what it throws. */

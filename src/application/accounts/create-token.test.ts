@@ -34,7 +34,7 @@ describe('createToken', () => {
       userId: alice.user.id,
       kind: 'personal',
       name: 'ci',
-      expiresAt: null,
+      expiresAt: new Date(clock.now().getTime() + 90 * DAY),
       createdAt: clock.now(),
     });
     expect(stored?.tokenHash).toBe(hashTokenSecret(secret));
@@ -44,8 +44,17 @@ describe('createToken', () => {
     expect(entry).toMatchObject({
       actorName: 'alice',
       target: `token/${token.id}`,
-      details: { name: 'ci', expiresAt: null },
+      details: { name: 'ci', expiresAt: new Date(clock.now().getTime() + 90 * DAY).toISOString() },
     });
+  });
+
+  it('gives a token created without an expiry 90 days, after which it no longer signs in', async () => {
+    const { clock, deps, alice } = await setUp();
+    const { secret } = await createToken(deps, { name: 'forgotten' }, alice);
+    clock.advance(90 * DAY - 1000);
+    expect((await authenticate(deps, secret, null)).user?.id).toBe(alice.user.id);
+    clock.advance(1000);
+    await expect(authenticate(deps, secret, null)).rejects.toBeInstanceOf(UnauthenticatedError);
   });
 
   it('accepts an expiry in the future within a year and records it', async () => {

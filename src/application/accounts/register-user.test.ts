@@ -107,6 +107,22 @@ describe('registerUser', () => {
     expect(await atlasState(deps)).toEqual(before);
   });
 
+  it('refuses the commonest passwords, whatever their case, suffix or look-alike characters', async () => {
+    const deps = createInMemoryDeps();
+    for (const password of ['1234567890', 'QwertyUiop', '1q2w3e4r5t', 'Password2024!', 'P@ssw0rd123', 'iloveyou12']) {
+      const error = await registerUser(deps, input('carol', { password }), anonymous()).catch((e: unknown) => e);
+      expect(error, password).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).problems).toEqual([
+        { path: 'password', message: 'is too common; choose another' },
+      ]);
+    }
+    expect(await deps.db.users.count()).toBe(0);
+    // Digits alone are not common by being digits, and a long phrase is not common by holding a stem.
+    await registerUser(deps, input('carol', { password: '8302957146' }), anonymous());
+    await registerUser(deps, input('dave', { password: 'dragon fruit on the window sill' }), anonymous());
+    expect(await deps.db.users.count()).toBe(2);
+  });
+
   it('reports every problem of the password at once, without echoing it', async () => {
     const deps = createInMemoryDeps();
     const error = await registerUser(deps, input('carol', { password: 'carolcaro' }), anonymous()).catch(

@@ -4,11 +4,12 @@ import { formatItemRef, type ItemRef, itemFolder } from '../../domain/catalog/it
 import { prepareBundle } from '../../domain/catalog/prepare-bundle.ts';
 import { toTags } from '../../domain/catalog/tag.ts';
 import type { ItemFile } from '../../domain/content/content-store.ts';
-import { ConflictError, collectProblems, ForbiddenError, ValidationError } from '../../domain/errors.ts';
+import { ConflictError, collectProblems } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import type { ManifestWarning } from '../../domain/manifests/manifest.ts';
 import { auditEntry } from '../audit.ts';
 import type { AtlasDeps } from '../deps.ts';
+import { authorizePublish } from './authorize-upload.ts';
 import { advanceOverOwnCommit, commitItemFolder, lastCommitOf, replaceFolder } from './commit-item-folder.ts';
 import { authorOf, requireUser } from './item-access.ts';
 import { fieldsOfBundle, versionOf } from './item-record.ts';
@@ -49,19 +50,9 @@ export async function publishItem(
   input: PublishItemInput,
   actor: Actor,
 ): Promise<PublishedItem> {
-  const { db, content, authorizer, clock, limits } = deps;
+  const { db, content, clock, limits } = deps;
   const user = requireUser(actor);
-  const namespace = await db.namespaces.findByName(input.namespace);
-  if (!namespace) {
-    throw new ValidationError({ path: 'namespace', message: `no user or team is named "${input.namespace}"` });
-  }
-  if (!(await authorizer.canPublish(actor, namespace))) {
-    throw new ForbiddenError(
-      namespace.kind === 'team'
-        ? `you are not a member of team "${namespace.name}"; ask one of its owners to add you`
-        : `"${namespace.name}" is another user's namespace; publish into your own ("${user.username}") or a team's`,
-    );
-  }
+  const namespace = await authorizePublish(deps, input.namespace, actor);
   const { tags, bundle } = collectProblems({
     tags: () => (input.tags === undefined ? [] : toTags(input.tags)),
     bundle: () => prepareBundle(input.files, limits, { requestedName: input.name }),
@@ -119,6 +110,8 @@ export async function publishItem(
     statusMessage: null,
     problems: [],
     usageCount: existing?.usageCount ?? 0,
+    // A deleted name published again is a new item: the earlier one's history is not its history.
+    historySince: existing?.status === 'deleted' ? now : (existing?.historySince ?? null),
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };

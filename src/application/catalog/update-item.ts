@@ -2,11 +2,12 @@ import type { Actor } from '../../domain/accounts/actor.ts';
 import { formatItemRef, type ItemRef, itemFolder } from '../../domain/catalog/item-ref.ts';
 import { prepareBundle } from '../../domain/catalog/prepare-bundle.ts';
 import type { ItemFile } from '../../domain/content/content-store.ts';
-import { ForbiddenError, PreconditionRequiredError, StaleRevisionError } from '../../domain/errors.ts';
+import { PreconditionRequiredError, StaleRevisionError } from '../../domain/errors.ts';
 import { auditEntry } from '../audit.ts';
 import type { AtlasDeps } from '../deps.ts';
+import { authorizeUpdate } from './authorize-upload.ts';
 import { advanceOverOwnCommit, commitItemFolder, lastCommitOf, replaceFolder } from './commit-item-folder.ts';
-import { authorOf, findReadableItem, requireUser } from './item-access.ts';
+import { authorOf, requireUser } from './item-access.ts';
 import { fieldsOfBundle, versionOf } from './item-record.ts';
 import type { PublishedItem } from './publish-item.ts';
 import { checkVersionUnused } from './version-rule.ts';
@@ -33,14 +34,9 @@ export async function updateItem(
   input: UpdateItemInput,
   actor: Actor,
 ): Promise<PublishedItem> {
-  const { db, content, authorizer, clock, limits } = deps;
+  const { db, content, clock, limits } = deps;
   const user = requireUser(actor);
-  const item = await findReadableItem(deps, input.ref, actor);
-  if (!(await authorizer.canEditItem(actor, item))) {
-    throw new ForbiddenError(
-      `you may not change ${formatItemRef(input.ref)}: only its publisher and the team's maintainers may`,
-    );
-  }
+  const item = await authorizeUpdate(deps, input.ref, actor);
   if (input.ifMatch === undefined) {
     throw new PreconditionRequiredError(
       `${formatItemRef(input.ref)} changes only from the version you read: give its tree SHA (now ${item.treeSha}) so that no one else's change is lost`,

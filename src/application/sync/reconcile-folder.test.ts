@@ -113,6 +113,16 @@ describe('applyFolderState', () => {
     expect(await apply({ folder: 'skills/alice/never', present: false })).toMatchObject({ removed: 0 });
   });
 
+  it('cuts the history of a deleted item whose folder comes back: it is a new item', async () => {
+    await apply(await stateOf({ 'skills/alice/one/SKILL.md': skillMd('one') }, 'skills/alice/one'));
+    expect((await row('skills/alice/one'))?.historySince).toBeNull();
+    await apply({ folder: 'skills/alice/one', present: false });
+    await apply(await stateOf({ 'skills/alice/one/SKILL.md': skillMd('one', 'Another skill.') }, 'skills/alice/one'));
+    const back = (await row('skills/alice/one'))!;
+    expect(back.status).toBe('active');
+    expect(back.historySince).toBeInstanceOf(Date);
+  });
+
   it('records an invalid folder as invalid with its problems and no version, and revives it once fixed', async () => {
     const broken = await stateOf({ 'skills/alice/one/SKILL.md': '---\nname: one\n---\n' }, 'skills/alice/one');
     expect(await apply(broken)).toMatchObject({ invalid: 1, added: 0 });

@@ -5,6 +5,7 @@ import { prepareBundle } from '../../domain/catalog/prepare-bundle.ts';
 import type { ItemFile } from '../../domain/content/content-store.ts';
 import { type Problem, TooLargeError, ValidationError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
+import { storableText } from '../../domain/manifests/json-safe.ts';
 import type { Repositories } from '../../domain/repositories.ts';
 import { fieldsOfBundle, versionOf } from '../catalog/item-record.ts';
 import type { AtlasDeps } from '../deps.ts';
@@ -57,7 +58,11 @@ export async function readFolderState(
     if (error instanceof ValidationError) problems.push(...error.problems);
     else if (error instanceof TooLargeError) {
       problems.push(...(error.problems.length > 0 ? error.problems : [{ path: folder, message: error.message }]));
-    } else throw error;
+    } else {
+      // Validation is pure, so whatever else it throws (a parser bug, a stack overflow) will throw again on
+      // every retry: the folder is marked invalid instead of stalling sync.
+      problems.push({ path: folder, message: `could not be read as an item: ${String((error as Error)?.message)}` });
+    }
   }
   return {
     folder,
@@ -83,7 +88,8 @@ export const emptyCounts = (): ReconcileCounts => ({ added: 0, updated: 0, remov
  * - gone from git: the item is marked deleted (its row, tags and installs stay);
  * - new in git: an item owned by the namespace's user or team, visible to the org;
  * - changed: the git-owned fields follow; tags, visibility, owner and installs stay;
- * - invalid (bad path, unknown namespace, broken manifest): recorded as `invalid` with its problems.
+ * - invalid (bad path, unknown namespace, broken manifest): recorded as `invalid` with its problems, made
+ *   storable first (see storableProblems), so recording one never fails.
  */
 export async function applyFolderState(
   tx: Repositories,
@@ -123,6 +129,7 @@ export async function applyFolderState(
     statusMessage: null,
     problems: [],
     usageCount: 0,
+    historySince: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -152,13 +159,15 @@ export async function applyFolderState(
       status: revived ? 'active' : base.status,
       problems: [],
       statusMessage: revived ? null : base.statusMessage,
+      // A deleted item's folder pushed again is a new item, as when its name is published again.
+      historySince: base.status === 'deleted' ? now : base.historySince,
     };
   } else {
     next = {
       ...located,
       treeSha: state.treeSha,
       status: 'invalid',
-      problems: state.problems,
+      problems: storableProblems(state.problems),
       statusMessage: 'invalid in git',
     };
     counts.invalid++;
@@ -172,6 +181,23 @@ export async function applyFolderState(
     if (state.fields) counts.added++;
   }
   if (state.fields) await tx.items.recordVersion(versionOf(next, null, now));
+}
+
+/** The most problems recorded on one invalid item; the rest are counted in a last one. */
+export const MAX_RECORDED_PROBLEMS = 100;
+
+/**
+ * Problems as they can always be stored: NULs and lone surrogates replaced, each text capped, at most
+ * MAX_RECORDED_PROBLEMS of them, so no folder, however poisoned, can make recording it fail.
+ */
+export function storableProblems(problems: readonly Problem[]): Problem[] {
+  const kept = problems
+    .slice(0, MAX_RECORDED_PROBLEMS)
+    .map((problem) => ({ path: storableText(problem.path, 500), message: storableText(problem.message, 1000) }));
+  if (problems.length > MAX_RECORDED_PROBLEMS) {
+    kept.push({ path: '.', message: `and ${problems.length - MAX_RECORDED_PROBLEMS} more problems` });
+  }
+  return kept;
 }
 
 export const refText = (item: CatalogItem) => formatItemRef(item as unknown as ItemRef);

@@ -1,5 +1,6 @@
 import { RateLimitedError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
+import { storableText } from '../../domain/manifests/json-safe.ts';
 import type { SyncJob } from '../../domain/sync/sync-job.ts';
 import type { SyncReason } from '../../domain/sync/sync-reason.ts';
 import type { AtlasDeps } from '../deps.ts';
@@ -34,6 +35,18 @@ export function newSyncJob(reason: SyncReason, now: Date, extra: Partial<SyncJob
   };
 }
 
+/**
+ * A failure as the job records it: storable whatever it holds (NULs and lone surrogates replaced, length
+ * capped, see storableText), because a job whose error cannot be written would stay `running`.
+ */
+export function describeError(error: unknown): string {
+  try {
+    return storableText(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+  } catch {
+    return 'an error that cannot be shown';
+  }
+}
+
 export type JobOutcome =
   | { readonly job: SyncJob; readonly result: SyncResult }
   | { readonly job: SyncJob; readonly error: string; readonly retryAt: Date | null };
@@ -43,7 +56,7 @@ export type JobOutcome =
  * - the oldest due job is claimed for `worker` under a lease of JOB_LEASE_MS, counting an attempt;
  * - it brings the catalog up to the head; a `namespace` job also rereads that namespace's invalid folders;
  * - a failure is queued again after an exponential backoff with jitter, and no sooner than a rate
- *   limit allows; after the last attempt the job is parked as `failed` with its error.
+ *   limit allows; after the last attempt the job is parked as `failed` with its error, made storable first.
  */
 export async function runNextSyncJob(
   deps: Pick<AtlasDeps, 'db' | 'content' | 'clock' | 'limits'> & { backoffBaseMs?: number },
@@ -59,7 +72,7 @@ export async function runNextSyncJob(
     await db.sync.complete(job.id, clock.now());
     return { job, result };
   } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const message = describeError(error);
     const now = clock.now();
     // A rate limit says when to come back: retrying earlier only burns the remaining attempts.
     const notBefore = error instanceof RateLimitedError ? error.retryAt.getTime() : 0;

@@ -3,6 +3,7 @@ import type { Team } from '../../domain/accounts/team.ts';
 import { toTeamSlug } from '../../domain/accounts/team-slug.ts';
 import { collectProblems, UnauthenticatedError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
+import { requireStorableText } from '../../domain/manifests/json-safe.ts';
 import { invalid } from '../../domain/value.ts';
 import { auditEntry } from '../audit.ts';
 import type { AtlasDeps } from '../deps.ts';
@@ -16,6 +17,7 @@ export interface CreateTeamInput {
 
 const text = (value: unknown, where: string, min: number, max: number): string => {
   if (typeof value !== 'string') invalid(where, 'must be a string');
+  requireStorableText(value, where);
   const trimmed = value.trim().normalize('NFC');
   if (trimmed.length < min || trimmed.length > max) invalid(where, `must be ${min}-${max} characters`);
   return trimmed;
@@ -23,6 +25,7 @@ const text = (value: unknown, where: string, min: number, max: number): string =
 
 /**
  * Creates a team; its creator becomes its owner.
+ * - name and description are text PostgreSQL can store (no NUL, no lone surrogate);
  * - the slug takes a name in the space shared with usernames: a taken one is ConflictError;
  * - team, membership and audit entry are written in one transaction;
  * - folders already in git under that name, recorded as invalid for want of an owner, are queued for sync.

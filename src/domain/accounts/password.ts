@@ -1,10 +1,37 @@
 import { ValidationError } from '../errors.ts';
+import { COMMON_PASSWORDS } from './common-passwords.ts';
 
 export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 256;
 
+const LOOK_ALIKES: Record<string, string> = {
+  '@': 'a',
+  '4': 'a',
+  '3': 'e',
+  '1': 'i',
+  '!': 'i',
+  '0': 'o',
+  $: 's',
+  '5': 's',
+  '7': 't',
+};
+
 /**
- * The password rule: 10-256 characters, and not built from the account's own username or email.
+ * Whether a password is one guessing tools try first: on the common list (case-insensitively), or a
+ * stem from it followed by digits or symbols, look-alike characters read as letters (`P@ssw0rd2024!`).
+ */
+export function isCommonPassword(password: string): boolean {
+  const lowered = password.toLowerCase();
+  if (COMMON_PASSWORDS.has(lowered)) return true;
+  const stem = lowered.replace(/[^\p{L}]+$/u, '');
+  if (stem === '') return false;
+  if (COMMON_PASSWORDS.has(stem)) return true;
+  return COMMON_PASSWORDS.has([...stem].map((c) => LOOK_ALIKES[c] ?? c).join(''));
+}
+
+/**
+ * The password rule: 10-256 characters, not one of the commonest passwords (see isCommonPassword),
+ * and not built from the account's own username or email.
  * Throws a ValidationError at `password` listing what is wrong; never echoes the password.
  */
 export function checkPassword(password: unknown, account: { username?: string; email?: string }): string {
@@ -21,6 +48,7 @@ export function checkPassword(password: unknown, account: { username?: string; e
   if (parts.some((part) => lowered.includes(part))) problems.push('must not contain your username or email');
   if (length >= PASSWORD_MIN && new Set(password).size < 4)
     problems.push('must use more than three different characters');
+  if (length >= PASSWORD_MIN && isCommonPassword(password)) problems.push('is too common; choose another');
   if (problems.length > 0) throw new ValidationError(problems.map((message) => ({ path: 'password', message })));
   return password;
 }

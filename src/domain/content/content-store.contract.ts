@@ -41,13 +41,13 @@ export const FIXTURE_FILES: readonly ItemFile[] = Object.freeze([
   { path: 'a.txt', content: text('dot\n'), executable: false },
   { path: 'a/x.txt', content: text('inside a folder named a\n'), executable: false },
   { path: 'assets/logo.png', content: pngLikeBytes(4096), executable: false },
-  { path: 'assets/nul.bin', content: Uint8Array.from([0, 1, 2, 0, 0, 255, 0]), executable: false },
+  { path: 'assets/zeros.bin', content: Uint8Array.from([0, 1, 2, 0, 0, 255, 0]), executable: false },
   { path: 'empty.txt', content: new Uint8Array(0), executable: false },
   { path: 'références/café.md', content: text('Ünïcödé ✓\n'), executable: false },
   { path: 'scripts/run.sh', content: text('#!/bin/sh\necho "hello"\n'), executable: true },
 ]);
 /** Git's tree id of FIXTURE_FILES, computed once with the system git (`hash-object` and `mktree`). */
-export const FIXTURE_TREE_SHA = 'fc213dad08448dfbf752ebe86cdc42a72c9b69c2';
+export const FIXTURE_TREE_SHA = '4525f7487b2e1c5af46c2ca00a76a7fb20b267c6';
 
 const AUTHOR = { name: 'Ada Lovelace', email: 'ada@example.com' };
 
@@ -123,7 +123,7 @@ export function contentStoreContract(name: string, open: () => Promise<ContentSt
     test('round-trips text and binary files byte for byte', async ({ store, expect }) => {
       const files = {
         'SKILL.md': text('---\nname: bytes\ndescription: Bytes.\n---\nCRLF\r\nand unicode: naïve ☃\n'),
-        'data/nul.bin': Uint8Array.from([0, 0, 0, 1, 0, 255, 254, 0]),
+        'data/zeros.bin': Uint8Array.from([0, 0, 0, 1, 0, 255, 254, 0]),
         'data/font.otf': Uint8Array.from([0x4f, 0x54, 0x54, 0x4f, 0, 0x0a, 0x80, 0, ...pseudoRandomBytes(3000, 7)]),
         'data/logo.png': pngLikeBytes(70_000),
         'empty.txt': new Uint8Array(0),
@@ -324,14 +324,44 @@ export function contentStoreContract(name: string, open: () => Promise<ContentSt
       ]);
     });
 
-    test('lets exactly one of two writers with the same expected head win', async ({ store, expect }) => {
+    test('lets every writer of a different item win, all on the same expected head', async ({ store, expect }) => {
       const head = await store.head();
+      const folders = Array.from({ length: 20 }, (_, i) => `skills/race/item-${String(i).padStart(2, '0')}`);
       const files = (folder: string) =>
-        ['SKILL.md', 'a.txt', 'scripts/b.sh'].map((f) => writeChange(`${folder}/${f}`, f));
-      const results = await Promise.allSettled([
-        store.commit({ changes: files('skills/race/left'), message: 'Left', author: AUTHOR, expectedHead: head }),
-        store.commit({ changes: files('skills/race/right'), message: 'Right', author: AUTHOR, expectedHead: head }),
-      ]);
+        ['SKILL.md', 'a.txt', 'scripts/b.sh'].map((f) => writeChange(`${folder}/${f}`, `${folder} ${f}`));
+      const results = await Promise.all(
+        folders.map((folder) =>
+          store.commit({ changes: files(folder), message: `Add ${folder}`, author: AUTHOR, expectedHead: head }),
+        ),
+      );
+      expect(new Set(results.map((r) => r.commitSha)).size).toBe(folders.length);
+      expect((await store.listItems()).map((item) => item.folder)).toEqual(folders);
+      for (const [index, folder] of folders.entries()) {
+        expect(await store.listItems(results[index]!.commitSha)).toContainEqual({
+          folder,
+          treeSha: results[index]!.trees[folder],
+        });
+        expect(new TextDecoder().decode(await store.readFile(`${folder}/a.txt`))).toBe(`${folder} a.txt`);
+      }
+      // One line of history: every commit's parent is the head before it, the first on the shared head.
+      const parents = new Map(results.map((r) => [r.parent, r.commitSha]));
+      let at = head;
+      for (let i = 0; i < folders.length; i++) at = parents.get(at)!;
+      expect(at).toBe(await store.head());
+    });
+
+    test('lets exactly one of two creators of the same item win', async ({ store, expect }) => {
+      const head = await store.head();
+      const results = await Promise.allSettled(
+        ['left', 'right'].map((side) =>
+          store.commit({
+            changes: [writeChange('skills/race/same/SKILL.md', side)],
+            message: side,
+            author: AUTHOR,
+            expectedHead: head,
+          }),
+        ),
+      );
       const won = results.filter((r) => r.status === 'fulfilled');
       const lost = results.filter((r) => r.status === 'rejected');
       expect(won).toHaveLength(1);
@@ -339,29 +369,42 @@ export function contentStoreContract(name: string, open: () => Promise<ContentSt
       expect((lost[0] as PromiseRejectedResult).reason).toBeInstanceOf(StaleRevisionError);
       const winner = (won[0] as PromiseFulfilledResult<CommitResult>).value;
       expect(await store.head()).toBe(winner.commitSha);
-      const [folder] = Object.keys(winner.trees);
-      expect((await store.readItem(folder!))?.files.map((file) => file.path)).toEqual([
-        'SKILL.md',
-        'a.txt',
-        'scripts/b.sh',
+      expect(winner.parent).toBe(head);
+      expect(await store.listItems()).toEqual([
+        { folder: 'skills/race/same', treeSha: winner.trees['skills/race/same'] },
       ]);
-      expect(await store.listItems()).toEqual([{ folder, treeSha: winner.trees[folder!] }]);
     });
 
-    test('refuses a commit on a head the branch has left with StaleRevisionError', async ({ store, expect }) => {
+    test('rebases a change onto a head that moved elsewhere, keeping both', async ({ store, expect }) => {
       const start = await store.head();
       const moved = await commit(store, [writeChange('skills/team/first/SKILL.md', 'first')]);
-      const attempt = (expectedHead: string) =>
-        store.commit({
-          changes: [writeChange('skills/team/second/SKILL.md', 'second')],
-          message: 'Late',
-          author: AUTHOR,
-          expectedHead,
-        });
-      await expect(attempt(start)).rejects.toBeInstanceOf(StaleRevisionError);
-      await expect(attempt('1'.repeat(40))).rejects.toBeInstanceOf(StaleRevisionError);
-      expect(await store.head()).toBe(moved.commitSha);
+      const late = await store.commit({
+        changes: [writeChange('skills/team/second/SKILL.md', 'second')],
+        message: 'Late',
+        author: AUTHOR,
+        expectedHead: start,
+      });
+      expect(late.parent).toBe(moved.commitSha);
+      expect(await store.head()).toBe(late.commitSha);
+      expect((await store.listItems()).map((item) => item.folder)).toEqual(['skills/team/first', 'skills/team/second']);
+      const { entries } = await store.history('skills/team/first', { limit: 5 });
+      expect(entries.map((entry) => entry.commitSha)).toEqual([moved.commitSha]);
+    });
+
+    test('refuses a change to an item that changed since the expected head with StaleRevisionError', async ({
+      store,
+      expect,
+    }) => {
+      const created = await commit(store, [writeChange('skills/team/first/SKILL.md', 'first')]);
+      const edited = await commit(store, [writeChange('skills/team/first/SKILL.md', 'edited')]);
+      const attempt = (expectedHead: string, path = 'skills/team/first/SKILL.md') =>
+        store.commit({ changes: [writeChange(path, 'late')], message: 'Late', author: AUTHOR, expectedHead });
+      await expect(attempt(created.commitSha)).rejects.toBeInstanceOf(StaleRevisionError);
+      await expect(attempt(created.commitSha, 'skills/team/first/other.md')).rejects.toBeInstanceOf(StaleRevisionError);
+      await expect(attempt('1'.repeat(40), 'skills/team/second/SKILL.md')).rejects.toBeInstanceOf(StaleRevisionError);
+      expect(await store.head()).toBe(edited.commitSha);
       expect(await store.readItem('skills/team/second')).toBeUndefined();
+      expect(new TextDecoder().decode(await store.readFile('skills/team/first/SKILL.md'))).toBe('edited');
     });
 
     test('lists every item folder with its tree SHA, sorted by folder', async ({ store, expect }) => {

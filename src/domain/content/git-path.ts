@@ -38,3 +38,41 @@ export function toGitPath(value: unknown, where = 'path'): GitPath {
 export function joinGitPath(...parts: string[]): GitPath {
   return parts.filter((part) => part.length > 0).join('/') as GitPath;
 }
+
+// Device names Windows reserves in every folder, with or without an extension (`nul.txt` is NUL too).
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$/i;
+const WINDOWS_FORBIDDEN = /[<>:"|?*]/;
+
+/**
+ * Why a path could not be checked out on Windows, or undefined when it could (the path already passed
+ * gitPathProblem): a reserved device name such as `CON` or `nul.txt` in any case, a name ending in a dot or a
+ * space, or one of the characters `< > : " | ? *`.
+ */
+export function windowsPathProblem(text: string): string | undefined {
+  for (const segment of text.split('/')) {
+    const forbidden = WINDOWS_FORBIDDEN.exec(segment);
+    if (forbidden) return `must not contain "${forbidden[0]}" (Windows refuses the characters < > : " | ? *)`;
+    const device = (segment.split('.')[0] ?? '').trimEnd();
+    if (WINDOWS_DEVICE.test(device)) {
+      return `must not use "${segment}": Windows reserves the name ${device.toUpperCase()}, with any extension`;
+    }
+    if (/[. ]$/.test(segment))
+      return `must not have a name ending in a dot or a space ("${segment}"); Windows drops it`;
+  }
+  return undefined;
+}
+
+/**
+ * The form under which macOS and Windows file systems compare names: NFC, then each character folded to one
+ * case (single-character mappings only, as their case tables do), so `SKILL.md` and `skill.md` are one file.
+ */
+export function foldedPath(text: string): string {
+  let out = '';
+  for (const char of text.normalize('NFC')) {
+    const upper = char.toUpperCase();
+    const base = upper.length === char.length ? upper : char;
+    const lower = base.toLowerCase();
+    out += lower.length === base.length ? lower : base;
+  }
+  return out.normalize('NFC');
+}

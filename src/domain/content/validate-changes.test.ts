@@ -3,6 +3,7 @@ import { TooLargeError, ValidationError } from '../errors.ts';
 import type { ContentLimits } from './content-limits.ts';
 import type { FileChange } from './content-store.ts';
 import {
+  checkItemFiles,
   itemFolderOf,
   itemFolderProblem,
   requireHistoryQuery,
@@ -171,6 +172,80 @@ describe('validateChanges', () => {
   });
 });
 
+describe('paths that macOS and Windows cannot hold apart', () => {
+  it.each([
+    [['SKILL.md', 'skill.md'], 'skill.md', 'SKILL.md'],
+    [['scripts/Run.py', 'scripts/run.py'], 'scripts/run.py', 'scripts/Run.py'],
+    [['Scripts/a.py', 'scripts/b.py'], 'scripts', 'Scripts'],
+    [['notes/\u00c9t\u00e9.md', 'notes/\u00e9t\u00e9.md'], 'notes/\u00e9t\u00e9.md', 'notes/\u00c9t\u00e9.md'],
+  ])('refuses %j in one item: they differ only by letter case', (paths, path, other) => {
+    const problems = problemsOf(() => validateChanges(paths.map((p) => write(`skills/t/a/${p}`))));
+    expect(problems).toEqual([
+      {
+        path: `skills/t/a/${path}`,
+        message: `differs from "skills/t/a/${other}" only by letter case or Unicode normalisation; they would overwrite each other on macOS and Windows`,
+      },
+    ]);
+  });
+
+  it('refuses a second spelling of a path under Unicode normalisation (the NFD one is not NFC)', () => {
+    const problems = problemsOf(() =>
+      validateChanges([write('skills/t/a/caf\u00e9.md'), write('skills/t/a/cafe\u0301.md')]),
+    );
+    expect(problems).toEqual([{ path: 'skills/t/a/cafe\u0301.md', message: expect.stringContaining('NFC') }]);
+  });
+
+  it('allows the same spelling in two items, and names that only look alike', () => {
+    expect(
+      validateChanges([
+        write('skills/t/a/SKILL.md'),
+        write('skills/t/b/SKILL.md'),
+        write('skills/t/a/stra\u00dfe.md'),
+        write('skills/t/a/strasse.md'),
+      ]),
+    ).toHaveLength(2);
+  });
+
+  it.each([
+    ['CON', 'CON'],
+    ['con.txt', 'CON'],
+    ['Nul.tar.gz', 'NUL'],
+    ['aux', 'AUX'],
+    ['prn.md', 'PRN'],
+    ['com1', 'COM1'],
+    ['COM9.log', 'COM9'],
+    ['lpt1', 'LPT1'],
+    ['lpt9.md', 'LPT9'],
+    ['scripts/aux/run.py', 'AUX'],
+  ])('refuses the Windows device name in %j', (path, device) => {
+    const problems = problemsOf(() => validateChanges([write(`skills/t/a/${path}`)]));
+    expect(problems).toEqual([
+      { path: `skills/t/a/${path}`, message: expect.stringContaining(`Windows reserves the name ${device}`) },
+    ]);
+  });
+
+  it.each([['notes.'], ['notes '], ['docs./x.md'], ['a<b'], ['a>b'], ['a:b'], ['a"b'], ['a|b'], ['a?b'], ['a*b']])(
+    'refuses %j, which Windows cannot hold',
+    (path) => {
+      const problems = problemsOf(() => validateChanges([write(`skills/t/a/${path}`)]));
+      expect(problems).toEqual([{ path: `skills/t/a/${path}`, message: expect.stringMatching(/Windows/) }]);
+    },
+  );
+
+  it('allows names that only contain a device name, and a control character stays refused', () => {
+    expect(
+      validateChanges([write('skills/t/a/console.md'), write('skills/t/a/com10'), write('skills/t/a/nul-check.md')]),
+    ).toHaveLength(1);
+    expect(problemsOf(() => validateChanges([write('skills/t/a/x\u0007')]))[0]?.message).toContain('control');
+  });
+
+  it('applies the same rules to the files of one bundle', () => {
+    const files = ['SKILL.md', 'skill.md', 'aux.txt'].map((path) => ({ path, content: bytes('x'), executable: false }));
+    const { problems } = checkItemFiles(files, { maxFileBytes: 100, maxItemBytes: 1000, maxFiles: 10, maxDepth: 5 });
+    expect(problems.map((problem) => problem.path)).toEqual(['aux.txt', 'skill.md']);
+  });
+});
+
 describe('validateCommitInput', () => {
   const good = {
     changes: [write('skills/t/a/SKILL.md')],
@@ -199,6 +274,14 @@ describe('validateCommitInput', () => {
       'expectedHead',
       'README.md',
     ]);
+  });
+
+  it('refuses a commit message holding a NUL or a lone surrogate', () => {
+    for (const message of ['Publish\0', 'Publish \ud800']) {
+      expect(problemsOf(() => validateCommitInput({ ...good, message }))).toEqual([
+        { path: 'message', message: expect.stringMatching(/NUL|surrogate/) },
+      ]);
+    }
   });
 
   it('folds a size problem into the ValidationError when the input has other problems', () => {

@@ -1,8 +1,9 @@
 import { KIND_LAYOUT } from '../catalog/item-kind.ts';
 import { type Problem, TooLargeError, ValidationError } from '../errors.ts';
+import { storableTextProblem } from '../manifests/json-safe.ts';
 import { type ContentLimits, DEFAULT_CONTENT_LIMITS } from './content-limits.ts';
 import type { CommitInput, FileChange } from './content-store.ts';
-import { gitPathProblem } from './git-path.ts';
+import { foldedPath, gitPathProblem, windowsPathProblem } from './git-path.ts';
 
 /** The top-level folders that hold item folders: `skills`, `mcp`, `tools`. */
 export const KIND_FOLDERS: readonly string[] = Object.values(KIND_LAYOUT).map((layout) => layout.folder);
@@ -96,7 +97,29 @@ function pathProblem(path: string): string | undefined {
   const problem = gitPathProblem(path);
   if (problem) return problem;
   if (path.split('/').some(reservedSegment)) return 'must not contain a name git reserves (a ".git" alias or "git~1")';
-  return undefined;
+  return windowsPathProblem(path);
+}
+
+/**
+ * The paths of `paths` (and their folders) that name the same file as another on a case-insensitive or
+ * normalisation-insensitive file system (macOS, Windows), where installing the item would overwrite one with
+ * the other: each with the spelling it collides with.
+ */
+function collidingPaths(paths: Iterable<string>): { path: string; other: string }[] {
+  const spellings = new Map<string, string>();
+  const found: { path: string; other: string }[] = [];
+  for (const path of paths) {
+    for (const prefix of [...enclosingFolders(path), path]) {
+      const key = foldedPath(prefix);
+      const other = spellings.get(key);
+      if (other === undefined) spellings.set(key, prefix);
+      else if (other !== prefix) {
+        found.push({ path: prefix, other });
+        break;
+      }
+    }
+  }
+  return found;
 }
 
 function megabytes(bytes: number): string {
@@ -116,8 +139,9 @@ export interface ItemFileProblems {
 }
 
 /**
- * Checks the files of one item, paths relative to its folder: safe paths, no file inside another file,
- * folder depth, and the size and count limits. `item` names the whole item in problems (its folder, or
+ * Checks the files of one item, paths relative to its folder: safe paths (Windows-reserved names refused), no
+ * two paths that only letter case or Unicode normalisation tell apart, no file inside another file, folder depth,
+ * and the size and count limits. `item` names the whole item in problems (its folder, or
  * "the item"), `where` a file (by default its own path).
  */
 export function checkItemFiles(
@@ -149,6 +173,12 @@ export function checkItemFiles(
         message: `is ${megabytes(file.content.byteLength)}; the limit is ${megabytes(limits.maxFileBytes)} a file`,
       });
     }
+  }
+  for (const { path, other } of collidingPaths(paths)) {
+    problems.push({
+      path: where(path),
+      message: `differs from "${where(other)}" only by letter case or Unicode normalisation; they would overwrite each other on macOS and Windows`,
+    });
   }
   // A path cannot be a file and a folder at once.
   for (const path of paths) {
@@ -288,8 +318,12 @@ export function validateCommitInput(input: CommitInput, limits: ContentLimits = 
   const text = (value: unknown, path: string, what: string) => {
     if (typeof value !== 'string' || value.trim() === '')
       problems.push({ path, message: `must be a non-empty ${what}` });
-    else if (value.includes('\0')) problems.push({ path, message: 'must not contain a NUL byte' });
-    else return value;
+    else {
+      // Git would write a lone surrogate as U+FFFD, and the database (history, audit) refuses a NUL.
+      const problem = storableTextProblem(value);
+      if (!problem) return value;
+      problems.push({ path, message: problem });
+    }
     return undefined;
   };
   text(input?.message, 'message', 'commit message');

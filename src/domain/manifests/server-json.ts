@@ -1,4 +1,5 @@
 import { gitPathProblem } from '../content/git-path.ts';
+import { checkStorable } from './json-safe.ts';
 import type { JsonObject, ParsedManifest } from './manifest.ts';
 import { isPlainObject, jsonPointer, ManifestReport } from './manifest-report.ts';
 import { decodeManifestText, parseJsonObject } from './manifest-text.ts';
@@ -132,6 +133,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  *   which must name a declared variable;
  * - inputs: `choices` are strings and `default` is one of them; key-value inputs need `name`; a positional
  *   argument needs `value` or `valueHint`; a named argument needs a `name` without spaces;
+ * - a NUL or lone surrogate in any string or key is refused (PostgreSQL could not store it);
  * - warnings: unknown fields (kept), an unknown `registryType`, no packages and no remotes, runtime arguments
  *   without a `runtimeHint`, an mcpb package without `fileSha256`.
  */
@@ -140,6 +142,7 @@ export function parseServerJson(bytes: Uint8Array): ParsedServer {
   const report = new ManifestReport(FILE);
   const doc = parseJsonObject(text, report);
   report.throwIfFailed();
+  checkStorable(doc, '', report);
   const server = doc!;
 
   const name = report.string(server, 'name', '', { required: true });

@@ -1,9 +1,9 @@
 import { type Document, isMap, isScalar, parseDocument, stringify } from 'yaml';
 import { nameProblem } from '../catalog/item-name.ts';
-import { setOwn, toJsonValue } from './json-safe.ts';
+import { checkStorable, setOwn, toJsonValue } from './json-safe.ts';
 import type { JsonObject, JsonValue, ParsedManifest } from './manifest.ts';
 import { charLength, isPlainObject, jsonPointer, ManifestReport } from './manifest-report.ts';
-import { decodeManifestText } from './manifest-text.ts';
+import { decodeManifestText, lineAndColumn } from './manifest-text.ts';
 
 const FILE = 'SKILL.md';
 
@@ -61,7 +61,7 @@ export type ParsedSkill = ParsedManifest<SkillFrontmatter, 'skill'> & {
  * Parses and validates a SKILL.md: strict UTF-8 (a BOM and CRLF are accepted), YAML frontmatter between `---`
  * lines at the very top, then Markdown.
  * - refused: invalid UTF-8 or YAML (reported as `SKILL.md:LINE`), duplicate keys, alias bombs, a frontmatter that
- *   is not a mapping; a missing or invalid `name` or one that differs from `folderName`; a missing or empty
+ *   is not a mapping; text PostgreSQL cannot store (a NUL or lone surrogate in any value or key, a NUL in the body); a missing or invalid `name` or one that differs from `folderName`; a missing or empty
  *   `description` or one over 4096 characters; a `compatibility` over 500; nested `metadata` values;
  * - accepted with a warning: a description over 1024 characters, number or boolean metadata values (stored as
  *   text), a list for `allowed-tools`, Claude Code fields, unknown fields, and a top-level `version`.
@@ -118,6 +118,11 @@ export function parseSkillMd(bytes: Uint8Array, folderName?: string): ParsedSkil
     report.throwIfFailed();
   }
   const fields = data as Record<string, unknown>;
+  checkStorable(fields, '', report);
+  const nul = body.indexOf('\0');
+  if (nul >= 0) {
+    report.errorAt(close + 1 + lineAndColumn(body, nul).line, undefined, 'must not contain a NUL character (U+0000)');
+  }
   const manifest = checkFields(fields, doc, folderName, report);
   report.throwIfFailed();
   const version = manifest.metadata?.version ?? manifest.version;

@@ -150,22 +150,184 @@ describe('parseToolJson', () => {
       const input_schema = { type: 'object', properties: { a: { $ref: '#/$defs/missing' } } };
       expect(problems({ ...base, input_schema })).toEqual([
         {
-          path: 'tool.json#/input_schema',
-          message: expect.stringMatching(/not a usable JSON Schema: can't resolve reference/),
+          path: 'tool.json#/input_schema/properties/a/$ref',
+          message: '"#/$defs/missing" does not resolve inside the schema; tool schemas must be self-contained',
         },
       ]);
     });
 
     it('refuses a $ref to another document', () => {
       const input_schema = { type: 'object', properties: { a: { $ref: 'https://example.com/a.json' } } };
-      expect(paths(problems({ ...base, input_schema }))).toEqual(['tool.json#/input_schema']);
+      expect(paths(problems({ ...base, input_schema }))).toEqual(['tool.json#/input_schema/properties/a/$ref']);
     });
 
-    it('refuses a pattern that is not a regular expression', () => {
-      const input_schema = { type: 'object', properties: { a: { type: 'string', pattern: '(' } } };
-      expect(paths(problems({ ...base, input_schema }))).toEqual(['tool.json#/input_schema']);
+    it('accepts $refs to pointers, anchors and $ids inside the schema', () => {
+      const input_schema = {
+        $id: 'https://schemas.acme.example.com/demo',
+        type: 'object',
+        properties: {
+          a: { $ref: '#/$defs/name' },
+          b: { $ref: '#tag' },
+          c: { $ref: 'https://schemas.acme.example.com/part' },
+          d: { $ref: 'part#/properties/x' },
+          e: { $ref: '#/$defs/a~1b' },
+          f: { $ref: '#' },
+        },
+        $defs: {
+          name: { type: 'string' },
+          tag: { $anchor: 'tag', type: 'string' },
+          part: { $id: 'part', type: 'object', properties: { x: { type: 'number' } } },
+          'a/b': { type: 'string' },
+        },
+      };
+      expect(warningPaths({ ...base, input_schema })).toEqual([]);
     });
 
+    it('resolves a relative $id and $ref in a schema without a root $id', () => {
+      const input_schema = {
+        type: 'object',
+        properties: { a: { $ref: 'part.json' }, b: { $ref: 'other.json' } },
+        $defs: { part: { $id: 'part.json', type: 'string' } },
+      };
+      expect(paths(problems({ ...base, input_schema }))).toEqual(['tool.json#/input_schema/properties/b/$ref']);
+    });
+
+    it('refuses a pattern that is not a regular expression, pointing at it', () => {
+      const input_schema = {
+        type: 'object',
+        properties: { a: { type: 'string', pattern: '(' } },
+        patternProperties: { '[': { type: 'string' }, '^x-': { type: 'string' } },
+      };
+      expect(paths(problems({ ...base, input_schema }))).toEqual([
+        'tool.json#/input_schema/patternProperties/[',
+        'tool.json#/input_schema/properties/a/pattern',
+      ]);
+    });
+
+    it('does not mistake data for keywords: a property named pattern, a default holding $ref', () => {
+      const input_schema = {
+        type: 'object',
+        properties: { pattern: { type: 'string', default: '(' }, $ref: { type: 'object', default: { $ref: '#/x' } } },
+      };
+      expect(warningPaths({ ...base, input_schema })).toEqual([]);
+    });
+  });
+
+  describe('input_schema bounds (checked before any validator reads the schema)', () => {
+    const wide = (count: number, property: (i: number) => unknown = () => ({ type: 'string' })) => ({
+      type: 'object',
+      properties: Object.fromEntries(Array.from({ length: count }, (_, i) => [`p${i}`, property(i)])),
+    });
+    const deep = (levels: number) => {
+      let node: Record<string, unknown> = { type: 'string' };
+      for (let i = 0; i < levels; i += 1) node = { type: 'object', properties: { a: node } };
+      return node;
+    };
+
+    it('accepts a schema of 1,000 properties', () => {
+      expect(parseToolJson(json({ ...base, input_schema: wide(1000) }), 'demo').name).toBe('demo');
+    });
+
+    it('refuses 10,000 properties quickly, before parsing, naming where the key limit was crossed', () => {
+      const started = performance.now();
+      const found = problems({ ...base, input_schema: wide(10_000) });
+      // Compiling it took 4 s before the bounds; a busy test machine needs the slack, not the parser.
+      expect(performance.now() - started).toBeLessThan(1000);
+      // 5 keys to /input_schema/properties, then 2 in each property: the file's 5,121st key is p2557's type.
+      expect(found).toEqual([
+        {
+          path: 'tool.json#/input_schema/properties/p2557/type',
+          message: 'brings the file over 5120 keys (an input_schema may have 4096); split the tool',
+        },
+      ]);
+    });
+
+    it('counts keys before parsing without being fooled by strings: quotes, braces and commas inside them', () => {
+      const tricky = Object.fromEntries(
+        Array.from({ length: 1500 }, (_, i) => [`k"{,[${i}\\`, { type: 'string', description: '}]",:{[' }]),
+      );
+      const found = problems({ ...base, input_schema: { type: 'object', properties: tricky } });
+      // 1,502 + 2 x 1,500 keys: within the file's 5,120, over the schema's 4,096, so the parsed walk names it.
+      expect(found).toEqual([
+        {
+          path: expect.stringMatching(/^tool\.json#\/input_schema\/properties\/k"\{,\[\d+\\$/),
+          message: 'brings the schema over 4096 keys (properties and keywords); split the tool',
+        },
+      ]);
+    });
+
+    it('refuses 20,000 properties with patterns quickly, by the size of the file alone', () => {
+      const started = performance.now();
+      const input_schema = wide(20_000, (i) => ({ type: 'string', pattern: `^(a+)+${i}$` }));
+      expect(paths(problems({ ...base, input_schema }))).toEqual(['tool.json']);
+      expect(performance.now() - started).toBeLessThan(1000);
+    });
+
+    it('refuses a schema over 4,096 keys by their count, without building a pattern', () => {
+      // Within the file's bound, so parsed: 2 + 1,400 keys by /input_schema/properties, then 2 in each property.
+      const input_schema = wide(1400, () => ({ type: 'string', pattern: '(' }));
+      expect(problems({ ...base, input_schema })).toEqual([
+        {
+          path: 'tool.json#/input_schema/properties/p1347',
+          message: 'brings the schema over 4096 keys (properties and keywords); split the tool',
+        },
+      ]);
+    });
+
+    it('refuses deep nesting with a ValidationError, not a crash, and names the first level too deep', () => {
+      // 15 levels of properties/a are 31 levels of JSON: accepted; 16 are 33: refused.
+      expect(parseToolJson(json({ ...base, input_schema: deep(15) }), 'demo').name).toBe('demo');
+      const found = problems({ ...base, input_schema: deep(16) });
+      expect(found).toEqual([
+        {
+          path: `tool.json#/input_schema${'/properties/a'.repeat(16)}`,
+          message: 'nests deeper than 32 levels below the top of the file; flatten the schema',
+        },
+      ]);
+      // Too deep for JSON.stringify to write, so written by hand.
+      const levels = 5000;
+      const text = `{"name":"demo","description":"d","input_schema":${'{"type":"object","properties":{"a":'.repeat(levels)}{}${'}}'.repeat(levels)}}`;
+      expect(paths(problems(utf8(text)))).toHaveLength(1);
+    });
+
+    it('counts depth through data such as enum and default as well', () => {
+      let value: unknown = 1;
+      for (let i = 0; i < 40; i += 1) value = [value];
+      const found = problems({ ...base, input_schema: { type: 'object', default: value } });
+      expect(found[0]?.message).toMatch(/nests deeper than 32 levels/);
+    });
+
+    it('refuses a schema over 128 KiB of JSON', () => {
+      const input_schema = wide(40, () => ({ type: 'string', description: 'd'.repeat(4000) }));
+      expect(problems({ ...base, input_schema })).toEqual([
+        { path: 'tool.json#/input_schema', message: expect.stringMatching(/characters of JSON; the limit is 131072$/) },
+      ]);
+    });
+
+    it('refuses a tool.json over 512 KiB before parsing it', () => {
+      const found = problems(utf8(`{"name": "demo", "pad": "${'x'.repeat(600_000)}"`));
+      expect(found).toEqual([
+        { path: 'tool.json', message: expect.stringMatching(/a tool definition may have at most 524288$/) },
+      ]);
+    });
+
+    it('refuses a pattern over 1024 characters', () => {
+      const input_schema = { type: 'object', properties: { a: { type: 'string', pattern: 'a'.repeat(1025) } } };
+      expect(problems({ ...base, input_schema })).toEqual([
+        {
+          path: 'tool.json#/input_schema/properties/a/pattern',
+          message: 'is 1025 characters; a pattern may have at most 1024',
+        },
+      ]);
+    });
+
+    it('accepts a catastrophic-backtracking pattern without running it', () => {
+      const input_schema = { type: 'object', properties: { a: { type: 'string', pattern: '^(a+)+$' } } };
+      expect(warningPaths({ ...base, input_schema })).toEqual([]);
+    });
+  });
+
+  describe('input_schema annotations', () => {
     it('accepts annotations and unknown keywords that real tool schemas carry', () => {
       const input_schema = {
         type: 'object',
@@ -246,6 +408,18 @@ describe('parseToolJson', () => {
         'tool.json#/implementation/timeout',
       ]);
     });
+  });
+
+  it('refuses a NUL or a lone surrogate written as an escape, in a value or a key', () => {
+    const text = (schema: string) =>
+      utf8(`{"name":"demo","description":"Does a demo thing.","input_schema":${schema}}`);
+    expect(paths(problems(text('{"type":"object","description":"a\\u0000b"}')))).toEqual([
+      'tool.json#/input_schema/description',
+    ]);
+    expect(paths(problems(text('{"type":"object","properties":{"\\uD800":{}}}')))).toEqual([
+      'tool.json#/input_schema/properties/\ufffd',
+    ]);
+    expect(parseToolJson(text('{"type":"object","title":"\\ud83d\\ude00 \\\\u0000"}'), 'demo').name).toBe('demo');
   });
 
   it('reports every problem at once', () => {

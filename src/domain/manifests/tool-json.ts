@@ -2,15 +2,24 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { nameProblem } from '../catalog/item-name.ts';
 import { formatItemRef, parseItemRef } from '../catalog/item-ref.ts';
 import { ValidationError } from '../errors.ts';
+import { checkStorable } from './json-safe.ts';
 import type { JsonObject, ParsedManifest } from './manifest.ts';
 import { charLength, ManifestReport } from './manifest-report.ts';
 import { decodeManifestText, parseJsonObject } from './manifest-text.ts';
 import { exactVersionProblem, webUrlProblem } from './manifest-values.ts';
+import {
+  checkSchemaBounds,
+  checkSchemaReferencesAndPatterns,
+  scanJsonShape,
+  UNTRUSTED_SCHEMA_LIMITS,
+} from './untrusted-schema.ts';
 
 const FILE = 'tool.json';
 const SCHEMA_2020 = 'https://json-schema.org/draft/2020-12/schema';
 export const TOOL_DESCRIPTION_SOFT_LIMIT = 1024;
 export const TOOL_DESCRIPTION_HARD_LIMIT = 4096;
+/** Bytes of a whole tool.json, checked before it is parsed: the schema's own limit plus room for the rest. */
+export const TOOL_JSON_MAX_BYTES = 4 * UNTRUSTED_SCHEMA_LIMITS.maxJsonChars;
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 export type ToolImplementation =
@@ -31,9 +40,13 @@ export interface ToolJson {
 
 export type ParsedTool = ParsedManifest<ToolJson, 'tool'>;
 
+const MAYBE_UNSTORABLE = /\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
+
 const TOP_LEVEL_FIELDS = ['$schema', 'name', 'description', 'input_schema', 'version', 'implementation'];
 
 // One validator for the process, built on first use: compiling the 2020-12 meta-schema costs milliseconds.
+// It only ever validates a tool's schema against the meta-schema (linear in the schema's size); a tool's schema
+// is never compiled, since Ajv's compile time grows with its properties and patterns (seconds for 10,000).
 // `strict: false` because tool schemas in the wild carry annotations (`x-...`) that strict mode refuses; formats
 // are not asserted because clients differ on them.
 let validator: Ajv2020 | undefined;
@@ -58,17 +71,40 @@ export function toolItemName(name: string): string | undefined {
  * Parses and validates a tool.json.
  * - `name` follows the LLM tool-name rule and, as `toolItemName`, equals `folderName`; `description` is 1-1024 characters (up to 4096 is
  *   accepted with a warning);
- * - `input_schema` is an object schema (`type: "object"`) that is valid against the JSON Schema 2020-12
- *   meta-schema and compiles (every `$ref` resolves inside it);
+ * - the file is at most `TOOL_JSON_MAX_BYTES`; `input_schema` is bounded in size, depth and keys
+ *   (`UNTRUSTED_SCHEMA_LIMITS`) before anything else reads it, is an object schema (`type: "object"`) valid against
+ *   the JSON Schema 2020-12 meta-schema, its patterns are short valid regular expressions and every `$ref` resolves
+ *   inside it; it is never compiled, so parsing stays cheap on any path;
  * - `version`, when given, is exact; `implementation` is http (http(s) URL and method), command (a command and
  *   string args) or mcp (an `mcp/namespace/name` reference and a tool name);
- * - unknown fields are kept with a warning.
+ * - unknown fields are kept with a warning; a NUL or lone surrogate in any string or key is refused.
  */
 export function parseToolJson(bytes: Uint8Array, folderName?: string): ParsedTool {
+  if (bytes.length > TOOL_JSON_MAX_BYTES) {
+    throw new ValidationError({
+      path: FILE,
+      message: `is ${bytes.length} bytes; a tool definition may have at most ${TOOL_JSON_MAX_BYTES}`,
+    });
+  }
   const text = decodeManifestText(bytes, FILE);
+  // The whole file may hold what its input_schema may, plus room for the rest (a document is one level deeper).
+  const { maxKeys, maxDepth } = UNTRUSTED_SCHEMA_LIMITS;
+  const shape = scanJsonShape(text, maxKeys + 1024, maxDepth + 1);
+  if (shape) {
+    throw new ValidationError({
+      path: `${FILE}#${shape.pointer}`,
+      message:
+        shape.crossed === 'depth'
+          ? `nests deeper than ${maxDepth} levels below the top of the file; flatten the schema`
+          : `brings the file over ${maxKeys + 1024} keys (an input_schema may have ${maxKeys}); split the tool`,
+    });
+  }
   const report = new ManifestReport(FILE);
   const doc = parseJsonObject(text, report);
   report.throwIfFailed();
+  // Only an escape can put a NUL or a lone surrogate into text decoded as strict UTF-8 and parsed as JSON, so a
+  // document without one skips the walk (which costs tens of milliseconds on a 10,000-key schema).
+  if (MAYBE_UNSTORABLE.test(text)) checkStorable(doc, '', report);
   const tool = doc!;
 
   const name = report.string(tool, 'name', '', { required: true });
@@ -123,6 +159,7 @@ export function parseToolJson(bytes: Uint8Array, folderName?: string): ParsedToo
 
 function checkInputSchema(schema: Record<string, unknown>, report: ManifestReport): void {
   const at = '/input_schema';
+  if (!checkSchemaBounds(schema, at, report)) return;
   if (schema.type !== 'object') report.error(`${at}/type`, 'must be "object": a tool takes an object of named inputs');
   let candidate = schema;
   if (schema.$schema !== undefined && schema.$schema !== SCHEMA_2020) {
@@ -136,14 +173,7 @@ function checkInputSchema(schema: Record<string, unknown>, report: ManifestRepor
     for (const [path, message] of summarizeSchemaErrors(ajv.errors ?? [])) report.error(`${at}${path}`, message);
     return;
   }
-  try {
-    ajv.compile(candidate);
-  } catch (error) {
-    report.error(at, `is not a usable JSON Schema: ${(error as Error).message}`);
-  } finally {
-    // The validator caches compiled schemas (and claims their $id): forget this one so the next tool can reuse it.
-    ajv.removeSchema(candidate);
-  }
+  checkSchemaReferencesAndPatterns(candidate, at, report);
 }
 
 /** One message per schema location, since meta-schema alternatives (anyOf) report the same mistake several times. */

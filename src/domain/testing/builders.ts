@@ -71,6 +71,7 @@ export function buildItem(ref: string, overrides: Partial<CatalogItem> = {}): Ca
     statusMessage: null,
     problems: [],
     usageCount: 0,
+    historySince: null,
     createdAt: now,
     updatedAt: now,
     ...overrides,

@@ -27,6 +27,32 @@ interface RequestOptions {
 }
 
 const TIMEOUT_MS = 120_000;
+/** The most a JSON answer may hold: a page of items is a few hundred KB. */
+const MAX_JSON_BYTES = 32 * 1024 * 1024;
+/** The most a download (an item's archive, one file) may hold, whatever the server says its limits are. */
+export const MAX_DOWNLOAD_BYTES = 256 * 1024 * 1024;
+
+/** True for `localhost`, `*.localhost`, 127.0.0.0/8 and ::1: addresses that never leave the machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '::1';
+}
+
+/**
+ * Refuses plain http to a host other than this machine: a token, and what gets installed, would cross the network
+ * readable and changeable by anyone on the way. `insecure` (--insecure) allows it.
+ */
+export function checkTransport(url: string, insecure: boolean): void {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'http:' || insecure || isLoopbackHost(parsed.hostname)) return;
+  throw new CliError(
+    `refusing plain http to ${parsed.host}: anyone on the network could read the token and change what is installed`,
+    {
+      code: 'insecure',
+      hint: `use https://${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}, or add --insecure if you accept the risk`,
+    },
+  );
+}
 
 const UNREACHABLE: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
@@ -44,7 +70,7 @@ const UNREACHABLE: Record<string, string> = {
 export class AtlasApi {
   constructor(
     readonly session: Pick<Session, 'url' | 'token' | 'tokenFrom'>,
-    private readonly fetchImpl: typeof fetch = fetch,
+    private readonly options: { insecure?: boolean; fetchImpl?: typeof fetch } = {},
   ) {}
 
   get url(): string {
@@ -56,7 +82,7 @@ export class AtlasApi {
     const response = await this.send(method, path, options);
     if (response.status === 204) return { data: undefined as T, response };
     const type = response.headers.get('content-type') ?? '';
-    const text = await response.text();
+    const text = new TextDecoder().decode(await this.body(response, MAX_JSON_BYTES));
     if (!type.includes('json')) throw this.notAtlas(response, type);
     try {
       return { data: JSON.parse(text) as T, response };
@@ -69,14 +95,48 @@ export class AtlasApi {
     return (await this.json<T>('GET', path, options)).data;
   }
 
-  /** Downloads bytes (an archive, a file). */
+  /** Downloads bytes (an archive, a file), at most MAX_DOWNLOAD_BYTES. */
   async bytes(path: string, options: RequestOptions = {}): Promise<{ bytes: Uint8Array; response: Response }> {
     const response = await this.send('GET', path, options);
-    return { bytes: new Uint8Array(await response.arrayBuffer()), response };
+    return { bytes: await this.body(response, MAX_DOWNLOAD_BYTES), response };
+  }
+
+  /** Reads a body, stopping with an error as soon as it passes `limit` bytes (a declared length is checked first). */
+  private async body(response: Response, limit: number): Promise<Uint8Array> {
+    const tooLarge = () =>
+      new CliError(`${this.url} sent more than ${Math.round(limit / (1024 * 1024))} MB; refusing it`, {
+        code: 'too_large',
+      });
+    if (Number(response.headers.get('content-length') ?? 0) > limit) {
+      await response.body?.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    if (!response.body) return new Uint8Array();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+    const out = new Uint8Array(size);
+    let offset = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return out;
   }
 
   /** Sends a request; an error status becomes an ApiError with the server's detail and problems. */
   async send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
+    checkTransport(this.url, this.options.insecure === true);
     const url = new URL(`${this.url}${path}`);
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
@@ -86,7 +146,7 @@ export class AtlasApi {
     if (options.json !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await this.fetchImpl(url, {
+      response = await (this.options.fetchImpl ?? fetch)(url, {
         method,
         headers,
         ...(options.json !== undefined ? { body: JSON.stringify(options.json) } : {}),
@@ -121,7 +181,9 @@ export class AtlasApi {
   }
 
   private async failure(response: Response, hints: Partial<Record<number, string>>): Promise<ApiError> {
-    const text = await response.text().catch(() => '');
+    const text = await this.body(response, 1024 * 1024)
+      .then((bytes) => new TextDecoder().decode(bytes))
+      .catch(() => '');
     let body: Partial<ProblemDocument> = {};
     try {
       const parsed = JSON.parse(text);

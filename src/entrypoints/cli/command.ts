@@ -26,6 +26,8 @@ export interface CommandContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly term: Terminal;
+  /** `--insecure`: plain http to a host other than this machine is allowed. */
+  readonly insecure: boolean;
   /** The server URL and token: flags, then ATLAS_URL / ATLAS_TOKEN, then the saved login. */
   session(): Promise<Session>;
   /** A client for the session's server. */
@@ -48,6 +50,10 @@ export interface Command {
 }
 
 const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', description: 'Show this help' };
+const INSECURE_OPTION: OptionSpec = {
+  type: 'boolean',
+  description: 'Allow plain http:// to a server other than this machine (the token and downloads travel unprotected)',
+};
 const JSON_OPTION: OptionSpec = {
   type: 'boolean',
   description: 'Print the result as JSON (shapes: README, "JSON output")',
@@ -83,7 +89,12 @@ export class CommandInput {
 }
 
 function allOptions(command: Command): Record<string, OptionSpec> {
-  return { ...command.options, ...(command.json ? { json: JSON_OPTION } : {}), help: HELP_OPTION };
+  return {
+    ...command.options,
+    ...(command.json ? { json: JSON_OPTION } : {}),
+    ...(command.json ? { insecure: INSECURE_OPTION } : {}),
+    help: HELP_OPTION,
+  };
 }
 
 /** Parses the arguments after the command name; anything unknown or out of its choices is a UsageError. */

@@ -36,14 +36,15 @@ export const SCOPE_OPTION: OptionSpec = {
 };
 
 /**
- * What an archive from the server may hold. Generous, since the server's own limits may be raised; the zip reader's
- * checks against traversal, links and bombs apply all the same.
+ * What an archive from the server may hold: ten times the server's default limits, since those may be raised, and
+ * no more, since a skill is instructions and a few scripts. The zip reader's checks against traversal, links and
+ * bombs apply all the same, and the download itself stops at MAX_DOWNLOAD_BYTES.
  */
 export const DOWNLOAD_LIMITS: ContentLimits = {
-  maxFileBytes: 512 * 1024 * 1024,
-  maxItemBytes: 1024 * 1024 * 1024,
-  maxFiles: 100_000,
-  maxDepth: 64,
+  maxFileBytes: 100 * 1024 * 1024,
+  maxItemBytes: 300 * 1024 * 1024,
+  maxFiles: 10_000,
+  maxDepth: 32,
 };
 
 export function pathContextOf(context: CommandContext): PathContext {

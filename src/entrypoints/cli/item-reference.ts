@@ -35,22 +35,39 @@ export function parseReference(text: string): Reference {
 
 export const NOT_FOUND_HINT = 'find the exact reference with "atlas search <words>"';
 
+/** A version as the item's history lists it: its commit and the tree of the item's folder there. */
+export interface ResolvedVersion {
+  readonly commitSha: string;
+  readonly treeSha: string;
+}
+
 /**
- * The commit SHA of a version given as a full SHA, a SHA prefix (4+ hex digits) or a manifest version
- * (`1.2.0`), looked up in the item's history.
+ * The commit and tree of a version given as a full SHA, a SHA prefix (4+ hex digits) or a manifest version
+ * (`1.2.0`), looked up in the item's history (a full SHA too, so that its tree is known and a download can be
+ * checked against it).
  */
-export async function resolveVersion(api: AtlasApi, ref: string, version: string): Promise<string> {
-  if (/^[0-9a-f]{40}$/.test(version)) return version;
+export async function resolveVersion(api: AtlasApi, ref: string, version: string): Promise<ResolvedVersion> {
+  const full = /^[0-9a-f]{40}$/.test(version);
   let cursor: string | undefined;
   for (let page = 0; page < 50; page++) {
     const { items, nextCursor } = await api.get<ItemVersionPage>(`/api/v1/items/${ref}/versions`, {
       query: { limit: 100, cursor },
       hints: { 404: NOT_FOUND_HINT },
     });
-    const match = items.find(
-      (item) => item.version === version || (/^[0-9a-f]{4,39}$/.test(version) && item.commitSha.startsWith(version)),
+    const match = items.find((item) =>
+      full
+        ? item.commitSha === version
+        : item.version === version || (/^[0-9a-f]{4,39}$/.test(version) && item.commitSha.startsWith(version)),
     );
-    if (match) return match.commitSha;
+    if (match) {
+      const { commitSha, treeSha } = match;
+      if (!/^[0-9a-f]{40}$/.test(commitSha) || typeof treeSha !== 'string' || !/^[0-9a-f]{40}$/.test(treeSha)) {
+        throw new CliError(`the server listed version "${version}" of ${ref} without a valid commit and tree SHA`, {
+          code: 'bad_answer',
+        });
+      }
+      return { commitSha, treeSha };
+    }
     if (!nextCursor) break;
     cursor = nextCursor;
   }

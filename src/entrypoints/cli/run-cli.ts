@@ -76,20 +76,27 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
       return 0;
     }
     term.json = command.json === true && input.flag('json');
-    const code = await command.run(contextFor(term, env, cwd), input);
+    const code = await command.run(contextFor(term, env, cwd, input.flag('insecure')), input);
     return code ?? 0;
   } catch (error) {
     return report(term, error, json);
   }
 }
 
-function contextFor(term: Terminal, env: CliEnvironment['env'], cwd: string): CommandContext {
+function contextFor(term: Terminal, env: CliEnvironment['env'], cwd: string, insecure: boolean): CommandContext {
   let session: Promise<Session> | undefined;
   const getSession = () => {
     session ??= loadSettings(env).then((settings) => resolveSession(env, settings));
     return session;
   };
-  return { env, cwd, term, session: getSession, api: async () => new AtlasApi(await getSession()) };
+  return {
+    env,
+    cwd,
+    term,
+    insecure,
+    session: getSession,
+    api: async () => new AtlasApi(await getSession(), { insecure }),
+  };
 }
 
 function unknownCommand(name: string): UsageError {

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noControlCharactersInRegex: stripControl matches control characters on purpose
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import type { Problem } from '../../domain/errors.ts';
@@ -44,6 +45,42 @@ const ELLIPSIS = '…';
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 // Below this, a task shows no spinner at all: flashing one for an instant is noise.
 const SPINNER_DELAY_MS = 250;
+
+/**
+ * Escape sequences a terminal acts on: CSI (`ESC [ ... final`, which moves the cursor and erases lines), OSC
+ * (`ESC ] ... BEL or ST`, which sets the title and makes hyperlinks), DCS/SOS/PM/APC strings, other two-character
+ * escapes, and their 8-bit C1 forms.
+ */
+const ESCAPE_SEQUENCE =
+  /\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?|\x1b[ -/]*[0-~]?|\x9b[0-?]*[ -/]*[@-~]?|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?/g;
+/** C0 controls but tab and line feed, DEL, C1 controls, and the bidirectional overrides that reorder a line. */
+const CONTROL_CHARACTER = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** The only escapes the terminal writes itself: the colours and weights of `Style`. */
+const OWN_STYLE = /^\x1b\[(?:1|2|22|31|32|33|36|39)m$/;
+
+/**
+ * `text` without escape sequences and control characters (tab and line feed are kept): what a string from a
+ * server or a file may show on a terminal, so that it can neither set the title, erase lines, fake hyperlinks
+ * nor reorder what is printed.
+ */
+export function stripControl(text: string): string {
+  return text.replace(ESCAPE_SEQUENCE, '').replace(CONTROL_CHARACTER, '');
+}
+
+/** Like stripControl, but keeps the colour escapes `Style` writes when `keepStyle` (colour is on). */
+function printable(text: string, keepStyle: boolean): string {
+  return text
+    .replace(ESCAPE_SEQUENCE, (sequence) => (keepStyle && OWN_STYLE.test(sequence) ? sequence : ''))
+    .replace(CONTROL_CHARACTER, (char) => (keepStyle && char === '\x1b' ? char : ''));
+}
+
+/** JSON text with DEL, C1 controls and bidirectional overrides escaped too (JSON.stringify escapes only C0). */
+export function jsonForTerminal(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
 
 /** `NO_COLOR` (any non-empty value) and `TERM=dumb` turn colour off; a stream that is not a terminal never gets any. */
 export function colorEnabled(stream: { isTTY?: boolean }, env: Env): boolean {
@@ -162,19 +199,25 @@ export function formatTime(iso: string): string {
 
 /**
  * What the commands write to: results on stdout, progress, prompts and warnings on stderr. Colour only on a
- * terminal and never with NO_COLOR; with `--json`, stdout carries one JSON document and nothing else.
+ * terminal and never with NO_COLOR; with `--json`, stdout carries one JSON document and nothing else. Every line
+ * passes through stripControl (keeping only the colours of `style`), so text from a server or a file is printed as
+ * text, whichever command prints it.
  */
 export class Terminal {
   readonly style: Style;
   readonly errStyle: Style;
   json = false;
+  private readonly outColor: boolean;
+  private readonly errColor: boolean;
 
   constructor(
     private readonly streams: TerminalStreams,
     private readonly env: Env,
   ) {
-    this.style = styleFor(colorEnabled(streams.stdout, env));
-    this.errStyle = styleFor(colorEnabled(streams.stderr, env));
+    this.outColor = colorEnabled(streams.stdout, env);
+    this.errColor = colorEnabled(streams.stderr, env);
+    this.style = styleFor(this.outColor);
+    this.errStyle = styleFor(this.errColor);
   }
 
   get stdoutIsTerminal(): boolean {
@@ -198,12 +241,12 @@ export class Terminal {
 
   /** A line of the command's result (nothing in `--json` mode). */
   out(text = ''): void {
-    if (!this.json) this.streams.stdout.write(`${text}\n`);
+    if (!this.json) this.streams.stdout.write(`${printable(text, this.outColor)}\n`);
   }
 
   /** A line about the work (warnings, hints), on stderr; nothing in `--json` mode. */
   note(text: string): void {
-    if (!this.json) this.streams.stderr.write(`${text}\n`);
+    if (!this.json) this.streams.stderr.write(`${printable(text, this.errColor)}\n`);
   }
 
   warn(text: string): void {
@@ -212,12 +255,12 @@ export class Terminal {
 
   /** Always written, `--json` or not: errors. */
   error(text: string): void {
-    this.streams.stderr.write(`${text}\n`);
+    this.streams.stderr.write(`${printable(text, this.errColor)}\n`);
   }
 
   /** The one JSON document of a `--json` run. */
   writeJson(value: unknown): void {
-    this.streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.streams.stdout.write(`${jsonForTerminal(value)}\n`);
   }
 
   table(columns: readonly Column[], rows: readonly string[][]): void {
@@ -232,7 +275,9 @@ export class Terminal {
     let shown = false;
     const draw = () => {
       shown = true;
-      stderr.write(`\r\x1b[2K${this.errStyle.cyan(SPINNER[frame++ % SPINNER.length]!)} ${truncate(label, 70)}`);
+      stderr.write(
+        `\r\x1b[2K${this.errStyle.cyan(SPINNER[frame++ % SPINNER.length]!)} ${truncate(stripControl(label), 70)}`,
+      );
     };
     let timer: NodeJS.Timeout | undefined;
     const delay = setTimeout(() => {
@@ -265,7 +310,7 @@ export class Terminal {
         const filled = Math.round((done / total) * barWidth);
         const bar = `${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}`;
         const head = `${label} ${this.errStyle.cyan(bar)} ${done}/${total} `;
-        draw(`${head}${truncate(current, Math.max(0, columns - displayWidth(label) - barWidth - 12))}`);
+        draw(`${head}${truncate(stripControl(current), Math.max(0, columns - displayWidth(label) - barWidth - 12))}`);
       },
       line: (text) => {
         if (active) stderr.write('\r\x1b[2K');
@@ -297,10 +342,10 @@ export class Terminal {
         rl.on('close', onClose);
         if (options.hidden) {
           // Readline redraws its prompt from column 1, so a hidden answer gets the question written here instead.
-          stderr.write(question);
+          stderr.write(stripControl(question));
           muted = true;
         }
-        rl.question(options.hidden ? '' : question, (answer) => resolve(answer));
+        rl.question(options.hidden ? '' : stripControl(question), (answer) => resolve(answer));
       });
     } finally {
       if (options.hidden) stderr.write('\n');

@@ -27,7 +27,7 @@ describe('HTTP shell', () => {
       if (dbDown) throw new Error('connection refused');
       return ping();
     };
-    app = await buildApp(deps, { maxBodyBytes: 1024 });
+    app = await buildApp(deps, { maxBodyBytes: 1024, maxRequestBytes: 1024 });
     // Routes that exist only to exercise the error handler.
     app.post(
       '/test/echo',

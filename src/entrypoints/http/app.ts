@@ -22,15 +22,19 @@ import { SHARED_SCHEMAS } from './schemas/index.ts';
 import { validatorCompiler } from './validator.ts';
 
 export interface AppOptions {
-  /** Largest request body in bytes. */
+  /** Largest request body in bytes on publish and update, the routes that take uploads. */
   readonly maxBodyBytes?: number;
+  /** Largest request body in bytes on every other route. */
+  readonly maxRequestBytes?: number;
   /** Node process metrics (memory, event loop) on /metrics; off in tests that build many apps. */
   readonly processMetrics?: boolean;
   readonly fastify?: FastifyServerOptions;
   /** Origins allowed to call the API from a browser; CORS is off when empty. */
   readonly corsOrigins?: readonly string[];
-  /** Attempts per minute at the credential routes (login, register, token creation). */
+  /** Attempts per minute at the credential routes, per address (login, register, token creation) and per account (register, token creation; loginUser counts failed logins itself). */
   readonly rateLimits?: { readonly perAddress: number; readonly perAccount: number };
+  /** Proxies whose X-Forwarded-For gives the client address (ATLAS_TRUST_PROXY); none by default. */
+  readonly trustProxy?: false | number | readonly string[];
 }
 
 const DEFAULT_RATE_LIMITS = { perAddress: 30, perAccount: 10 };
@@ -38,7 +42,8 @@ const DEFAULT_RATE_LIMITS = { perAddress: 30, perAccount: 10 };
 /** Builds the HTTP app with every route; never listens (see server.ts). */
 export async function buildApp(deps: AtlasDeps, options: AppOptions = {}) {
   const app = Fastify({
-    bodyLimit: options.maxBodyBytes ?? 1024 * 1024,
+    bodyLimit: options.maxRequestBytes ?? 1024 * 1024,
+    trustProxy: trustProxyOption(options.trustProxy),
     ...options.fastify,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -109,6 +114,14 @@ export async function buildApp(deps: AtlasDeps, options: AppOptions = {}) {
   await app.register(itemRoutes, { prefix: '/api/v1/items', deps, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
+}
+
+/** Fastify's form of ATLAS_TRUST_PROXY: a hop count is "the nearest N addresses", as proxy-addr counts them. */
+function trustProxyOption(
+  trust: AppOptions['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust ? [...trust] : false;
 }
 
 export type AtlasApp = Awaited<ReturnType<typeof buildApp>>;

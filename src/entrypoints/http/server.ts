@@ -2,6 +2,7 @@ import { createAtlas } from '../../composition-root.ts';
 import type { AtlasConfig } from '../../config.ts';
 import { startSyncRuntime } from '../worker/sync-runtime.ts';
 import { buildApp } from './app.ts';
+import { connectionTimeouts, limitConnectionsPerAddress } from './connection-limits.ts';
 
 /** Request fields that carry secrets; pino replaces them before a line is written. */
 export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-hub-signature-256"]'];
@@ -13,15 +14,19 @@ export async function startServer(config: AtlasConfig): Promise<{ url: string; s
   const atlas = await createAtlas(config);
   const app = await buildApp(atlas.deps, {
     maxBodyBytes: config.maxBodyBytes,
+    maxRequestBytes: config.maxRequestBytes,
     processMetrics: true,
     corsOrigins: config.corsOrigins,
+    trustProxy: config.trustProxy,
     fastify: {
+      ...connectionTimeouts(config.connections),
       logger: {
         level: config.logLevel,
         redact: LOG_REDACT,
       },
     },
   });
+  limitConnectionsPerAddress(app.server, config.connections.maxPerAddress);
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {

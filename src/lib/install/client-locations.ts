@@ -47,19 +47,13 @@ export function mcpConfigPaths(client: InstallClient, context: PathContext): Pat
 }
 
 /**
- * The config file to write for `client` and `scope`, preferring the path the server rendered. The server names
- * Claude Desktop's macOS path and no per-user VS Code file, so those two follow this platform instead.
+ * The config file to write for `client` and `scope`, decided here alone: never from a server's answer, whose
+ * `configPath` is advice for people and could name any file (a server that lies could point it at the client's
+ * settings, where hooks run commands).
  */
-export function mcpConfigPath(
-  client: InstallClient,
-  scope: InstallScope,
-  context: PathContext,
-  fromServer: Paths = {},
-): string | undefined {
+export function mcpConfigPath(client: InstallClient, scope: InstallScope, context: PathContext): string | undefined {
   const local = mcpConfigPaths(client, context)[scope];
-  const platformBound = client === 'claude-desktop' || (client === 'vscode' && scope === 'user');
-  const chosen = platformBound ? local : (fromServer[scope] ?? local);
-  return chosen === undefined ? undefined : resolveClientPath(chosen, context);
+  return local === undefined ? undefined : resolveClientPath(local, context);
 }
 
 /** The folder a client reads a skill from, by scope, the way the server renders it (`~` and project-relative). */

@@ -7,8 +7,9 @@ import type { Item, ItemPage } from '../../http/schemas/items.ts';
 import { ApiError, type AtlasApi } from '../atlas-api.ts';
 import { CliError, UsageError } from '../cli-error.ts';
 import type { Command, CommandContext, CommandInput } from '../command.ts';
+import { checkTree, downloadChecked } from '../install-review.ts';
 import { DOWNLOAD_LIMITS, displayPath, pathContextOf, saveFile } from '../install-targets.ts';
-import { NOT_FOUND_HINT, parseReference, resolveVersion } from '../item-reference.ts';
+import { parseReference } from '../item-reference.ts';
 import { writeFolderAtomically } from '../local/local-folder.ts';
 import { type MarketplacePlugin, marketplaceJson, pluginOf, strictSkillFiles } from '../marketplace-export.ts';
 
@@ -67,16 +68,11 @@ async function exportItem(context: CommandContext, input: CommandInput): Promise
   const { term } = context;
   const { ref, name } = parseReference(input.positionals[0]!);
   const api = await context.api();
-  const version = input.string('version');
-  const at = version === undefined ? undefined : await resolveVersion(api, ref, version);
-  const { bytes, response } = await term.task(`Downloading ${ref}`, () =>
-    api.bytes(`/api/v1/items/${ref}/archive`, { query: { at }, hints: { 404: NOT_FOUND_HINT } }),
-  );
+  const { bytes, treeSha, commitSha } = await downloadChecked(context, api, ref, input.string('version'));
   const path = resolve(context.cwd, input.string('output') ?? `${name}.zip`);
   await saveFile(path, bytes, input.flag('force'));
-  const treeSha = (response.headers.get('etag') ?? '').replaceAll('"', '') || null;
   if (term.json) {
-    term.writeJson({ ref, path, bytes: bytes.byteLength, treeSha, commitSha: at ?? null });
+    term.writeJson({ ref, path, bytes: bytes.byteLength, treeSha, commitSha });
     return 0;
   }
   term.out(`${term.style.green('✓')} Saved ${term.style.bold(ref)} as ${displayPath(path, pathContextOf(context))}`);
@@ -86,14 +82,16 @@ async function exportItem(context: CommandContext, input: CommandInput): Promise
 async function allSkills(api: AtlasApi, namespace: string | undefined): Promise<Item[]> {
   const skills: Item[] = [];
   let cursor: string | undefined;
-  do {
+  // A server that always answers with a next page would otherwise keep this going forever.
+  for (let pages = 0; pages < 1000; pages++) {
     const page = await api.get<ItemPage>('/api/v1/items', {
       query: { kind: 'skill', namespace, sort: 'name', limit: 100, cursor },
     });
-    skills.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return skills;
+    skills.push(...(Array.isArray(page.items) ? page.items : []));
+    cursor = typeof page.nextCursor === 'string' ? page.nextCursor : undefined;
+    if (!cursor) return skills;
+  }
+  throw new CliError('the server listed more than 1,000 pages of skills; stopping', { code: 'bad_answer' });
 }
 
 async function exportMarketplace(context: CommandContext, input: CommandInput): Promise<number> {
@@ -128,8 +126,15 @@ async function exportMarketplace(context: CommandContext, input: CommandInput): 
     for (const [index, skill] of skills.entries()) {
       progress.update(index, skill.ref);
       try {
-        const { bytes } = await api.bytes(`/api/v1/items/${skill.ref}/archive`);
-        const strict = strictSkillFiles(readZipBundle(bytes, DOWNLOAD_LIMITS).files, skill.name);
+        // The namespace and name become folder names: only what the item-name rule allows (no `..`, no `/`).
+        const ref = parseReference(`skill/${skill.namespace}/${skill.name}`).ref;
+        if (ref !== skill.ref || !/^[0-9a-f]{40}$/.test(skill.treeSha ?? '')) {
+          throw new Error('the server listed it with an invalid reference or tree SHA');
+        }
+        const { bytes } = await api.bytes(`/api/v1/items/${ref}/archive`);
+        const files = readZipBundle(bytes, DOWNLOAD_LIMITS).files;
+        checkTree(ref, files, skill.treeSha, 'the item');
+        const strict = strictSkillFiles(files, skill.name);
         const path = `plugins/${skill.namespace}/skills/${skill.name}`;
         await writeFolderAtomically(join(staging, ...path.split('/')), strict.files);
         exported.push({

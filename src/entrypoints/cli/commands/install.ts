@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { INSTALL_CLIENTS, type InstallClient } from '../../../domain/catalog/install-clients.ts';
+import { computeTreeId } from '../../../domain/content/tree-id.ts';
 import { ConflictError, ValidationError } from '../../../domain/errors.ts';
 import { parseServerJson } from '../../../domain/manifests/server-json.ts';
 import {
@@ -11,16 +12,15 @@ import {
   skillFolderPaths,
 } from '../../../lib/install/client-locations.ts';
 import { renderMcpInstall } from '../../../lib/install/render-mcp-install.ts';
-import { readZipBundle } from '../../../lib/zip/zip-reader.ts';
 import type { InstallAnswer, McpInstallConfig } from '../../http/schemas/items.ts';
 import type { AtlasApi } from '../atlas-api.ts';
 import { CliError } from '../cli-error.ts';
 import type { Command, CommandContext, CommandInput } from '../command.ts';
+import { confirmSkill, downloadChecked, entryLines, presentAndConfirm, reviewMcpEntry } from '../install-review.ts';
 import {
   CLIENT_NAMES,
   CLIENT_OPTION,
   clientOf,
-  DOWNLOAD_LIMITS,
   displayPath,
   pathContextOf,
   pickScope,
@@ -30,7 +30,7 @@ import {
   variableGuide,
 } from '../install-targets.ts';
 import { NOT_FOUND_HINT, parseReference, type Reference, resolveVersion } from '../item-reference.ts';
-import { writeFolderAtomically } from '../local/local-folder.ts';
+import { readLocalFolder, writeFolderAtomically } from '../local/local-folder.ts';
 import { addMcpServer, readMcpConfig } from '../local/mcp-config-file.ts';
 
 export const installCommand: Command = {
@@ -42,7 +42,10 @@ export const installCommand: Command = {
     "An MCP server is merged into the client's config file: Claude Code ~/.claude.json or .mcp.json, Claude Desktop\n" +
     'claude_desktop_config.json, Cursor ~/.cursor/mcp.json or .cursor/mcp.json, VS Code .vscode/mcp.json (project,\n' +
     'the default) or its user mcp.json. Other entries are kept, the old file is backed up, and secrets are written as\n' +
-    'variable references, never values. Existing folders and entries that differ are kept unless --force.',
+    'variable references, never values. Existing folders and entries that differ are kept unless --force.\n' +
+    'Before an MCP server entry is written, the command, arguments, URL and variable names it configures are shown\n' +
+    'and you are asked (--yes in scripts); so are the executable files and hooks of a skill. Downloads are checked\n' +
+    "against the item's tree SHA, and every path is computed here from --client and --scope, never from the server.",
   options: {
     client: CLIENT_OPTION,
     scope: SCOPE_OPTION,
@@ -52,6 +55,12 @@ export const installCommand: Command = {
       description: 'Install this version: a commit SHA or prefix, or a manifest version (see "atlas versions")',
     },
     force: { type: 'boolean', short: 'f', description: 'Replace a skill folder or config entry that differs' },
+    yes: {
+      type: 'boolean',
+      short: 'y',
+      description:
+        'Write without asking: an MCP server entry, or a skill with executable files or hooks (needed when standard input is not a terminal)',
+    },
     output: {
       type: 'string',
       short: 'o',
@@ -65,7 +74,7 @@ export const installCommand: Command = {
     'atlas install skill/platform/pdf-tools',
     'atlas install skill/platform/pdf-tools --scope project',
     'atlas install mcp/platform/github --client cursor',
-    'atlas install mcp/platform/github --client vscode --version 1.2.0',
+    'atlas install mcp/platform/github --client vscode --version 1.2.0 --yes',
   ],
   async run(context, input) {
     const reference = parseReference(input.positionals[0]!);
@@ -93,11 +102,6 @@ async function record(context: CommandContext, api: AtlasApi, ref: string, clien
   }
 }
 
-async function versionOf(api: AtlasApi, ref: string, input: CommandInput): Promise<string | undefined> {
-  const version = input.string('version');
-  return version === undefined ? undefined : resolveVersion(api, ref, version);
-}
-
 async function installSkill(
   context: CommandContext,
   input: CommandInput,
@@ -109,15 +113,11 @@ async function installSkill(
   const paths = pathContextOf(context);
   const folders = skillFolderPaths(reference.name, client);
   const scopes = scopesOf(folders);
-  const at = await versionOf(api, reference.ref, input);
-  const download = () =>
-    term.task(`Downloading ${reference.ref}`, () =>
-      api.bytes(`/api/v1/items/${reference.ref}/archive`, { query: { at }, hints: { 404: NOT_FOUND_HINT } }),
-    );
   if (scopes.length === 0) {
     // Claude Desktop reads no skills folder: it takes the zip through its settings.
     const target = resolve(context.cwd, input.string('output') ?? `${reference.name}.zip`);
-    const { bytes } = await download();
+    const { bytes, files, commitSha } = await downloadChecked(context, api, reference.ref, input.string('version'));
+    await confirmSkill(context, input, reference, files);
     await saveFile(target, bytes, input.flag('force'));
     const answer = await record(context, api, reference.ref, client);
     const notes = answer?.install.kind === 'skill' ? answer.install.notes : [];
@@ -129,8 +129,8 @@ async function installSkill(
         scope: null,
         action: 'downloaded',
         path: target,
-        files: readZipBundle(bytes, DOWNLOAD_LIMITS).files.length,
-        commitSha: at ?? null,
+        files: files.length,
+        commitSha,
         usageCount: answer?.usageCount ?? null,
         notes,
       });
@@ -142,8 +142,10 @@ async function installSkill(
   }
   const scope = pickScope(input.choice('scope', INSTALL_SCOPES), scopes, client, 'skills folder');
   const target = resolveClientPath(folders[scope]!, paths);
-  const { bytes } = await download();
-  const { files } = readZipBundle(bytes, DOWNLOAD_LIMITS);
+  const { files, commitSha, treeSha } = await downloadChecked(context, api, reference.ref, input.string('version'));
+  // A folder that holds these very files is left as it is, so there is nothing to ask about.
+  const installed = await readLocalFolder(target).catch(() => undefined);
+  if (!installed || computeTreeId(installed) !== treeSha) await confirmSkill(context, input, reference, files);
   let action: string;
   try {
     ({ action } = await writeFolderAtomically(target, files, { force: input.flag('force') }));
@@ -169,7 +171,7 @@ async function installSkill(
       action,
       path: target,
       files: files.length,
-      commitSha: at ?? null,
+      commitSha,
       usageCount: answer?.usageCount ?? null,
       notes: [],
     });
@@ -202,10 +204,13 @@ async function installMcp(
     client,
     'MCP config file',
   );
+  // The file and the key in it are decided here, from the client and scope: never from the server's answer.
   const containerKey = client === 'vscode' ? 'servers' : 'mcpServers';
+  const path = mcpConfigPath(client, scope, paths)!;
   // Refuse a config file that cannot be merged before the install is recorded.
-  await explainConfigErrors(() => readMcpConfig(mcpConfigPath(client, scope, paths)!, containerKey));
-  const at = await versionOf(api, reference.ref, input);
+  const current = await explainConfigErrors(() => readMcpConfig(path, containerKey));
+  const version = input.string('version');
+  const at = version === undefined ? undefined : await resolveVersion(api, reference.ref, version);
   const answer = await term.task(`Installing ${reference.ref}`, async () => {
     const { data } = await api.json<InstallAnswer>('POST', `/api/v1/items/${reference.ref}/installs`, {
       json: { client },
@@ -213,22 +218,59 @@ async function installMcp(
     });
     return data;
   });
-  if (answer.install.kind !== 'mcp') throw new CliError(`${reference.ref} is not an MCP server`);
+  if (answer?.install?.kind !== 'mcp') throw new CliError(`${reference.ref} is not an MCP server`);
   let config: McpInstallConfig = answer.install.config;
-  if (at) {
-    // The install endpoint renders the current version; an older one is rendered here from its server.json.
-    const { bytes } = await api.bytes(`/api/v1/items/${reference.ref}/files/server.json`, { query: { at } });
-    config = renderMcpInstall(parseServerJson(bytes).manifest, client, { serverKey: config.serverKey });
+  if (config.containerKey !== containerKey) {
+    throw new CliError(
+      `the server rendered ${reference.ref} for "${config.containerKey}", but ${CLIENT_NAMES[client]} reads "${containerKey}"; nothing was written`,
+      { code: 'bad_answer', hint: 'the server answered for another client, or is not telling the truth' },
+    );
   }
-  const path = mcpConfigPath(client, scope, paths, config.configPath)!;
+  reviewMcpEntry(reference.ref, config.serverKey, config.entry);
+  if (at) {
+    // The install endpoint renders the current version; an older one is rendered here from its server.json, taken
+    // from the version's archive once its tree SHA is checked.
+    const { files } = await downloadChecked(context, api, reference.ref, at.commitSha);
+    const serverJson = files.find((file) => file.path === 'server.json');
+    if (!serverJson) throw new CliError(`version ${at.commitSha.slice(0, 12)} of ${reference.ref} has no server.json`);
+    config = renderMcpInstall(parseServerJson(serverJson.content).manifest, client, { serverKey: config.serverKey });
+  }
+  const summary = reviewMcpEntry(reference.ref, config.serverKey, config.entry);
+  const inputs = config.inputs ?? [];
+  // VS Code's inputs prompt for a value; a `command` input would run a VS Code command instead.
+  const oddInput = inputs.find(
+    (item) => typeof item !== 'object' || item === null || !['promptString', 'pickString'].includes(String(item.type)),
+  );
+  if (oddInput !== undefined) {
+    throw new CliError(
+      `the server's answer for ${reference.ref} has an input that is not a prompt (${JSON.stringify(oddInput)}); nothing was written`,
+      { code: 'bad_answer' },
+    );
+  }
+  const servers = current.data[containerKey] as Record<string, unknown> | undefined;
+  const alreadyThere = sameJson(servers?.[config.serverKey], config.entry) && inputs.length === 0;
+  // The same entry already in the file changes nothing, so there is nothing to ask about.
+  if (!alreadyThere)
+    await presentAndConfirm(
+      context,
+      input,
+      `${CLIENT_NAMES[client]} will run ${reference.ref} as "${config.serverKey}" from ${displayPath(path, paths)}:`,
+      [
+        ...entryLines(summary),
+        ...(inputs.length > 0
+          ? [`Inputs       ${inputs.map((item) => String((item as { id?: unknown }).id)).join(', ')}`]
+          : []),
+      ],
+      `Add "${config.serverKey}" to ${displayPath(path, paths)}`,
+    );
   const change = await explainConfigErrors(() =>
     addMcpServer(
       path,
       {
-        containerKey: config.containerKey,
+        containerKey,
         serverKey: config.serverKey,
         entry: config.entry,
-        ...(config.inputs ? { inputs: config.inputs } : {}),
+        ...(inputs.length > 0 ? { inputs } : {}),
       },
       { force: input.flag('force'), newFileMode: scope === 'user' ? 0o600 : 0o644 },
     ),
@@ -244,13 +286,13 @@ async function installMcp(
       path,
       created: change.created,
       backup: change.backup,
-      containerKey: config.containerKey,
+      containerKey,
       serverKey: config.serverKey,
       entry: config.entry,
       inputs: config.inputs ?? [],
       secrets: config.secrets,
       notes,
-      commitSha: at ?? null,
+      commitSha: at?.commitSha ?? null,
       usageCount: answer.usageCount,
     });
     return 0;
@@ -262,7 +304,7 @@ async function installMcp(
   } else {
     const verb = change.action === 'replaced' ? 'Replaced' : 'Added';
     term.out(
-      `${style.green('✓')} ${verb} ${style.bold(reference.ref)} to ${shown} as "${config.serverKey}" (${config.containerKey}${change.created ? ', new file' : ''})`,
+      `${style.green('✓')} ${verb} ${style.bold(reference.ref)} to ${shown} as "${config.serverKey}" (${containerKey}${change.created ? ', new file' : ''})`,
     );
     if (change.backup) term.out(style.dim(`  The previous file is saved as ${displayPath(change.backup, paths)}`));
   }
@@ -330,4 +372,15 @@ async function explainConfigErrors<T>(work: () => Promise<T>): Promise<T> {
     }
     throw error;
   }
+}
+
+/** Equal JSON values, whatever the order of their keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (value: unknown) =>
+    JSON.stringify(value, (_key, item) =>
+      typeof item === 'object' && item !== null && !Array.isArray(item)
+        ? Object.fromEntries(Object.entries(item).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+        : item,
+    );
+  return a !== undefined && canonical(a) === canonical(b);
 }

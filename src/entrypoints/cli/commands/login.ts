@@ -42,10 +42,10 @@ async function login(context: CommandContext, input: CommandInput): Promise<numb
   const { term, env } = context;
   const settings = await loadSettings(env);
   const url = normalizeUrl(input.string('url') ?? cliEnvironment(env).url ?? settings.current ?? DEFAULT_URL);
-  const anonymous = new AtlasApi({ url, token: undefined, tokenFrom: 'none' });
+  const anonymous = new AtlasApi({ url, token: undefined, tokenFrom: 'none' }, { insecure: context.insecure });
   let token = input.string('token');
   if (token === undefined) token = await tokenFromPassword(context, input, anonymous);
-  const api = new AtlasApi({ url, token, tokenFrom: 'login' });
+  const api = new AtlasApi({ url, token, tokenFrom: 'login' }, { insecure: context.insecure });
   let me: Me;
   try {
     me = await api.get<Me>('/api/v1/me');
@@ -61,7 +61,7 @@ async function login(context: CommandContext, input: CommandInput): Promise<numb
   const previous = settings.servers[url]?.token;
   if (previous && previous !== token) {
     // The old token would otherwise stay valid on the server with no one holding it.
-    await new AtlasApi({ url, token: previous, tokenFrom: 'login' })
+    await new AtlasApi({ url, token: previous, tokenFrom: 'login' }, { insecure: context.insecure })
       .send('POST', '/api/v1/auth/logout')
       .catch(() => {});
   }

@@ -10,7 +10,7 @@ export const logoutCommand: Command = {
   positionals: { min: 0, max: 0 },
   json: true,
   examples: ['atlas logout', 'ATLAS_URL=https://atlas.example.com atlas logout'],
-  async run({ term, env }) {
+  async run({ term, env, insecure }) {
     const settings = await loadSettings(env);
     const session = resolveSession(env, settings);
     const saved = settings.servers[session.url]?.token;
@@ -23,7 +23,10 @@ export const logoutCommand: Command = {
     }
     let revoked = true;
     try {
-      await new AtlasApi({ url: session.url, token: saved, tokenFrom: 'login' }).send('POST', '/api/v1/auth/logout');
+      await new AtlasApi({ url: session.url, token: saved, tokenFrom: 'login' }, { insecure }).send(
+        'POST',
+        '/api/v1/auth/logout',
+      );
     } catch (error) {
       revoked = false;
       // A token the server no longer accepts is as good as revoked; an unreachable server keeps it valid.

@@ -1,5 +1,8 @@
+import { parseServerJson } from '../../../domain/manifests/server-json.ts';
+import { renderMcpInstall } from '../../../lib/install/render-mcp-install.ts';
 import type { ItemDetails, ItemVersionPage } from '../../http/schemas/items.ts';
 import type { Command } from '../command.ts';
+import { entryLines, reviewMcpEntry } from '../install-review.ts';
 import { NOT_FOUND_HINT, parseReference } from '../item-reference.ts';
 import { formatTime } from '../terminal.ts';
 
@@ -56,6 +59,15 @@ export const showCommand: Command = {
         `  ${version.commitSha.slice(0, 12)}  ${(version.version ?? '-').padEnd(10)}  ${formatTime(version.date)}  ${version.message.split('\n')[0]}`,
       );
     }
+    const manifest = details.manifest as Record<string, unknown> | null;
+    if (kind === 'skill' && typeof manifest === 'object' && manifest !== null && manifest.hooks !== undefined) {
+      term.out(style.yellow('Declares hooks in SKILL.md: commands its client runs on events'));
+    }
+    if (kind === 'mcp') {
+      term.out('');
+      term.out(style.bold('Runs (as atlas install writes it for Claude Code)'));
+      for (const line of mcpLines(item.ref, item.name, details.manifest)) term.out(`  ${line}`);
+    }
     if (kind !== 'tool') {
       term.out('');
       term.out(style.dim(`Install with: atlas install ${item.ref}${kind === 'mcp' ? ' --client claude-code' : ''}`));
@@ -63,3 +75,14 @@ export const showCommand: Command = {
     return 0;
   },
 };
+
+/** What installing the server configures (command, arguments, URL, variable names), rendered here from its server.json. */
+function mcpLines(ref: string, name: string, manifest: unknown): string[] {
+  try {
+    const parsed = parseServerJson(new TextEncoder().encode(JSON.stringify(manifest)));
+    const rendered = renderMcpInstall(parsed.manifest, 'claude-code', { serverKey: name });
+    return entryLines(reviewMcpEntry(ref, rendered.serverKey, rendered.entry));
+  } catch (error) {
+    return [`cannot be rendered: ${error instanceof Error ? error.message : String(error)}`];
+  }
+}

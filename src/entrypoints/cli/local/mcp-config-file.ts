@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ConflictError, ValidationError } from '../../../domain/errors.ts';
 
@@ -42,15 +42,31 @@ const isMap = (value: Json): value is JsonMap => typeof value === 'object' && va
 export async function readMcpConfig(path: string, containerKey: McpServerEntry['containerKey']): Promise<ConfigFile> {
   let text: string;
   let mode: number | undefined;
+  const untouched = 'Atlas left it untouched';
+  const symlink = () =>
+    new ValidationError({
+      path,
+      message: `is a symbolic link; ${untouched}, since writing it would replace the link with a copy of the file it points to: install into the file it points to instead (or replace the link with a file)`,
+    });
   try {
-    text = await readFile(path, 'utf8');
-    mode = (await stat(path)).mode & 0o777;
+    // Opened without following a link (and checked with lstat where O_NOFOLLOW does not exist), so that a project's
+    // .mcp.json pointing at ~/.claude.json is never read, copied into a backup or replaced.
+    if ((await lstat(path)).isSymbolicLink()) throw symlink();
+    const handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw new ValidationError({ path, message: `is not a regular file; ${untouched}` });
+      text = await handle.readFile('utf8');
+      mode = info.mode & 0o777;
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      return { exists: false, text: '', data: {}, mode: undefined };
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { exists: false, text: '', data: {}, mode: undefined };
+    if (code === 'ELOOP') throw symlink();
     throw error;
   }
-  const untouched = 'Atlas left it untouched';
   if (text.trim() === '') return { exists: true, text, data: {}, mode };
   let data: Json;
   try {

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { preHandlerHookHandler } from 'fastify';
+import type { onSendHookHandler, preHandlerHookHandler } from 'fastify';
 import { createUser } from '../../../application/accounts/create-user.ts';
 import { getMe } from '../../../application/accounts/get-me.ts';
 import { loginUser } from '../../../application/accounts/login-user.ts';
 import { logoutUser } from '../../../application/accounts/logout-user.ts';
 import { registerUser } from '../../../application/accounts/register-user.ts';
+import { revokeSessions } from '../../../application/accounts/revoke-sessions.ts';
 import type { AtlasDeps } from '../../../application/deps.ts';
 import { presentTeam, presentUser } from '../presenters.ts';
 import {
@@ -27,6 +28,12 @@ export interface AccountRouteOptions {
 
 const lower = (value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase() : '');
 
+/** Answers that carry a token or who the caller is: no cache, shared or private, may keep them. */
+export const noStore: onSendHookHandler = async (_request, reply, payload) => {
+  reply.header('cache-control', 'no-store');
+  return payload;
+};
+
 /** Accounts: register, log in and out, who am I, and admin-created accounts. */
 export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = async (
   app,
@@ -36,6 +43,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = asy
     '/auth/register',
     {
       preHandler: [limitByAddress, limitByAccount((body) => lower(body.email))],
+      onSend: noStore,
       schema: {
         tags: ['accounts'],
         summary: 'Create an account and sign in (the first account becomes site admin)',
@@ -52,7 +60,9 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = asy
   app.post(
     '/auth/login',
     {
-      preHandler: [limitByAddress, limitByAccount((body) => lower(body.login))],
+      // Failures per account (whichever spelling of it was typed) are counted by loginUser itself.
+      preHandler: limitByAddress,
+      onSend: noStore,
       schema: {
         tags: ['accounts'],
         summary: 'Sign in with email or username and password; returns a session token',
@@ -82,9 +92,26 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = asy
     },
   );
 
+  app.post(
+    '/auth/logout-everywhere',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: "Revoke all of the signed-in user's sessions, this one included (personal API tokens stay)",
+        security: [{ bearer: [] }],
+        response: withProblems({ 204: NoContent }),
+      },
+    },
+    async (request, reply) => {
+      await revokeSessions(deps, request.actor);
+      return reply.status(204).send(null);
+    },
+  );
+
   app.get(
     '/me',
     {
+      onSend: noStore,
       schema: {
         tags: ['accounts'],
         summary: 'The signed-in user, with their teams and roles',

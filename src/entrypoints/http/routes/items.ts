@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
+import { authorizePublish, authorizeUpdate } from '../../../application/catalog/authorize-upload.ts';
 import { deleteItem } from '../../../application/catalog/delete-item.ts';
 import { getItem } from '../../../application/catalog/get-item.ts';
 import { installItem } from '../../../application/catalog/install-item.ts';
+import { requireUser } from '../../../application/catalog/item-access.ts';
 import { getItemVersion, listItemVersions } from '../../../application/catalog/list-item-versions.ts';
 import { patchItem } from '../../../application/catalog/patch-item.ts';
 import { publishItem } from '../../../application/catalog/publish-item.ts';
@@ -16,7 +18,7 @@ import { ValidationError } from '../../../domain/errors.ts';
 import { readZipBundle } from '../../../lib/zip/zip-reader.ts';
 import { writeZipBundle } from '../../../lib/zip/zip-writer.ts';
 import { decodeBundleFiles } from '../bundle-files.ts';
-import { contentTypeOf } from '../content-types.ts';
+import { contentTypeOf, ITEM_FILE_HEADERS } from '../content-types.ts';
 import {
   etagOf,
   parseIfMatch,
@@ -62,9 +64,26 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; maxBodyByt
   app,
   { deps, maxBodyBytes },
 ) => {
-  app.addContentTypeParser(ZIP_TYPES, { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_request, body, done) =>
-    done(null, body),
-  );
+  // No limit of its own: the app's small one applies, and publish and update raise theirs to `maxBodyBytes`.
+  app.addContentTypeParser(ZIP_TYPES, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  // Upload routes check who is asking in onRequest, before a byte of the body is read: an anonymous or
+  // unauthorised upload costs a database lookup, not reading, inflating or parsing up to `maxBodyBytes`.
+  const isZip = (request: FastifyRequest) =>
+    ZIP_TYPES.includes((request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase());
+  const beforePublishBody = async (request: FastifyRequest) => {
+    const { namespace } = request.query as { namespace?: unknown };
+    if (typeof namespace === 'string' && namespace !== '') {
+      await authorizePublish(deps, namespace, request.actor);
+      return;
+    }
+    requireUser(request.actor);
+    if (isZip(request))
+      throw new ValidationError({ path: 'query/namespace', message: 'is required with a zip upload' });
+  };
+  const beforeUpdateBody = async (request: FastifyRequest) => {
+    await authorizeUpdate(deps, refOf(request.params as ItemParams), request.actor);
+  };
 
   /** An item's files from either body form: JSON files or a zip (one top-level folder is stripped). */
   const filesOf = (request: FastifyRequest): ItemFile[] => {
@@ -83,6 +102,8 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; maxBodyByt
   app.post(
     '',
     {
+      bodyLimit: maxBodyBytes,
+      onRequest: beforePublishBody,
       schema: {
         tags: ['items'],
         summary: 'Publish a new item (JSON files, or a zip with ?namespace=)',
@@ -154,6 +175,8 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; maxBodyByt
   app.put(
     '/:kind/:namespace/:name',
     {
+      bodyLimit: maxBodyBytes,
+      onRequest: beforeUpdateBody,
       schema: {
         tags: ['items'],
         summary: "Replace an item's files; needs If-Match with the tree SHA you read",
@@ -240,7 +263,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; maxBodyByt
       const { '*': path, ...params } = request.params;
       const bytes = await readItemFile(deps, { ref: refOf(params), path, at: request.query.at }, request.actor);
       const { type, download } = contentTypeOf(path);
-      reply.type(type);
+      reply.type(type).headers(ITEM_FILE_HEADERS);
       if (download)
         reply.header(
           'content-disposition',
@@ -268,6 +291,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; maxBodyByt
       );
       return reply
         .type('application/zip')
+        .headers(ITEM_FILE_HEADERS)
         .header('etag', etagOf(treeSha))
         .header('content-disposition', `attachment; filename="${name}.zip"`)
         .send(Buffer.from(writeZipBundle(name, files)));

@@ -8,6 +8,7 @@ import { presentToken } from '../presenters.ts';
 import { NoContent } from '../schemas/common.ts';
 import { withProblems } from '../schemas/problem.ts';
 import { CreatedTokenSchema, NewTokenSchema, TokenListSchema, TokenParamsSchema } from '../schemas/tokens.ts';
+import { noStore } from './accounts.ts';
 
 /** Personal API tokens: create (the secret is shown once), list without secrets, revoke. */
 export const tokenRoutes: FastifyPluginAsyncTypebox<{
@@ -19,6 +20,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{
     '',
     {
       preHandler: [limitByAddress, limitByUser],
+      onSend: noStore,
       schema: {
         tags: ['tokens'],
         summary: 'Create a personal API token; its secret is in this answer only',
@@ -36,6 +38,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{
   app.get(
     '',
     {
+      onSend: noStore,
       schema: {
         tags: ['tokens'],
         summary: "The signed-in user's tokens (sessions included), without secrets",
