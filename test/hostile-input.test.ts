@@ -155,11 +155,18 @@ async function cpuOf<T>(attack: () => Promise<T>): Promise<{ result: T; cpuMs: n
  * preempts this process for hundreds of milliseconds on its own; the wall-clock figures are printed beside it,
  * with a loose bound. Without the defences these attacks cost seconds of CPU, and /healthz waits as long.
  */
-function expectResponsive(cpuMsPerRequest: number, probed: Probed<unknown>, label: string): void {
+const AT_BOUNDS_CPU_MS = 250;
+
+function expectResponsive(
+  cpuMsPerRequest: number,
+  probed: Probed<unknown>,
+  label: string,
+  budgetMs: number = HEALTHZ_MS,
+): void {
   console.info(
     `${label}: CPU ${cpuMsPerRequest.toFixed(1)} ms a request; /healthz max ${probed.healthzMaxMs.toFixed(1)} ms (idle just before: ${probed.idleMaxMs.toFixed(1)} ms); event loop delay max ${probed.loopMaxMs.toFixed(1)} ms`,
   );
-  expect(cpuMsPerRequest).toBeLessThan(HEALTHZ_MS);
+  expect(cpuMsPerRequest).toBeLessThan(budgetMs);
   expect(probed.healthzMaxMs).toBeLessThan(1000);
 }
 
@@ -269,7 +276,14 @@ describe('hostile JSON Schemas', () => {
     // Publishing the same content again parses and checks it all again before answering 200 (unchanged).
     const published = await whileProbing(publish);
     expect(published.result.status, published.result.body).toBe(200);
-    expectResponsive(cpu.cpuMs, published, `1,300 pattern properties, publish ${Math.round(published.result.ms)} ms`);
+    // An accepted schema at the bounds does real work (parse, bound, meta-check, store); compiling it, as Atlas
+    // did before, cost about 750 ms of CPU, so a 250 ms budget still tells the two apart on a loaded machine.
+    expectResponsive(
+      cpu.cpuMs,
+      published,
+      `1,300 pattern properties, publish ${Math.round(published.result.ms)} ms`,
+      AT_BOUNDS_CPU_MS,
+    );
     const { commitSha } = JSON.parse(published.result.body) as { commitSha: string };
     const read = () => call('GET', `/api/v1/items/tool/alice/wide-tool/versions/${commitSha}`, { token: alice });
     await read();
