@@ -28,26 +28,43 @@ export class LooseObjectWriter {
 
   /** Stores the object and returns its id; an object already stored is left as it is. */
   async write(type: GitObjectType, body: Uint8Array): Promise<string> {
-    const sha = gitObjectId(type, body);
-    const folder = join(this.#objects, sha.slice(0, 2));
-    const path = join(folder, sha.slice(2));
+    if (body.byteLength <= SYNC_LIMIT) return this.writeSync(type, body);
+    const { sha, path, raw } = this.#prepare(type, body);
     if (existsSync(path)) return sha;
-    const raw = Buffer.concat([Buffer.from(`${type} ${body.byteLength}\0`), body]);
-    const temporary = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    // Made every time rather than remembered: `git gc` removes the folders it empties.
-    mkdirSync(folder, { recursive: true });
+    const temporary = temporaryBeside(path);
     try {
-      if (body.byteLength <= SYNC_LIMIT) {
-        writeFileSync(temporary, deflateSync(raw));
-        renameSync(temporary, path);
-      } else {
-        await fsp.writeFile(temporary, await deflateAsync(raw));
-        await fsp.rename(temporary, path);
-      }
+      await fsp.writeFile(temporary, await deflateAsync(raw));
+      await fsp.rename(temporary, path);
     } catch (error) {
       rmSync(temporary, { force: true });
       throw error;
     }
     return sha;
   }
+
+  /** `write`, synchronously: for small objects, and for tools that seed repositories in bulk. */
+  writeSync(type: GitObjectType, body: Uint8Array): string {
+    const { sha, path, raw } = this.#prepare(type, body);
+    if (existsSync(path)) return sha;
+    const temporary = temporaryBeside(path);
+    try {
+      writeFileSync(temporary, deflateSync(raw));
+      renameSync(temporary, path);
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      throw error;
+    }
+    return sha;
+  }
+
+  #prepare(type: GitObjectType, body: Uint8Array) {
+    const sha = gitObjectId(type, body);
+    const folder = join(this.#objects, sha.slice(0, 2));
+    // Made every time rather than remembered: `git gc` removes the folders it empties.
+    mkdirSync(folder, { recursive: true });
+    const raw = Buffer.concat([Buffer.from(`${type} ${body.byteLength}\0`), body]);
+    return { sha, path: join(folder, sha.slice(2)), raw };
+  }
 }
+
+const temporaryBeside = (path: string) => `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;

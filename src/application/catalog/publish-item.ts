@@ -1,5 +1,5 @@
 import type { Actor } from '../../domain/accounts/actor.ts';
-import type { CatalogItem, Visibility } from '../../domain/catalog/catalog-item.ts';
+import { type CatalogItem, historySinceOf, type Visibility } from '../../domain/catalog/catalog-item.ts';
 import { formatItemRef, type ItemRef, itemFolder } from '../../domain/catalog/item-ref.ts';
 import { prepareBundle } from '../../domain/catalog/prepare-bundle.ts';
 import { toTags } from '../../domain/catalog/tag.ts';
@@ -110,8 +110,7 @@ export async function publishItem(
     statusMessage: null,
     problems: [],
     usageCount: existing?.usageCount ?? 0,
-    // A deleted name published again is a new item: the earlier one's history is not its history.
-    historySince: existing?.status === 'deleted' ? now : (existing?.historySince ?? null),
+    historySince: historySinceOf(existing, now),
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };

@@ -1,4 +1,4 @@
-import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
+import { type CatalogItem, historySinceOf } from '../../domain/catalog/catalog-item.ts';
 import { type ItemKind, KIND_LAYOUT } from '../../domain/catalog/item-kind.ts';
 import { formatItemRef, type ItemRef, refFromFolder } from '../../domain/catalog/item-ref.ts';
 import { prepareBundle } from '../../domain/catalog/prepare-bundle.ts';
@@ -159,8 +159,7 @@ export async function applyFolderState(
       status: revived ? 'active' : base.status,
       problems: [],
       statusMessage: revived ? null : base.statusMessage,
-      // A deleted item's folder pushed again is a new item, as when its name is published again.
-      historySince: base.status === 'deleted' ? now : base.historySince,
+      historySince: historySinceOf(base, now),
     };
   } else {
     next = {

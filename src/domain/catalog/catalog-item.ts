@@ -40,3 +40,15 @@ export interface CatalogItem {
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
+
+/**
+ * Where the history of an item written now starts: a deleted item whose name is used again (published, or its
+ * folder pushed back) is a new item, and the earlier one's history is not its history.
+ */
+export function historySinceOf(
+  existing: Pick<CatalogItem, 'status' | 'historySince'> | undefined,
+  now: Date,
+): Date | null {
+  if (existing === undefined) return null;
+  return existing.status === 'deleted' ? now : existing.historySince;
+}
