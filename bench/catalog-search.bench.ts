@@ -1,12 +1,15 @@
 /**
- * Catalog reads at 10,000 items, over HTTP on loopback: search (`q=` a word), browse (filters, no `q`) and
- * get-by-reference on the real Atlas app, each next to a bare Fastify route that calls the same repository
- * methods on the same driver instance and replies with the raw rows. Targets (DESIGN.md section 11): Atlas p99
- * under 15 ms, and Atlas throughput at least 0.8 of the bare route's.
- *
- * Runs on embedded PGlite, and also on a PostgreSQL server when ATLAS_BENCH_DATABASE_URL is set (a fresh
- * database is created on it and dropped afterwards). The load generator runs in a worker thread, so that it
- * does not share the servers' event loop.
+ * Catalog reads at a given catalog size (`npm run bench catalog-search -- --items 100000`; 10,000 by default),
+ * over HTTP on loopback, as a signed-in member of 5 of 100 teams:
+ * - search (`q=`: common words, several words, typos, a rare word, a word that matches nothing), browse (filters
+ *   and sorts, no `q`), facets (`facets=true`, with and without `q`) and get-by-reference, each alone at one
+ *   connection: p99 under 15 ms (facets under 20 ms);
+ * - search and get-by-reference at ten connections, taking turns: search throughput at least 0.5 of get's;
+ * - page 500 of a browse against page 1, taking turns at one connection: no slower than 1.3x.
+ * DESIGN.md section 11. Runs on embedded PGlite, and also on a PostgreSQL server when ATLAS_BENCH_DATABASE_URL
+ * is set (a fresh database is created on it and dropped afterwards). The rows are bulk-loaded (bulk-catalog.ts),
+ * the git content written in commits of 1,000 items. The load generator runs in a worker thread, so that it
+ * does not share the server's event loop. Figures go to bench/results/catalog-search-<size>.json.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,7 +19,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { sql } from 'drizzle-orm';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { InMemoryContentStore } from '../src/adapters/memory/in-memory-content-store.ts';
 import { type Connection, openPglite, openPostgres } from '../src/adapters/postgres/connection.ts';
@@ -29,25 +32,30 @@ import type { Team } from '../src/domain/accounts/team.ts';
 import type { User } from '../src/domain/accounts/user.ts';
 import type { CatalogItem, ItemStatus } from '../src/domain/catalog/catalog-item.ts';
 import { type ItemKind, KIND_LAYOUT } from '../src/domain/catalog/item-kind.ts';
-import { parseItemRef } from '../src/domain/catalog/item-ref.ts';
-import type { ItemSearch } from '../src/domain/catalog/item-repository.ts';
-import type { Viewer } from '../src/domain/catalog/viewer.ts';
 import type { FileChange } from '../src/domain/content/content-store.ts';
 import { buildItem, buildTeam, buildUser } from '../src/domain/testing/builders.ts';
 import { buildApp } from '../src/entrypoints/http/app.ts';
 import { CHEAP_ARGON2 } from '../src/testing/in-memory-deps.ts';
-import { type BenchResult, type Figure, percentile, round } from './harness.ts';
+import { bulkLoadItems } from './bulk-catalog.ts';
+import { type BenchOptions, type BenchResult, type Figure, percentile, round } from './harness.ts';
 
-const ITEMS = 10_000;
+const DEFAULT_ITEMS = 10_000;
 const CONNECTIONS = 10;
-/** Atlas and the bare route take turns, ROUNDS runs of ROUND_S seconds each, so that noise falls on both alike. */
+/** Get and search take turns at ten connections, ROUNDS runs of ROUND_S seconds each, so noise falls on both. */
 const ROUNDS = 4;
 const ROUND_S = 1;
 const WARMUP_S = 1;
-/** Atlas alone with one connection: the latency of a request that never waits behind another. */
-const SINGLE_S = 2;
+/** Each scenario alone with one connection: the latency of a request that never waits behind another. */
+const SINGLE_ROUNDS = 3;
+const SINGLE_S = 1.5;
+/** Page 1 and page 500 take turns at one connection. */
+const PAGE_ROUNDS = 3;
+const PAGE_S = 1;
+const DEEP_PAGE = 500;
 const P99_TARGET_MS = 15;
-const RATIO_TARGET = 0.8;
+const FACETS_P99_TARGET_MS = 20;
+const RATIO_TARGET = 0.5;
+const DEEP_PAGE_TARGET = 1.3;
 const AUTHOR = { name: 'Bench', email: 'bench@example.com' };
 
 // biome-ignore format: a vocabulary reads better packed
@@ -91,10 +99,29 @@ const AREAS = [
   'compliance', 'finance', 'legal', 'people',
 ];
 
-const SEARCH_WORDS = ['pdf', 'slack', 'kubernetes', 'github', 'postgres'];
-const BROWSE_TAGS = ['devops', 'data', 'productivity'];
+/** Common words (each in a third of the items or more), several words, typos, a rare word, and nothing. */
+const SEARCHES = [
+  'pdf',
+  'slack',
+  'kubernetes',
+  'github',
+  'postgres',
+  'export slack messages to csv',
+  'kubernetes deployments alerts',
+  'kuberntes',
+  'postgers',
+  'snowflake-exporter',
+  'zebrafish',
+];
+const BROWSES = ['kind=skill&tag=devops&sort=installs', 'sort=updated', 'tag=data&sort=name', 'kind=mcp&sort=installs'];
+const FACETS = [
+  'facets=true',
+  'q=pdf&facets=true',
+  'kind=skill&tag=devops&facets=true',
+  'q=kubernetes%20deploy&kind=mcp&facets=true',
+];
+const DEEP_BROWSE = 'sort=updated';
 const GET_REFS = 64;
-
 /** A small seeded generator (mulberry32), so that every run seeds the same catalog. */
 function random(seed: number) {
   let state = seed >>> 0;
@@ -131,8 +158,8 @@ function description(rng: ReturnType<typeof random>, word: string): string {
   return `${text[0]?.toUpperCase()}${text.slice(1)}.`;
 }
 
-/** 10,000 items in 50 team namespaces and 20 personal ones, with the mix of kinds, visibility and status a catalog has. */
-function catalog(): Catalog {
+/** `size` items in 50 team namespaces and 20 personal ones, with the mix of kinds, visibility and status a catalog has. */
+export function catalog(size: number): Catalog {
   const rng = random(20_260_101);
   const teams = AREAS.flatMap((area) => [buildTeam({ slug: area }), buildTeam({ slug: `${area}-labs` })]);
   const users = Array.from({ length: 20 }, (_, i) => buildUser({ username: `engineer-${i + 1}` }));
@@ -147,7 +174,7 @@ function catalog(): Catalog {
   const taken = new Set<string>();
   const items: CatalogItem[] = [];
   const yearAgo = Date.UTC(2025, 0, 1);
-  while (items.length < ITEMS) {
+  while (items.length < size) {
     const roll = rng.next();
     const kind: ItemKind = roll < 0.6 ? 'skill' : roll < 0.85 ? 'mcp' : 'tool';
     const personal = rng.next() < 0.1;
@@ -237,81 +264,6 @@ async function seedContent(items: CatalogItem[]): Promise<{ content: InMemoryCon
   return { content, rows };
 }
 
-async function seedDatabase(db: PostgresDatabase, seed: Catalog, rows: CatalogItem[]): Promise<void> {
-  await db.transaction(async (repos) => {
-    for (const user of [...seed.users, seed.reader]) await repos.users.insert(user);
-    for (const team of seed.teams) await repos.teams.insert(team);
-    for (const m of seed.memberships) await repos.teams.putMember({ ...m, role: 'member', createdAt: new Date() });
-  });
-  for (let start = 0; start < rows.length; start += 1000) {
-    await db.transaction(async (repos) => {
-      for (const item of rows.slice(start, start + 1000)) await repos.items.insert(item);
-    });
-  }
-  // Planner statistics, as autovacuum would gather them on a server after a bulk load.
-  await db.connection.db.execute(sql`vacuum analyze`);
-}
-
-interface Scenario {
-  readonly name: 'search' | 'browse' | 'get';
-  readonly atlasPaths: string[];
-  readonly barePaths: string[];
-}
-
-function scenarios(seed: Catalog, rows: CatalogItem[]): Scenario[] {
-  const mine = new Set(seed.memberships.filter((m) => m.userId === seed.reader.id).map((m) => m.teamId));
-  const readable = rows.filter(
-    (item) => item.status !== 'deleted' && (item.visibility === 'org' || (item.teamId && mine.has(item.teamId))),
-  );
-  // Every n-th readable item: a spread of kinds and namespaces, team-visible ones included.
-  const step = Math.floor(readable.length / GET_REFS);
-  const refs = Array.from({ length: GET_REFS }, (_, i) => readable[i * step] as CatalogItem).map(
-    (item) => `${item.kind}/${item.namespace}/${item.name}`,
-  );
-  return [
-    {
-      name: 'search',
-      atlasPaths: SEARCH_WORDS.map((q) => `/api/v1/items?q=${q}`),
-      barePaths: SEARCH_WORDS.map((q) => `/search?q=${q}`),
-    },
-    {
-      name: 'browse',
-      atlasPaths: BROWSE_TAGS.map((tag) => `/api/v1/items?kind=skill&tag=${tag}&sort=installs`),
-      barePaths: BROWSE_TAGS.map((tag) => `/search?kind=skill&tag=${tag}&sort=installs`),
-    },
-    {
-      name: 'get',
-      atlasPaths: refs.map((ref) => `/api/v1/items/${ref}`),
-      barePaths: refs.map((ref) => `/items/${ref}`),
-    },
-  ];
-}
-
-/** Plain Fastify, no plugins: the same repository calls on the same driver, the rows as JSON. */
-function bareApp(db: PostgresDatabase, content: InMemoryContentStore, viewer: Viewer): FastifyInstance {
-  const app = Fastify();
-  app.get('/search', async (request, reply) => {
-    const query = request.query as Partial<Record<'q' | 'kind' | 'tag' | 'sort', string>>;
-    const page = await db.items.search({
-      q: query.q,
-      kind: query.kind as ItemKind | undefined,
-      tag: query.tag,
-      sort: (query.sort ?? 'relevance') as ItemSearch['sort'],
-      limit: 20,
-      viewer,
-    });
-    return reply.type('application/json').send(JSON.stringify(page));
-  });
-  app.get('/items/:kind/:namespace/:name', async (request, reply) => {
-    const { kind, namespace, name } = request.params as Record<'kind' | 'namespace' | 'name', string>;
-    const item = await db.items.findByRef(parseItemRef(`${kind}/${namespace}/${name}`));
-    if (!item) return reply.status(404).send();
-    const listing = await content.listItemFiles(item.gitPath, item.commitSha);
-    return reply.type('application/json').send(JSON.stringify({ item, files: listing?.files ?? [] }));
-  });
-  return app;
-}
-
 interface LoadResult {
   readonly requests: number;
   readonly seconds: number;
@@ -374,26 +326,22 @@ async function listen(app: FastifyInstance): Promise<string> {
   return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 }
 
-/** Both servers must answer every path with 200 and the same items in the same order. */
-async function checkAgreement(atlas: string, bare: string, s: Scenario, headers: Record<string, string>) {
-  for (let i = 0; i < s.atlasPaths.length; i++) {
-    const [a, b] = await Promise.all([
-      fetch(`${atlas}${s.atlasPaths[i]}`, { headers }),
-      fetch(`${bare}${s.barePaths[i]}`),
-    ]);
-    if (a.status !== 200 || b.status !== 200) {
-      throw new Error(`${s.name}: ${s.atlasPaths[i]} answered ${a.status} (Atlas) and ${b.status} (bare)`);
-    }
-    const [atlasBody, bareBody] = (await Promise.all([a.json(), b.json()])) as [
-      { items?: { name: string; namespace: string }[]; item?: { name: string } },
-      { items?: { name: string; namespace: string }[]; item?: { name: string } },
-    ];
-    const names = (body: typeof atlasBody) =>
-      body.items ? body.items.map((item) => `${item.namespace}/${item.name}`).join(',') : (body.item?.name ?? '');
-    if (names(atlasBody) === '' || names(atlasBody) !== names(bareBody)) {
-      throw new Error(`${s.name}: ${s.atlasPaths[i]} differs between Atlas and the bare route, or is empty`);
-    }
-  }
+async function seed(connection: Connection, size: number) {
+  const started = performance.now();
+  await runMigrations(connection);
+  const db = new PostgresDatabase(connection);
+  const generated = catalog(size);
+  const { content, rows } = await seedContent(generated.items);
+  const contentMs = performance.now() - started;
+  await db.transaction(async (repos) => {
+    for (const user of [...generated.users, generated.reader]) await repos.users.insert(user);
+    for (const team of generated.teams) await repos.teams.insert(team);
+    for (const m of generated.memberships) await repos.teams.putMember({ ...m, role: 'member', createdAt: new Date() });
+  });
+  await bulkLoadItems(connection, rows);
+  // Planner statistics and the visibility map, as autovacuum would leave them on a server after a bulk load.
+  await connection.db.execute(sql`vacuum analyze`);
+  return { db, content, generated, rows, contentMs, seedMs: performance.now() - started };
 }
 
 interface Measured {
@@ -411,18 +359,37 @@ function measured(runs: LoadResult[], what: string): Measured {
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), rps: requests / seconds };
 }
 
-async function measureEngine(label: string, connection: Connection): Promise<{ figures: Figure[]; notes: string[] }> {
-  const started = performance.now();
-  await runMigrations(connection);
-  const db = new PostgresDatabase(connection);
-  const seed = catalog();
-  const { content, rows } = await seedContent(seed.items);
-  const contentMs = performance.now() - started;
-  await seedDatabase(db, seed, rows);
-  const seedMs = performance.now() - started;
+/** Every path must answer 200 with a list (items found, except where nothing should be). */
+async function check(url: string, paths: string[], headers: Record<string, string>, what: string) {
+  for (const path of paths) {
+    const response = await fetch(`${url}${path}`, { headers });
+    const body = (await response.json()) as { items?: unknown[]; item?: unknown; facets?: unknown };
+    if (response.status !== 200) throw new Error(`${what}: ${path} answered ${response.status}`);
+    const empty = body.items ? body.items.length === 0 : !body.item;
+    if (empty && !path.includes('zebrafish')) throw new Error(`${what}: ${path} found nothing`);
+    if (path.includes('facets=true') && !body.facets) throw new Error(`${what}: ${path} has no facets`);
+  }
+}
 
-  const now = new Date();
-  const { token, secret } = issueToken(seed.reader.id, 'personal', 'bench', now, null);
+/** The cursor of page `page` of a browse, by paging through it (20 items a page). */
+async function cursorOfPage(url: string, query: string, page: number, headers: Record<string, string>) {
+  let cursor: string | undefined;
+  for (let n = 1; n < page; n++) {
+    const response = await fetch(`${url}/api/v1/items?${query}${cursor ? `&cursor=${cursor}` : ''}`, { headers });
+    const body = (await response.json()) as { nextCursor?: string };
+    if (!body.nextCursor) throw new Error(`the browse ${query} has fewer than ${page} pages`);
+    cursor = body.nextCursor;
+  }
+  return cursor!;
+}
+
+async function measureEngine(
+  label: string,
+  connection: Connection,
+  size: number,
+): Promise<{ figures: Figure[]; notes: string[] }> {
+  const { db, content, generated, rows, contentMs, seedMs } = await seed(connection, size);
+  const { token, secret } = issueToken(generated.reader.id, 'personal', 'bench', new Date(), null);
   await db.tokens.insert(token);
   const headers = { authorization: `Bearer ${secret}` };
   const deps = assembleDeps(
@@ -431,80 +398,124 @@ async function measureEngine(label: string, connection: Connection): Promise<{ f
     { authz: 'rbac', publicRead: false, registration: 'closed' },
     { argon2: CHEAP_ARGON2 },
   );
-  const atlasApp = await buildApp(deps, { fastify: { logger: false } });
-  const bare = bareApp(db, content, deps.authorizer.viewerOf({ user: seed.reader, tokenId: token.id, ip: null }));
+  const app: FastifyInstance = await buildApp(deps, { fastify: { logger: false } });
   const figures: Figure[] = [];
+  const notes: string[] = [];
   try {
-    const atlasUrl = await listen(atlasApp);
-    const bareUrl = await listen(bare);
-    for (const s of scenarios(seed, rows)) {
-      await checkAgreement(atlasUrl, bareUrl, s, headers);
-      await load(atlasUrl, s.atlasPaths, headers, WARMUP_S);
-      await load(bareUrl, s.barePaths, {}, WARMUP_S);
-      const atlasRuns: LoadResult[] = [];
-      const bareRuns: LoadResult[] = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        atlasRuns.push(await load(atlasUrl, s.atlasPaths, headers, ROUND_S));
-        bareRuns.push(await load(bareUrl, s.barePaths, {}, ROUND_S));
+    const url = await listen(app);
+    const mine = new Set(generated.memberships.filter((m) => m.userId === generated.reader.id).map((m) => m.teamId));
+    const readable = rows.filter(
+      (item) => item.status !== 'deleted' && (item.visibility === 'org' || (item.teamId && mine.has(item.teamId))),
+    );
+    const step = Math.floor(readable.length / GET_REFS);
+    const refs = Array.from({ length: GET_REFS }, (_, i) => readable[i * step] as CatalogItem).map(
+      (item) => `/api/v1/items/${item.kind}/${item.namespace}/${item.name}`,
+    );
+    const scenarios = {
+      search: SEARCHES.map((q) => `/api/v1/items?q=${encodeURIComponent(q)}`),
+      browse: BROWSES.map((query) => `/api/v1/items?${query}`),
+      facets: FACETS.map((query) => `/api/v1/items?${query}`),
+      get: refs,
+    };
+    for (const [name, paths] of Object.entries(scenarios)) await check(url, paths, headers, `${label} ${name}`);
+
+    // Each scenario alone at one connection, the scenarios taking turns: SINGLE_ROUNDS runs each. The p99 held
+    // against the target is the median of the runs' p99s, so that one burst of another process's work on this
+    // shared machine counts once, not for every scenario; the p99 of all the samples is reported beside it.
+    const runs = new Map<string, LoadResult[]>();
+    for (const paths of Object.values(scenarios)) await load(url, paths, headers, WARMUP_S, 1);
+    for (let round = 0; round < SINGLE_ROUNDS; round++) {
+      for (const [name, paths] of Object.entries(scenarios)) {
+        runs.set(name, [...(runs.get(name) ?? []), await load(url, paths, headers, SINGLE_S, 1)]);
       }
-      const atlas = measured(atlasRuns, `${label} ${s.name} Atlas`);
-      const base = measured(bareRuns, `${label} ${s.name} bare`);
-      const single = measured([await load(atlasUrl, s.atlasPaths, headers, SINGLE_S, 1)], `${label} ${s.name} single`);
-      const ratio = atlas.rps / base.rps;
+    }
+    for (const [name, scenarioRuns] of runs) {
+      const all = measured(scenarioRuns, `${label} ${name} single`);
+      const p99s = scenarioRuns.map((run) => measured([run], `${label} ${name} single`).p99);
+      const p99 = percentile(p99s, 50);
+      const target = name === 'facets' ? FACETS_P99_TARGET_MS : P99_TARGET_MS;
       figures.push(
-        { name: `${label}: ${s.name} p50, Atlas`, value: round(atlas.p50), unit: 'ms' },
+        { name: `${label}: ${name} p50, 1 connection`, value: round(all.p50), unit: 'ms' },
+        { name: `${label}: ${name} p99 of all samples, 1 connection`, value: round(all.p99), unit: 'ms' },
         {
-          name: `${label}: ${s.name} p99, Atlas, ${CONNECTIONS} connections (queueing)`,
-          value: round(atlas.p99),
+          name: `${label}: ${name} p99, 1 connection (median of ${SINGLE_ROUNDS} runs)`,
+          value: round(p99),
           unit: 'ms',
-        },
-        // Latency is a property of one request; with every connection of a saturated 2-core machine busy,
-        // p99 is mostly time spent waiting in line, which the throughput ratio below accounts for.
-        {
-          name: `${label}: ${s.name} p99, Atlas, 1 connection`,
-          value: round(single.p99),
-          unit: 'ms',
-          target: `< ${P99_TARGET_MS} ms`,
-          ok: single.p99 < P99_TARGET_MS,
-        },
-        { name: `${label}: ${s.name} p50, bare route`, value: round(base.p50), unit: 'ms' },
-        { name: `${label}: ${s.name} p99, bare route`, value: round(base.p99), unit: 'ms' },
-        { name: `${label}: ${s.name} throughput, Atlas`, value: round(atlas.rps, 0), unit: 'req/s' },
-        { name: `${label}: ${s.name} throughput, bare route`, value: round(base.rps, 0), unit: 'req/s' },
-        {
-          name: `${label}: ${s.name} throughput ratio, Atlas / bare`,
-          value: round(ratio),
-          unit: 'x',
-          target: `>= ${RATIO_TARGET}`,
-          ok: ratio >= RATIO_TARGET,
+          ...(name === 'get' ? {} : { target: `< ${target} ms`, ok: p99 < target }),
         },
       );
     }
+
+    // Search against get-by-reference, ten connections, taking turns.
+    await load(url, scenarios.get, headers, WARMUP_S);
+    await load(url, scenarios.search, headers, WARMUP_S);
+    const getRuns: LoadResult[] = [];
+    const searchRuns: LoadResult[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      getRuns.push(await load(url, scenarios.get, headers, ROUND_S));
+      searchRuns.push(await load(url, scenarios.search, headers, ROUND_S));
+    }
+    const get = measured(getRuns, `${label} get`);
+    const search = measured(searchRuns, `${label} search`);
+    figures.push(
+      { name: `${label}: get throughput, ${CONNECTIONS} connections`, value: round(get.rps, 0), unit: 'req/s' },
+      { name: `${label}: search throughput, ${CONNECTIONS} connections`, value: round(search.rps, 0), unit: 'req/s' },
+      {
+        name: `${label}: search throughput / get throughput`,
+        value: round(search.rps / get.rps),
+        unit: 'x',
+        target: `>= ${RATIO_TARGET}`,
+        ok: search.rps / get.rps >= RATIO_TARGET,
+      },
+    );
+
+    // Page 500 of a browse (or the last full one of a smaller catalog) against page 1, one connection, taking turns.
+    const deepPage = Math.min(DEEP_PAGE, Math.floor(readable.length / 20));
+    const deep = await cursorOfPage(url, DEEP_BROWSE, deepPage, headers);
+    const first = [`/api/v1/items?${DEEP_BROWSE}`];
+    const later = [`/api/v1/items?${DEEP_BROWSE}&cursor=${deep}`];
+    await check(url, later, headers, `${label} page ${deepPage}`);
+    const firstRuns: LoadResult[] = [];
+    const laterRuns: LoadResult[] = [];
+    for (let round = 0; round < PAGE_ROUNDS; round++) {
+      firstRuns.push(await load(url, first, headers, PAGE_S, 1));
+      laterRuns.push(await load(url, later, headers, PAGE_S, 1));
+    }
+    const page1 = measured(firstRuns, `${label} page 1`);
+    const pageN = measured(laterRuns, `${label} page ${deepPage}`);
+    figures.push(
+      { name: `${label}: browse page 1 p50, 1 connection`, value: round(page1.p50), unit: 'ms' },
+      { name: `${label}: browse page ${deepPage} p50, 1 connection`, value: round(pageN.p50), unit: 'ms' },
+      {
+        name: `${label}: browse page ${deepPage} / page 1, p50`,
+        value: round(pageN.p50 / page1.p50),
+        unit: 'x',
+        target: `<= ${DEEP_PAGE_TARGET}`,
+        ok: pageN.p50 / page1.p50 <= DEEP_PAGE_TARGET,
+      },
+    );
+    notes.push(
+      `${label}: ${size.toLocaleString('en')} items seeded in ${round(seedMs / 1000, 1)} s ` +
+        `(git content ${round(contentMs / 1000, 1)} s; rows, postings and facet counts bulk-loaded), then vacuum analyze`,
+    );
   } finally {
-    await atlasApp.close();
-    await bare.close();
+    await app.close();
   }
-  return {
-    figures,
-    notes: [
-      `${label}: ${ITEMS.toLocaleString('en')} items seeded in ${round(seedMs / 1000, 1)} s ` +
-        `(git content ${round(contentMs / 1000, 1)} s), then vacuum analyze`,
-    ],
-  };
+  return { figures, notes };
 }
 
-async function onPglite(): Promise<{ figures: Figure[]; notes: string[] }> {
+async function onPglite(size: number): Promise<{ figures: Figure[]; notes: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'atlas-bench-search-'));
   const connection = await openPglite({ dataDir: join(dir, 'pgdata') });
   try {
-    return await measureEngine('pglite', connection);
+    return await measureEngine('pglite', connection, size);
   } finally {
     await connection.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function onServer(adminUrl: string): Promise<{ figures: Figure[]; notes: string[] }> {
+async function onServer(adminUrl: string, size: number): Promise<{ figures: Figure[]; notes: string[] }> {
   const name = `atlas_bench_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -516,7 +527,7 @@ async function onServer(adminUrl: string): Promise<{ figures: Figure[]; notes: s
   try {
     const connection = await openPostgres(withDatabase(adminUrl, name), { max: CONNECTIONS });
     try {
-      const result = await measureEngine('postgres', connection);
+      const result = await measureEngine('postgres', connection, size);
       const version = await connection.db.execute(sql`show server_version`);
       const server = (version as unknown as { rows: { server_version: string }[] }).rows[0]?.server_version;
       return { ...result, notes: [...result.notes, `postgres: PostgreSQL ${server}, pool of ${CONNECTIONS}`] };
@@ -528,36 +539,40 @@ async function onServer(adminUrl: string): Promise<{ figures: Figure[]; notes: s
   }
 }
 
-export async function run(): Promise<BenchResult> {
+export async function run(options: BenchOptions = {}): Promise<BenchResult> {
+  const size = options.items ?? DEFAULT_ITEMS;
   const loadBefore = loadavg()[0] ?? 0;
   const figures: Figure[] = [];
   const notes: string[] = [];
-  const engines: string[] = ['pglite (embedded, on disk in a temp folder)'];
-  const pglite = await onPglite();
-  figures.push(...pglite.figures);
-  notes.push(...pglite.notes);
+  const engines: string[] = [];
   const serverUrl = process.env.ATLAS_BENCH_DATABASE_URL;
+  if (process.env.ATLAS_BENCH_SERVER_ONLY !== '1') {
+    const pglite = await onPglite(size);
+    figures.push(...pglite.figures);
+    notes.push(...pglite.notes);
+    engines.push('pglite (embedded, on disk in a temp folder)');
+  }
   if (serverUrl) {
-    const server = await onServer(serverUrl);
+    const server = await onServer(serverUrl, size);
     figures.push(...server.figures);
     notes.push(...server.notes);
     engines.push('postgres (ATLAS_BENCH_DATABASE_URL, fresh database)');
   }
   return {
-    bench: 'catalog-search',
+    bench: `catalog-search-${size % 1000 === 0 ? `${size / 1000}k` : size}`,
     figures,
     notes: [
       `engines: ${engines.join('; ')}${serverUrl ? '' : '; set ATLAS_BENCH_DATABASE_URL to add a PostgreSQL server'}`,
       ...notes,
-      `autocannon in a worker thread, ${CONNECTIONS} connections: after a ${WARMUP_S} s warmup each, Atlas and the ` +
-        `bare route take turns, ${ROUNDS} runs of ${ROUND_S} s each; then Atlas alone with 1 connection for ${SINGLE_S} s`,
-      `requests as a signed-in non-admin member of 5 of 50 teams (bearer token); the bare route passes the same viewer`,
-      `search: q rotating over ${SEARCH_WORDS.join(', ')}; browse: kind=skill&sort=installs, tag rotating over ` +
-        `${BROWSE_TAGS.join(', ')}; get: ${GET_REFS} readable references; 20 items a page`,
-      'Atlas also authenticates the bearer token (token and user lookups); get on the bare route is findByRef + ' +
-        'listItemFiles, where Atlas also checks team membership and looks up the owner and the team',
-      'latency percentiles from every 2xx response at hrtime resolution; throughput = responses / run time; with every ' +
-        'connection busy, mean latency = connections / throughput, so the 10-connection p99 is mostly queueing',
+      `requests as a signed-in non-admin member of 5 of 50 teams (bearer token); 20 items a page`,
+      `search: q rotating over ${SEARCHES.map((q) => `"${q}"`).join(', ')}`,
+      `browse: ${BROWSES.join('; ')}; facets: ${FACETS.join('; ')}; get: ${GET_REFS} readable references`,
+      `one connection: the scenarios take turns, ${SINGLE_ROUNDS} runs of ${SINGLE_S} s each after a ${WARMUP_S} s ` +
+        `warmup; the p99 held against the target is the median of the runs' p99s; ${CONNECTIONS} connections: get and ` +
+        `search take turns, ${ROUNDS} runs of ${ROUND_S} s each; page ${DEEP_PAGE} of "${DEEP_BROWSE}" and page 1 take ` +
+        `turns at one connection, ${PAGE_ROUNDS} runs of ${PAGE_S} s each`,
+      'latency percentiles from every 2xx response at hrtime resolution (autocannon in a worker thread); throughput = ' +
+        'responses / run time',
       `machine load (1-minute average) ${round(loadBefore, 1)} before and ${round(loadavg()[0] ?? 0, 1)} after, ` +
         `on ${availableParallelism()} CPUs`,
     ],

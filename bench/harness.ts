@@ -10,6 +10,12 @@ export interface Figure {
   readonly ok?: boolean;
 }
 
+/** What `npm run bench <name> -- --items N` passes to a benchmark; each reads what it understands. */
+export interface BenchOptions {
+  /** The catalog size to measure at. */
+  readonly items?: number;
+}
+
 export interface BenchResult {
   readonly bench: string;
   readonly figures: Figure[];

@@ -1,18 +1,43 @@
 /**
- * The benchmark harness: `npm run bench [name ...]` runs every benchmark (or the named ones),
- * prints its figures and writes them to bench/results/<name>.json.
+ * The benchmark harness: `npm run bench [name ...] [-- --items N]` runs every benchmark (or the named ones),
+ * prints its figures and writes them to bench/results/<name>.json. `--items` sets the catalog size of the
+ * benchmarks that take one (catalog-search).
  */
-import { type BenchResult, printResult, writeResult } from './harness.ts';
+import { type BenchOptions, type BenchResult, printResult, writeResult } from './harness.ts';
 
-const benches: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = {
+const benches: Record<string, () => Promise<{ run(options: BenchOptions): Promise<BenchResult> }>> = {
   'content-store': () => import('./content-store.bench.ts'),
   'catalog-search': () => import('./catalog-search.bench.ts'),
+  relevance: () => import('./relevance.bench.ts'),
   sync: () => import('./sync.bench.ts'),
   startup: () => import('./startup.bench.ts'),
   'mixed-load': () => import('./mixed-load.bench.ts'),
+  registry: () => import('./registry.bench.ts'),
 };
 
-const wanted = process.argv.slice(2);
+function parseArguments(args: string[]): { names: string[]; options: BenchOptions } {
+  const names: string[] = [];
+  let items: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--items' || arg.startsWith('--items=')) {
+      const value = arg.includes('=') ? arg.slice('--items='.length) : args[++i];
+      items = Number(value);
+      if (!Number.isInteger(items) || items < 100) {
+        console.error(`--items takes a whole number of items, at least 100 (got "${value}")`);
+        process.exit(2);
+      }
+    } else if (arg.startsWith('--')) {
+      console.error(`unknown option "${arg}"; known: --items N`);
+      process.exit(2);
+    } else {
+      names.push(arg);
+    }
+  }
+  return { names, options: items === undefined ? {} : { items } };
+}
+
+const { names: wanted, options } = parseArguments(process.argv.slice(2));
 const names = wanted.length > 0 ? wanted : Object.keys(benches);
 let missed = 0;
 for (const name of names) {
@@ -21,7 +46,7 @@ for (const name of names) {
     console.error(`unknown benchmark "${name}"; known: ${Object.keys(benches).join(', ')}`);
     process.exit(2);
   }
-  const result = await (await load()).run();
+  const result = await (await load()).run(options);
   printResult(result);
   writeResult(result);
   missed += result.figures.filter((f) => f.ok === false).length;

@@ -26,7 +26,9 @@ export function assembleDeps(
   db: Database,
   content: ContentStore,
   settings: Pick<AtlasConfig, 'authz' | 'publicRead' | 'registration'> &
-    Partial<Pick<AtlasConfig, 'limits' | 'content' | 'webhookSecret' | 'pollSeconds'>>,
+    Partial<
+      Pick<AtlasConfig, 'limits' | 'content' | 'webhookSecret' | 'pollSeconds' | 'serverJsonStrict' | 'registryPublic'>
+    >,
   options: { clock?: Clock; argon2?: Argon2Parameters; broadcast?: Broadcast } = {},
 ): AtlasDeps {
   const authorizer: Authorizer =
@@ -41,6 +43,7 @@ export function assembleDeps(
     accounts: { registration: settings.registration, sessionTtlMs: SESSION_TTL_MS },
     content,
     limits: settings.limits ?? DEFAULT_CONTENT_LIMITS,
+    manifestOptions: { serverJson: { strict: settings.serverJsonStrict ?? false } },
     clients: new ClientConfigRenderer(),
     webhooks: settings.webhookSecret ? new GitHubWebhookVerifier(settings.webhookSecret) : null,
     syncSettings: {
@@ -52,6 +55,7 @@ export function assembleDeps(
     jobSignal: new JobSignal(),
     tokenCache: new TokenCache(options.broadcast ?? new InProcessBroadcast()),
     loginThrottle: new LoginThrottle(),
+    registry: { public: settings.registryPublic ?? false },
   };
 }
 

@@ -114,7 +114,7 @@ describe('loadConfig', () => {
         headersTimeoutMs: 10_000,
         requestTimeoutMs: 120_000,
         keepAliveTimeoutMs: 10_000,
-        maxPerAddress: 64,
+        maxPerAddress: 256,
       },
     });
     const config = loadConfig({
@@ -140,6 +140,23 @@ describe('loadConfig', () => {
       'ATLAS_HEADERS_TIMEOUT_SECONDS: must be at most ATLAS_REQUEST_TIMEOUT_SECONDS (30)',
     ]);
     expect(configError({ ATLAS_MAX_REQUEST_BYTES: '10' })[0]).toMatch(/^ATLAS_MAX_REQUEST_BYTES: /);
+  });
+
+  it('reads server.json leniently unless ATLAS_SERVER_JSON_STRICT is true, and refuses anything but a boolean', () => {
+    expect(loadConfig({}).serverJsonStrict).toBe(false);
+    expect(loadConfig({ ATLAS_SERVER_JSON_STRICT: 'true' }).serverJsonStrict).toBe(true);
+    expect(loadConfig({ ATLAS_SERVER_JSON_STRICT: 'false' }).serverJsonStrict).toBe(false);
+    expect(configError({ ATLAS_SERVER_JSON_STRICT: 'registry' })).toEqual([
+      'ATLAS_SERVER_JSON_STRICT: must be true or false (got "registry")',
+    ]);
+  });
+
+  it('keeps the MCP registry behind a token unless ATLAS_REGISTRY_PUBLIC is true, and refuses anything but a boolean', () => {
+    expect(loadConfig({}).registryPublic).toBe(false);
+    expect(loadConfig({ ATLAS_REGISTRY_PUBLIC: 'true' }).registryPublic).toBe(true);
+    expect(configError({ ATLAS_REGISTRY_PUBLIC: 'open' })).toEqual([
+      'ATLAS_REGISTRY_PUBLIC: must be true or false (got "open")',
+    ]);
   });
 
   it('hides the password of a bad DATABASE_URL', () => {

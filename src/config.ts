@@ -44,6 +44,14 @@ export interface AtlasConfig {
    * (false), the nearest N hops, or the proxies at these addresses and CIDR ranges.
    */
   readonly trustProxy: false | number | readonly string[];
+  /**
+   * Reads server.json by the official MCP Registry's publishing rules as well as the schema: what that registry
+   * would refuse (an http remote, a repository off GitHub and GitLab, an mcpb package without fileSha256, ...) is an
+   * error instead of a warning.
+   */
+  readonly serverJsonStrict: boolean;
+  /** Anonymous readers may read the MCP Registry API (org-visible servers only). */
+  readonly registryPublic: boolean;
 }
 
 export interface ConnectionLimits {
@@ -93,6 +101,8 @@ export const CONFIG_VARIABLES = [
   'ATLAS_KEEP_ALIVE_TIMEOUT_SECONDS',
   'ATLAS_MAX_CONNECTIONS_PER_ADDRESS',
   'ATLAS_TRUST_PROXY',
+  'ATLAS_SERVER_JSON_STRICT',
+  'ATLAS_REGISTRY_PUBLIC',
 ] as const;
 
 /** Reads `.env` in `cwd` when present; variables already in the environment win over it. */
@@ -207,15 +217,18 @@ export function loadConfig(env: Env = readEnv()): AtlasConfig {
       headersTimeoutMs: integer('ATLAS_HEADERS_TIMEOUT_SECONDS', 10, 1, 3600) * 1000,
       requestTimeoutMs: integer('ATLAS_REQUEST_TIMEOUT_SECONDS', 120, 1, 86_400) * 1000,
       keepAliveTimeoutMs: integer('ATLAS_KEEP_ALIVE_TIMEOUT_SECONDS', 10, 1, 3600) * 1000,
-      // Behind a proxy every connection comes from the proxy, so the cap is off there unless asked for.
+      // Behind a proxy every connection comes from the proxy, so the cap is off there unless asked for. One busy
+      // client (50 parallel workers with keep-alive) can briefly hold more than 64 sockets; 256 still stops a flood.
       maxPerAddress: integer(
         'ATLAS_MAX_CONNECTIONS_PER_ADDRESS',
-        get('ATLAS_TRUST_PROXY') === undefined ? 64 : 0,
+        get('ATLAS_TRUST_PROXY') === undefined ? 256 : 0,
         0,
         1_000_000,
       ),
     },
     trustProxy: trustProxy(),
+    serverJsonStrict: bool('ATLAS_SERVER_JSON_STRICT', false),
+    registryPublic: bool('ATLAS_REGISTRY_PUBLIC', false),
   };
   for (const origin of config.corsOrigins) {
     if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {

@@ -83,6 +83,28 @@ const TABLE: RouteCase[] = [
     expect: same(all(204, 401)),
   },
   { route: 'GET /api/v1/me', request: () => ({ url: '/api/v1/me' }), expect: same(all(200, 401)) },
+  // Browser sessions: reading one answers everyone (`me: null` when signed out); signing in and registering need
+  // Atlas's own Origin, whoever asks; signing out ends whatever session the request carries.
+  { route: 'GET /api/v1/session', request: () => ({ url: '/api/v1/session' }), expect: same(all(200, 200)) },
+  {
+    route: 'POST /api/v1/session',
+    request: () => ({
+      url: '/api/v1/session',
+      payload: { login: 'plain-user', password: PASSWORD },
+      headers: { origin: 'http://localhost:80' },
+    }),
+    expect: same(all(200, 200)),
+  },
+  {
+    route: 'POST /api/v1/session/register',
+    request: (_s, actor) => ({
+      url: '/api/v1/session/register',
+      payload: { email: `web-${actor}@example.com`, username: `web-${actor.toLowerCase()}`, password: PASSWORD },
+      headers: { origin: 'http://localhost:80' },
+    }),
+    expect: same(all(201, 201)),
+  },
+  { route: 'DELETE /api/v1/session', request: () => ({ url: '/api/v1/session' }), expect: same(all(204, 204)) },
   {
     route: 'POST /api/v1/users',
     request: (_s, actor) => ({

@@ -8,7 +8,7 @@ import type { InjectOptions } from 'fastify';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AtlasDeps } from '../src/application/deps.ts';
 import { assembleDeps } from '../src/composition-root.ts';
-import { INSTALL_CLIENTS } from '../src/domain/catalog/install-clients.ts';
+import { MCP_CLIENTS } from '../src/domain/catalog/install-clients.ts';
 import { toItemRef } from '../src/domain/catalog/item-ref.ts';
 import type { Clock } from '../src/domain/clock.ts';
 import type { ContentLimits } from '../src/domain/content/content-limits.ts';
@@ -382,10 +382,12 @@ describeEachDatabase('catalog over HTTP', (open) => {
         files: [textFile('server.json', fixtureText('weatherServer'))],
       });
       expect(forecast.body.item.ref).toBe('mcp/alice/forecast');
+      // Another server (a server name belongs to one item), published under the catalog name asked for.
+      const otherWeather = { ...fixtureJson('weatherServer'), name: 'com.example.weather/forecast-eu' };
       const named = await publish({
         namespace: 'platform',
         name: 'weather',
-        files: [textFile('server.json', fixtureText('weatherServer'))],
+        files: [textFile('server.json', JSON.stringify(otherWeather))],
       });
       expect(named.status).toBe(201);
       expect(named.body.item.ref).toBe('mcp/platform/weather');
@@ -837,7 +839,7 @@ describeEachDatabase('catalog over HTTP', (open) => {
       expect(res.body.install.config.entry.env.VAULT_ADDR).toBe('https://vault.example.com');
       expect(res.raw).not.toContain(SECRET_DEFAULT);
       let count = 1; // bob
-      for (const installClient of INSTALL_CLIENTS.filter((c) => c !== 'claude-code')) {
+      for (const installClient of MCP_CLIENTS.filter((c) => c !== 'claude-code')) {
         const other = await api.post(url, { client: installClient }, tokens.bob);
         expect(other.status, other.raw).toBe(200);
         expect(other.raw).not.toContain(SECRET_DEFAULT);
@@ -869,6 +871,24 @@ describeEachDatabase('catalog over HTTP', (open) => {
       );
       expect(desktop.body.install.folder).toBeNull();
       expect(desktop.body.usageCount).toBe(1);
+    });
+
+    it('gives the agents folder skills only: the shared .agents/skills folder, and a 400 for an MCP server', async () => {
+      await publishPdf();
+      const skill = await api.post('/api/v1/items/skill/alice/pdf-tools/installs', { client: 'agents' }, tokens.bob);
+      expect(skill.status, skill.raw).toBe(200);
+      expect(skill.body.install.folder).toEqual({
+        user: '~/.agents/skills/pdf-tools',
+        project: '.agents/skills/pdf-tools',
+      });
+      await publish({ namespace: 'alice', files: [textFile('server.json', JSON.stringify(vaultServer()))] });
+      const before = await catalogState(deps);
+      const mcp = await api.post('/api/v1/items/mcp/alice/vault/installs', { client: 'agents' }, tokens.bob);
+      expect(mcp.status, mcp.raw).toBe(400);
+      expect(mcp.raw).toContain('agents is the shared .agents/skills folder');
+      expect(await catalogState(deps)).toEqual(before);
+      const codex = await api.post('/api/v1/items/mcp/alice/vault/installs', { client: 'codex' }, tokens.bob);
+      expect(codex.body.install.config).toMatchObject({ containerKey: 'mcp_servers', format: 'toml' });
     });
 
     it('gives a tool its definition', async () => {

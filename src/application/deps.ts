@@ -4,6 +4,7 @@ import type { ClientConfigs } from '../domain/catalog/install-clients.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { ContentLimits } from '../domain/content/content-limits.ts';
 import type { ContentStore } from '../domain/content/content-store.ts';
+import type { ManifestOptions } from '../domain/manifests/parse-manifest.ts';
 import type { Database } from '../domain/repositories.ts';
 import type { WebhookVerifier } from '../domain/sync/webhook-verifier.ts';
 import type { LoginThrottle } from './accounts/login-throttle.ts';
@@ -27,6 +28,11 @@ export interface SyncSettings {
   readonly pollSeconds: number;
 }
 
+export interface RegistrySettings {
+  /** Anonymous readers may read the MCP Registry API (org-visible servers only): ATLAS_REGISTRY_PUBLIC. */
+  readonly public: boolean;
+}
+
 /** Everything the use cases need, built by the composition root. */
 export interface AtlasDeps {
   readonly db: Database;
@@ -37,6 +43,8 @@ export interface AtlasDeps {
   /** Where item files live: git, locally or on GitHub. */
   readonly content: ContentStore;
   readonly limits: ContentLimits;
+  /** How strictly manifests are read on publish, update and sync; lenient when absent. */
+  readonly manifestOptions?: ManifestOptions;
   /** The config formats of the clients items are installed into. */
   readonly clients: ClientConfigs;
   /** Verifies webhook signatures; null when no webhook secret is configured. */
@@ -48,4 +56,6 @@ export interface AtlasDeps {
   readonly tokenCache: TokenCache;
   /** Failed logins per account and address, which slow down and then refuse further attempts. */
   readonly loginThrottle: LoginThrottle;
+  /** Who may read the MCP Registry API; a token is required when absent. */
+  readonly registry?: RegistrySettings;
 }

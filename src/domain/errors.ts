@@ -5,6 +5,7 @@ export type AtlasErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'server_name_taken'
   | 'stale_revision'
   | 'precondition_required'
   | 'too_large'
@@ -57,6 +58,15 @@ export class NotFoundError extends AtlasError {
 /** A uniqueness rule or a state rule refused the write (duplicate name, last owner, ...). */
 export class ConflictError extends AtlasError {
   readonly code = 'conflict';
+}
+
+/**
+ * An MCP server's `server.json` `name` is already declared by another live (not deleted) item: a server name
+ * belongs to one item, whose versions are that server's versions. Its own code, so that a client can tell it
+ * from a taken reference and offer to rename the server rather than to update the item.
+ */
+export class ServerNameTakenError extends AtlasError {
+  readonly code = 'server_name_taken';
 }
 
 /** The branch or the item moved since the caller read it. */

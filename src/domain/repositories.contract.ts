@@ -2,15 +2,17 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { accountRepositoriesContract } from './accounts/account-repositories.contract.ts';
 import { auditLogContract } from './audit/audit-log.contract.ts';
 import { itemRepositoryContract } from './catalog/item-repository.contract.ts';
-import { ConflictError } from './errors.ts';
+import { itemRepositoryRegistryContract } from './catalog/item-repository-registry.contract.ts';
+import { ConflictError, ServerNameTakenError } from './errors.ts';
 import type { Database } from './repositories.ts';
 import { syncRepositoryContract } from './sync/sync-repository.contract.ts';
-import { buildTeam, buildUser } from './testing/builders.ts';
+import { buildItem, buildTeam, buildUser } from './testing/builders.ts';
 
 /** Every repository contract plus transactions, for one Database implementation. */
 export function databaseContract(name: string, open: () => Promise<Database>) {
   accountRepositoriesContract(name, open);
   itemRepositoryContract(name, open);
+  itemRepositoryRegistryContract(name, open);
   auditLogContract(name, open);
   syncRepositoryContract(name, open);
 
@@ -39,6 +41,19 @@ export function databaseContract(name: string, open: () => Promise<Database>) {
       ).rejects.toBeInstanceOf(ConflictError);
       expect(await db.teams.findBySlug('half')).toBeUndefined();
       expect(await db.namespaces.findByName('half')).toBeUndefined();
+    });
+
+    it('rolls every write back when a write takes a server name another item holds', async () => {
+      const serverName = 'io.github.acme/weather';
+      await db.items.insert(buildItem('mcp/x/weather', { serverName }));
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.items.insert(buildItem('skill/y/helper'));
+          await tx.items.insert(buildItem('mcp/y/weather', { serverName }));
+        }),
+      ).rejects.toBeInstanceOf(ServerNameTakenError);
+      expect(await db.items.findByGitPath('skills/y/helper')).toBeUndefined();
+      expect(await db.items.findByGitPath('mcp/y/weather')).toBeUndefined();
     });
 
     it('answers ping', async () => {

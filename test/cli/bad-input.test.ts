@@ -171,12 +171,13 @@ describe('atlas with bad input, a failing server or none at all', () => {
   });
 
   it('refuses to uninstall from a config file that is not JSON, leaving it as it was', async () => {
-    const folder = join(box.project, '.vscode');
+    // Cursor reads plain JSON (VS Code's mcp.json may hold comments, and Atlas keeps them).
+    const folder = join(box.project, '.cursor');
     mkdirSync(folder, { recursive: true });
     const file = join(folder, 'mcp.json');
-    const withComments = '{\n  // my servers\n  "servers": { "github": { "type": "stdio", "command": "x" } },\n}\n';
+    const withComments = '{\n  // my servers\n  "mcpServers": { "github": { "command": "x" } },\n}\n';
     writeFileSync(file, withComments);
-    const run = await box.run(['uninstall', 'mcp/alice/github', '--client', 'vscode']);
+    const run = await box.run(['uninstall', 'mcp/alice/github', '--client', 'cursor', '--scope', 'project']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('holds comments or trailing commas');
     expect(readFileSync(file, 'utf8')).toBe(withComments);

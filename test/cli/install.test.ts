@@ -114,10 +114,26 @@ describe('atlas install and uninstall into each client', () => {
     const project = await box.run(['install', '--yes', 'skill/alice/pdf-tools', '--scope', 'project']);
     expect(project.code, project.stderr).toBe(0);
     expect(existsSync(join(box.project, '.claude', 'skills', 'pdf-tools', 'SKILL.md'))).toBe(true);
-    const cursor = await box.run(['install', '--yes', 'skill/alice/pdf-tools', '--client', 'cursor']);
+    const cursor = await box.run([
+      'install',
+      '--yes',
+      'skill/alice/pdf-tools',
+      '--client',
+      'cursor',
+      '--scope',
+      'project',
+    ]);
     expect(cursor.code, cursor.stderr).toBe(0);
     expect(existsSync(join(box.project, '.cursor', 'skills', 'pdf-tools', 'scripts', 'extract.sh'))).toBe(true);
-    const vscode = await box.run(['install', '--yes', 'skill/alice/pdf-tools', '--client', 'vscode']);
+    const vscode = await box.run([
+      'install',
+      '--yes',
+      'skill/alice/pdf-tools',
+      '--client',
+      'vscode',
+      '--scope',
+      'project',
+    ]);
     expect(vscode.code, vscode.stderr).toBe(0);
     expect(existsSync(join(box.project, '.github', 'skills', 'pdf-tools', 'SKILL.md'))).toBe(true);
     const desktop = await box.run([
@@ -136,17 +152,9 @@ describe('atlas install and uninstall into each client', () => {
     });
     expect(readFileSync(join(box.project, 'pdf-tools.zip')).subarray(0, 2).toString()).toBe('PK');
 
-    const noUserScope = await box.run([
-      'install',
-      '--yes',
-      'skill/alice/pdf-tools',
-      '--client',
-      'cursor',
-      '--scope',
-      'user',
-    ]);
-    expect(noUserScope.code).toBe(2);
-    expect(noUserScope.stderr).toMatch(/Cursor has no user-level skills folder/);
+    const noLocalScope = await box.run(['install', '--yes', 'skill/alice/pdf-tools', '--scope', 'local']);
+    expect(noLocalScope.code).toBe(2);
+    expect(noLocalScope.stderr).toMatch(/Claude Code has no local-level skills folder/);
   });
 
   it("merges an MCP server into Claude Code's ~/.claude.json, keeping everything else and a backup", async () => {
@@ -290,7 +298,9 @@ describe('atlas install and uninstall into each client', () => {
   it('refuses an unknown client with the list of clients, and exit code 2', async () => {
     const run = await box.run(['install', '--yes', 'mcp/alice/github', '--client', 'emacs']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--client must be one of claude-code, claude-desktop, cursor, vscode (got "emacs")');
+    expect(run.stderr).toContain(
+      '--client must be one of claude-code, claude-desktop, cursor, vscode, codex, gemini, windsurf, agents (got "emacs")',
+    );
   });
 
   it('uninstalls: the config entry goes (with a backup, others kept) and the skill folder goes', async () => {

@@ -1,102 +1,20 @@
 import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
 import type { ItemRef } from '../../domain/catalog/item-ref.ts';
-import type { ItemRepository, ItemSearch } from '../../domain/catalog/item-repository.ts';
-import type { InstallEvent, ItemVersion } from '../../domain/catalog/item-version.ts';
+import type {
+  ItemFacets,
+  ItemRepository,
+  ItemSearch,
+  RegistryServerLookup,
+  RegistryServerQuery,
+  RegistryServerVersion,
+} from '../../domain/catalog/item-repository.ts';
+import type { InstallEvent, ItemVersion, VersionAccess } from '../../domain/catalog/item-version.ts';
+import type { Viewer } from '../../domain/catalog/viewer.ts';
 import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
-import { ConflictError, NotFoundError } from '../../domain/errors.ts';
+import { ConflictError, NotFoundError, ServerNameTakenError } from '../../domain/errors.ts';
 import type { Page } from '../../domain/page.ts';
-import { copy, type InMemoryState, lower, pageOf } from './in-memory-state.ts';
-import { similarity, terms } from './text-search.ts';
-
-/** Rounds like the PostgreSQL adapter's `round(x::numeric, 6)`, so ranks compare exactly in cursors. */
-const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
-
-interface Ranked {
-  item: CatalogItem;
-  rank: number;
-}
-
-type SortKey = (string | number)[];
-
-/** For each sort: the key of a row, and whether a key comes after another in that order. */
-const SORTS = {
-  relevance: {
-    key: (r: Ranked): SortKey => [r.rank, r.item.id],
-    after: (a: SortKey, b: SortKey) => a[0]! < b[0]! || (a[0] === b[0] && a[1]! > b[1]!),
-  },
-  updated: {
-    key: (r: Ranked): SortKey => [r.item.updatedAt.toISOString(), r.item.id],
-    after: (a: SortKey, b: SortKey) => a[0]! < b[0]! || (a[0] === b[0] && a[1]! < b[1]!),
-  },
-  installs: {
-    key: (r: Ranked): SortKey => [r.item.usageCount, r.item.id],
-    after: (a: SortKey, b: SortKey) => a[0]! < b[0]! || (a[0] === b[0] && a[1]! < b[1]!),
-  },
-  name: {
-    key: (r: Ranked): SortKey => [r.item.name, r.item.id],
-    after: (a: SortKey, b: SortKey) => a[0]! > b[0]! || (a[0] === b[0] && a[1]! > b[1]!),
-  },
-} as const;
-
-/** Words PostgreSQL's `english` configuration drops from documents and queries. */
-const STOP_WORDS = new Set([
-  'a',
-  'an',
-  'and',
-  'are',
-  'as',
-  'at',
-  'be',
-  'by',
-  'for',
-  'from',
-  'in',
-  'is',
-  'it',
-  'of',
-  'on',
-  'or',
-  'the',
-  'to',
-  'with',
-]);
-
-/**
- * websearch_to_tsquery's shape: alternatives separated by `or`, each a conjunction of words;
- * `-word` excludes. Weights as ts_rank's default: A (name) 1.0, B (title, description) 0.4,
- * C (tags) 0.2, D (namespace) 0.1.
- */
-function rankOf(item: CatalogItem, q: string): number | undefined {
-  const fields: [Set<string>, number][] = [
-    [terms(`${item.name} ${item.name.replaceAll('-', ' ')}`), 1.0],
-    [terms(`${item.title ?? ''} ${item.description}`), 0.4],
-    [terms(item.tags.join(' ')), 0.2],
-    [terms(item.namespace), 0.1],
-  ];
-  const weightOf = (term: string) => Math.max(0, ...fields.filter(([set]) => set.has(term)).map(([, w]) => w));
-  let best: number | undefined;
-  for (const alternative of q.split(/\s+or\s+/i)) {
-    const excluded = [...terms((alternative.match(/(?:^|\s)-\S+/g) ?? []).join(' '))];
-    const wanted = [...terms(alternative.replace(/(?:^|\s)-\S+/g, ' '))].filter((t) => !STOP_WORDS.has(t));
-    if (wanted.length === 0 || excluded.some((t) => weightOf(t) > 0)) continue;
-    const weights = wanted.map(weightOf);
-    if (weights.some((w) => w === 0)) continue;
-    const score = weights.reduce((a, b) => a + b, 0) / (wanted.length * 10);
-    best = Math.max(best ?? 0, score);
-  }
-  const trigram = similarity(item.name, q);
-  if (best === undefined && trigram < 0.3) return undefined;
-  return round6((best ?? 0) + trigram);
-}
-
-/** Whether the viewer may read the item: the same rule the PostgreSQL adapter writes into SQL. */
-function readable(s: InMemoryState, item: CatalogItem, viewer: ItemSearch['viewer']): boolean {
-  if (viewer.kind === 'admin') return true;
-  if (item.visibility === 'org') return true;
-  if (viewer.kind === 'anonymous') return false;
-  if (item.teamId === null) return item.ownerUserId === viewer.userId;
-  return s.memberships.has(`${item.teamId}/${viewer.userId}`);
-}
+import { facetsInMemory, readableBy, searchItemsInMemory } from './in-memory-item-search.ts';
+import { copy, type InMemoryState } from './in-memory-state.ts';
 
 export class InMemoryItemRepository implements ItemRepository {
   constructor(private readonly state: InMemoryState) {}
@@ -108,6 +26,15 @@ export class InMemoryItemRepository implements ItemRepository {
         throw new ConflictError(`${item.kind}/${item.namespace}/${item.name} already exists`);
       }
       if (other.gitPath === item.gitPath) throw new ConflictError(`an item already lives at ${item.gitPath}`);
+      // The partial unique index of the PostgreSQL adapter: live items only, names compared exactly.
+      if (
+        item.serverName !== null &&
+        item.status !== 'deleted' &&
+        other.status !== 'deleted' &&
+        other.serverName === item.serverName
+      ) {
+        throw new ServerNameTakenError(`server name "${item.serverName}" is declared by another item`);
+      }
     }
   }
 
@@ -149,32 +76,18 @@ export class InMemoryItemRepository implements ItemRepository {
     return i && copy(i);
   }
 
+  async findByServerName(serverName: string) {
+    const i = this.state.items.values().find((x) => x.serverName === serverName && x.status !== 'deleted');
+    return i && copy(i);
+  }
+
   async search(query: ItemSearch): Promise<Page<CatalogItem>> {
-    const s = this.state;
-    const q = query.q?.trim() ? query.q.trim() : undefined;
-    const sortName = query.sort === 'relevance' && q === undefined ? 'updated' : query.sort;
-    const sort = SORTS[sortName];
-    const tag = `items:${sortName}`;
-    const cursor = query.cursor === undefined ? undefined : (decodeCursor(tag, query.cursor, 2) as SortKey);
-    const statuses = query.status ? [query.status] : ['active', 'deprecated'];
-    const rows: Ranked[] = [];
-    for (const item of s.items.values()) {
-      if (!statuses.includes(item.status)) continue;
-      if (query.kind && item.kind !== query.kind) continue;
-      if (query.namespace && item.namespace !== lower(query.namespace)) continue;
-      if (query.teamId && item.teamId !== query.teamId) continue;
-      if (query.tag && !item.tags.includes(lower(query.tag))) continue;
-      if (query.ownerUserId && item.ownerUserId !== query.ownerUserId) continue;
-      if (!readable(s, item, query.viewer)) continue;
-      const rank = q === undefined ? 0 : rankOf(item, q);
-      if (rank === undefined) continue;
-      rows.push({ item, rank });
-    }
-    const sorted = rows
-      .filter((r) => cursor === undefined || sort.after(sort.key(r), cursor))
-      .sort((a, b) => (sort.after(sort.key(a), sort.key(b)) ? 1 : sort.after(sort.key(b), sort.key(a)) ? -1 : 0));
-    const page = pageOf(sorted, query.limit, (last) => encodeCursor(tag, sort.key(last)));
-    return { ...page, items: page.items.map((r) => copy(r.item)) };
+    const page = searchItemsInMemory(this.state, query);
+    return { ...page, items: page.items.map(copy) };
+  }
+
+  async searchWithFacets(query: ItemSearch): Promise<Page<CatalogItem> & { facets: ItemFacets }> {
+    return { ...(await this.search(query)), facets: facetsInMemory(this.state, query) };
   }
 
   async listPointers() {
@@ -218,4 +131,117 @@ export class InMemoryItemRepository implements ItemRepository {
     s.items.set(item.id, { ...item, usageCount: item.usageCount + 1 });
     return item.usageCount + 1;
   }
+
+  async listRegistryServers(query: RegistryServerQuery): Promise<Page<RegistryServerVersion>> {
+    const after = query.cursor === undefined ? undefined : decodeCursor(REGISTRY_CURSOR, query.cursor, 3);
+    const needle = query.search?.toLowerCase();
+    const all = this.state.items
+      .values()
+      .filter((i) => this.#isServer(i, query))
+      .filter((i) => query.updatedSince === undefined || i.updatedAt >= query.updatedSince)
+      .filter(
+        (i) =>
+          needle === undefined ||
+          [i.serverName, i.title, i.description].some((field) => field?.toLowerCase().includes(needle)),
+      )
+      .flatMap((i) => this.#serverVersions(i, query.viewer))
+      .filter((v) =>
+        query.version === undefined ? true : query.version === 'latest' ? v.isLatest : v.version === query.version,
+      )
+      .map((v) => ({ v, key: [v.serverName, v.version, v.item.id] }))
+      .filter(({ key }) => after === undefined || compareKeys(key, after as string[]) > 0)
+      .sort((a, b) => compareKeys(a.key, b.key));
+    const page = all.slice(0, query.limit);
+    const last = page.at(-1);
+    const items = page.map(({ v }) => v);
+    return all.length > query.limit && last
+      ? { items, nextCursor: encodeCursor(REGISTRY_CURSOR, last.key) }
+      : { items };
+  }
+
+  async listRegistryServerVersions(query: RegistryServerLookup): Promise<RegistryServerVersion[]> {
+    const holders = this.state.items
+      .values()
+      .filter((i) => i.serverName === query.serverName && this.#isServer(i, query))
+      .sort((a, b) => Number(a.status === 'deleted') - Number(b.status === 'deleted') || +b.updatedAt - +a.updatedAt);
+    const holder = holders[0];
+    if (!holder) return [];
+    return this.#serverVersions(holder, query.viewer);
+  }
+
+  #isServer(item: CatalogItem, query: Omit<RegistryServerLookup, 'serverName'>): boolean {
+    return (
+      item.kind === 'mcp' &&
+      item.serverName !== null &&
+      item.version !== null &&
+      (item.status === 'active' ||
+        item.status === 'deprecated' ||
+        (query.includeDeleted && item.status === 'deleted')) &&
+      (query.teamId === undefined || item.teamId === query.teamId) &&
+      readableBy(this.state, item, query.viewer)
+    );
+  }
+
+  /** The item's versions as the registry lists them, newest publish first (see RegistryServerLookup). */
+  #serverVersions(item: CatalogItem, viewer: Viewer): RegistryServerVersion[] {
+    const s = this.state;
+    const team = item.teamId ? (s.teams.get(item.teamId)?.slug ?? null) : null;
+    const recorded = s.versions
+      .values()
+      .filter((v) => v.itemId === item.id && v.version !== null)
+      .filter((v) => item.historySince === null || v.createdAt >= item.historySince)
+      .sort((a, b) => +b.createdAt - +a.createdAt || (a.id < b.id ? 1 : -1));
+    const firstOf = (version: string, fallback: Date) =>
+      new Date(
+        Math.min(
+          fallback.getTime(),
+          ...recorded.filter((v) => v.version === version).map((v) => v.createdAt.getTime()),
+        ),
+      );
+    const serverName = item.serverName as string;
+    const latest = item.version as string;
+    const out: RegistryServerVersion[] = [
+      {
+        item: copy(item),
+        team,
+        serverName,
+        version: latest,
+        manifest: copy(item.manifest),
+        publishedAt: firstOf(latest, recorded.find((v) => v.version === latest)?.createdAt ?? item.createdAt),
+        isLatest: true,
+      },
+    ];
+    const seen = new Set([latest]);
+    for (const v of recorded) {
+      const version = v.version as string;
+      if (seen.has(version)) continue;
+      seen.add(version);
+      if (v.manifest === null) continue;
+      const access = v.access ?? item;
+      if (!readableBy(s, { ...item, ...pickAccess(access) }, viewer)) continue;
+      out.push({
+        item: copy(item),
+        team,
+        serverName,
+        version,
+        manifest: copy(v.manifest),
+        publishedAt: firstOf(version, v.createdAt),
+        isLatest: false,
+      });
+    }
+    return out;
+  }
+}
+
+const REGISTRY_CURSOR = 'registry';
+
+const pickAccess = ({ visibility, teamId, ownerUserId }: VersionAccess) => ({ visibility, teamId, ownerUserId });
+
+function compareKeys(a: readonly unknown[], b: readonly unknown[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = String(a[i]);
+    const y = String(b[i]);
+    if (x !== y) return Buffer.compare(Buffer.from(x), Buffer.from(y));
+  }
+  return 0;
 }

@@ -1,101 +1,55 @@
-import { and, arrayContains, desc, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
 import type { ItemRef } from '../../domain/catalog/item-ref.ts';
-import type { ItemRepository, ItemSearch, ItemSort } from '../../domain/catalog/item-repository.ts';
+import type {
+  ItemFacets,
+  ItemRepository,
+  ItemSearch,
+  RegistryServerLookup,
+  RegistryServerQuery,
+  RegistryServerVersion,
+} from '../../domain/catalog/item-repository.ts';
 import type { InstallEvent, ItemVersion } from '../../domain/catalog/item-version.ts';
-import type { Viewer } from '../../domain/catalog/viewer.ts';
-import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
-import { NotFoundError } from '../../domain/errors.ts';
+import { NotFoundError, ServerNameTakenError } from '../../domain/errors.ts';
 import type { Page } from '../../domain/page.ts';
 import type { Db } from './connection.ts';
-import { installEvents, catalogItems as items, itemVersions, teamMemberships, teams, users } from './schema.ts';
+import { copyUsageCount, itemFromRow, searchPage, searchWithFacets, writeSearchTerms } from './postgres-item-search.ts';
+import { registryServerPage, registryServerVersions } from './postgres-registry-servers.ts';
+import { installEvents, catalogItems as items, itemVersions, teams, users } from './schema.ts';
 import { translated } from './translate-error.ts';
 
-/** Every column but the search document, which only the database reads (about 300 bytes a row). */
-const { search: _search, ...itemColumns } = getTableColumns(items);
-type Row = Omit<typeof items.$inferSelect, 'search'>;
+/** Every column but the reader key, which only the read rule reads (see schema.ts). */
+const { reader: _reader, ...itemColumns } = getTableColumns(items);
+type Row = Omit<typeof items.$inferSelect, 'reader'>;
 
-function toItem(row: Row): CatalogItem {
-  return row;
-}
-
-/**
- * The weighted full-text document: name (A), title and description (B), tags (C), namespace (D).
- * The name is indexed whole and with hyphens as spaces, so `pdf` finds `pdf-tools`.
- */
-function searchDocument(item: CatalogItem): SQL {
-  return sql`setweight(to_tsvector('english', ${`${item.name} ${item.name.replaceAll('-', ' ')}`}), 'A')
-    || setweight(to_tsvector('english', ${`${item.title ?? ''} ${item.description}`}), 'B')
-    || setweight(to_tsvector('english', ${item.tags.join(' ')}), 'C')
-    || setweight(to_tsvector('simple', ${item.namespace}), 'D')`;
-}
-
-/** The read rule in SQL: admins see all; everyone else `org` items, their teams' items and their own. */
-function readRule(viewer: Viewer): SQL | undefined {
-  if (viewer.kind === 'admin') return undefined;
-  if (viewer.kind === 'anonymous') return sql`${items.visibility} = 'org'`;
-  return sql`(${items.visibility} = 'org'
-    or (${items.teamId} is null and ${items.ownerUserId} = ${viewer.userId})
-    or ${items.teamId} in (select ${teamMemberships.teamId} from ${teamMemberships} where ${teamMemberships.userId} = ${viewer.userId}))`;
-}
-
-interface Ordering {
-  /** The values of a row's sort key, as the cursor carries them. */
-  key(row: Row, rank: string | null): (string | number)[];
-  orderBy: SQL[];
-  /** Rows strictly after the cursor's key. */
-  after(key: (string | number | null)[], rank: SQL): SQL;
-}
-
-function ordering(sort: Exclude<ItemSort, 'relevance'> | 'relevance', rank: SQL): Ordering {
-  switch (sort) {
-    case 'relevance':
-      return {
-        key: (row, r) => [String(r ?? 0), row.id],
-        orderBy: [sql`rank desc`, sql`${items.id} asc`],
-        after: ([r, id]) => sql`(${rank} < ${r}::numeric or (${rank} = ${r}::numeric and ${items.id} > ${id}::uuid))`,
-      };
-    case 'updated':
-      return {
-        key: (row) => [row.updatedAt.toISOString(), row.id],
-        orderBy: [sql`${items.updatedAt} desc`, sql`${items.id} desc`],
-        after: ([at, id]) => sql`(${items.updatedAt}, ${items.id}) < (${at}::timestamptz, ${id}::uuid)`,
-      };
-    case 'installs':
-      return {
-        key: (row) => [row.usageCount, row.id],
-        orderBy: [sql`${items.usageCount} desc`, sql`${items.id} desc`],
-        after: ([n, id]) => sql`(${items.usageCount}, ${items.id}) < (${n}::integer, ${id}::uuid)`,
-      };
-    case 'name':
-      return {
-        key: (row) => [row.name, row.id],
-        orderBy: [sql`${items.name} collate "C" asc`, sql`${items.id} asc`],
-        after: ([name, id]) => sql`(${items.name} collate "C", ${items.id}) > (${name}::text collate "C", ${id}::uuid)`,
-      };
-  }
+/** An item from its row: a null search text is no search text. */
+export function toItem(row: Row): CatalogItem {
+  const { searchText, ...rest } = row;
+  return searchText === null ? rest : { ...rest, searchText };
 }
 
 export class PostgresItemRepository implements ItemRepository {
   constructor(private readonly db: Db) {}
 
   insert(item: CatalogItem): Promise<void> {
-    return translated(async () => {
+    return namingServer(item, async () => {
       await this.db
         .insert(items)
-        .values({ ...item, tags: [...item.tags], problems: [...item.problems], search: searchDocument(item) });
+        .values({ ...item, tags: [...item.tags], problems: [...item.problems], searchText: item.searchText ?? null });
+      await writeSearchTerms(this.db, [item], false);
     });
   }
 
   update(item: CatalogItem): Promise<void> {
-    return translated(async () => {
+    return namingServer(item, async () => {
       const { id, createdAt: _createdAt, ...rest } = item;
       const updated = await this.db
         .update(items)
-        .set({ ...rest, tags: [...item.tags], problems: [...item.problems], search: searchDocument(item) })
+        .set({ ...rest, tags: [...item.tags], problems: [...item.problems], searchText: item.searchText ?? null })
         .where(eq(items.id, id))
         .returning({ id: items.id });
       if (updated.length === 0) throw new NotFoundError(`item ${id} not found`);
+      await writeSearchTerms(this.db, [item], true);
     });
   }
 
@@ -131,44 +85,31 @@ export class PostgresItemRepository implements ItemRepository {
     return row && toItem(row);
   }
 
-  async search(query: ItemSearch): Promise<Page<CatalogItem>> {
-    const q = query.q?.trim() ? query.q.trim() : undefined;
-    const sortName = query.sort === 'relevance' && q === undefined ? 'updated' : query.sort;
-    const tag = `items:${sortName}`;
-    const cursor = query.cursor === undefined ? undefined : decodeCursor(tag, query.cursor, 2);
-    const tsquery = q === undefined ? undefined : sql`websearch_to_tsquery('english', ${q})`;
-    const rank =
-      q === undefined
-        ? sql`0`
-        : sql`round((ts_rank(${items.search}, ${tsquery}) + similarity(${items.name}, ${q}))::numeric, 6)`;
-    const order = ordering(sortName, rank);
-    const where = and(
-      query.status ? eq(items.status, query.status) : inArray(items.status, ['active', 'deprecated']),
-      query.kind ? eq(items.kind, query.kind) : undefined,
-      query.namespace ? eq(items.namespace, query.namespace.toLowerCase()) : undefined,
-      query.teamId ? eq(items.teamId, query.teamId) : undefined,
-      query.tag ? arrayContains(items.tags, [query.tag.toLowerCase()]) : undefined,
-      query.ownerUserId ? eq(items.ownerUserId, query.ownerUserId) : undefined,
-      // `%` is pg_trgm's similarity operator (threshold 0.3), served by the trigram index.
-      q === undefined ? undefined : sql`(${items.search} @@ ${tsquery} or ${items.name} % ${q})`,
-      readRule(query.viewer),
-      cursor === undefined ? undefined : order.after(cursor, rank),
-    );
-    const rows = await translated(() =>
+  async findByServerName(serverName: string) {
+    // The predicate of catalog_items_server_name_key, so the partial index serves the lookup.
+    const [row] = await translated(() =>
       this.db
-        // The rank is computed once, as an output column the ORDER BY names (see `ordering`).
-        .select({ row: itemColumns, rank: sql<string>`${rank}`.as('rank') })
+        .select(itemColumns)
         .from(items)
-        .where(where)
-        .orderBy(...order.orderBy)
-        .limit(query.limit + 1),
+        .where(and(eq(items.serverName, serverName), sql`${items.status} <> 'deleted'`)),
     );
-    const pageRows = rows.slice(0, query.limit);
-    const last = pageRows.at(-1);
-    const result = pageRows.map((r) => toItem(r.row));
-    return rows.length > query.limit && last
-      ? { items: result, nextCursor: encodeCursor(tag, order.key(last.row, last.rank)) }
-      : { items: result };
+    return row && toItem(row);
+  }
+
+  async search(query: ItemSearch): Promise<Page<CatalogItem>> {
+    return translated(async () => {
+      const { rows, nextCursor } = await searchPage(this.db, query);
+      const found = rows.map((row) => toItem(itemFromRow(row)));
+      return nextCursor === undefined ? { items: found } : { items: found, nextCursor };
+    });
+  }
+
+  searchWithFacets(query: ItemSearch): Promise<Page<CatalogItem> & { facets: ItemFacets }> {
+    return translated(async () => {
+      const { rows, nextCursor, facets } = await searchWithFacets(this.db, query);
+      const found = rows.map((row) => toItem(itemFromRow(row)));
+      return nextCursor === undefined ? { items: found, facets } : { items: found, nextCursor, facets };
+    });
   }
 
   listPointers() {
@@ -243,9 +184,30 @@ export class PostgresItemRepository implements ItemRepository {
           .where(eq(items.id, event.itemId))
           .returning({ usageCount: items.usageCount });
         if (!row) throw new NotFoundError(`item ${event.itemId} not found`);
+        if (inserted.length > 0) await copyUsageCount(tx as unknown as Db, event.itemId, row.usageCount);
         return row.usageCount;
       }),
     );
+  }
+
+  listRegistryServers(query: RegistryServerQuery): Promise<Page<RegistryServerVersion>> {
+    return translated(() => registryServerPage(this.db, query));
+  }
+
+  listRegistryServerVersions(query: RegistryServerLookup): Promise<RegistryServerVersion[]> {
+    return translated(() => registryServerVersions(this.db, query));
+  }
+}
+
+/** Runs a write of `item`, naming its server name when the unique index refuses it. */
+async function namingServer(item: CatalogItem, work: () => Promise<void>): Promise<void> {
+  try {
+    await translated(work);
+  } catch (error) {
+    if (error instanceof ServerNameTakenError && item.serverName !== null) {
+      throw new ServerNameTakenError(`server name "${item.serverName}" is declared by another item`);
+    }
+    throw error;
   }
 }
 

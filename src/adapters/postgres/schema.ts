@@ -6,9 +6,9 @@
 import { type SQL, sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  bigint,
   boolean,
   check,
-  customType,
   date,
   foreignKey,
   index,
@@ -16,6 +16,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   unique,
@@ -37,7 +38,14 @@ function oneOf(column: AnyPgColumn, values: readonly string[]): SQL {
 /** Millisecond precision, so a JavaScript Date round-trips exactly and keyset cursors compare equal. */
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 
-const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+/**
+ * The reader keys of `catalog_items.reader`: a viewer may read an item whose key is `everyone`, their own user
+ * id or the id of one of their teams; `nobody` is the key of a team-visible personal item without an owner.
+ */
+export const READER_KEYS = {
+  everyone: '00000000-0000-0000-0000-000000000000',
+  nobody: 'ffffffff-ffff-ffff-ffff-ffffffffffff',
+} as const;
 
 export const users = pgTable(
   'users',
@@ -129,6 +137,8 @@ export const catalogItems = pgTable(
     title: text('title'),
     description: text('description').notNull(),
     version: text('version'),
+    /** An MCP server's server.json `name`; see catalog_items_server_name_key. */
+    serverName: text('server_name'),
     ownerUserId: uuid('owner_user_id'),
     teamId: uuid('team_id'),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
@@ -139,8 +149,20 @@ export const catalogItems = pgTable(
     usageCount: integer('usage_count').notNull().default(0),
     /** History before this moment belongs to an earlier item of the same name (deleted, then reused). */
     historySince: at('history_since'),
-    /** Weighted full-text document, written with every insert and update (see search-document.ts). */
-    search: tsvector('search').notNull(),
+    /** The start of SKILL.md's body, which search reads (CatalogItem.searchText); null when there is none. */
+    searchText: text('search_text'),
+    /**
+     * Who may read the item, as one key the read rule compares with the reader's keys (see READER_KEYS): everyone
+     * for `org` items, the team for a team's `team` items, the owner for personal ones (no one, for want of an owner).
+     */
+    reader: uuid('reader')
+      .notNull()
+      .generatedAlwaysAs(
+        sql.raw(
+          `case when visibility = 'org' then '${READER_KEYS.everyone}'::uuid when team_id is not null then team_id ` +
+            `else coalesce(owner_user_id, '${READER_KEYS.nobody}'::uuid) end`,
+        ),
+      ),
     createdAt: at('created_at').notNull(),
     updatedAt: at('updated_at').notNull(),
   },
@@ -148,6 +170,10 @@ export const catalogItems = pgTable(
     primaryKey({ name: 'catalog_items_pkey', columns: [t.id] }),
     unique('catalog_items_kind_namespace_name_key').on(t.kind, t.namespace, t.name),
     unique('catalog_items_git_path_key').on(t.gitPath),
+    // One live item per server name (the MCP Registry API's key), compared exactly; deleted items keep theirs on record.
+    uniqueIndex('catalog_items_server_name_key')
+      .on(t.serverName)
+      .where(sql`${t.serverName} is not null and ${t.status} <> 'deleted'`),
     foreignKey({
       name: 'catalog_items_owner_user_id_fkey',
       columns: [t.ownerUserId],
@@ -156,11 +182,23 @@ export const catalogItems = pgTable(
     foreignKey({ name: 'catalog_items_team_id_fkey', columns: [t.teamId], foreignColumns: [teams.id] }).onDelete(
       'restrict',
     ),
-    index('catalog_items_search_idx').using('gin', t.search),
-    index('catalog_items_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
     index('catalog_items_tags_idx').using('gin', t.tags),
-    index('catalog_items_updated_at_id_idx').on(t.updatedAt.desc(), t.id.desc()),
-    index('catalog_items_usage_count_id_idx').on(t.usageCount.desc(), t.id.desc()),
+    // DESC NULLS FIRST is what `order by x desc` means: an index in any other order cannot serve the browse.
+    index('catalog_items_updated_at_id_idx').on(t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('catalog_items_usage_count_id_idx').on(t.usageCount.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    // Covers what a search reads of each of its candidates (filters, facets, sort keys): no visit to the row.
+    index('catalog_items_id_covering_idx').on(
+      t.id,
+      t.kind,
+      t.status,
+      t.teamId,
+      t.ownerUserId,
+      t.namespace,
+      t.usageCount,
+      t.updatedAt,
+      t.name,
+      t.tags,
+    ),
     index('catalog_items_name_id_idx').on(sql`${t.name} collate "C"`, t.id),
     index('catalog_items_namespace_idx').on(t.namespace),
     index('catalog_items_team_id_idx').on(t.teamId),
@@ -169,6 +207,111 @@ export const catalogItems = pgTable(
     check('catalog_items_visibility_check', oneOf(t.visibility, VISIBILITIES)),
     check('catalog_items_status_check', oneOf(t.status, ITEM_STATUSES)),
     check('catalog_items_usage_count_check', sql`${t.usageCount} >= 0`),
+  ],
+);
+
+/**
+ * Search postings, the rank inputs Atlas keeps itself: one row per term of an item (search-text.ts), with the
+ * weight of its heaviest field, and what a search filters and orders a term's items by before it reads any
+ * row, copied from the item: its installs, reader key and status. Written with the item, in its transaction.
+ * The rank index lists a term's items best first, so a search reads at most SEARCH_LIMITS.candidatesPerTerm
+ * entries of it, however common the term.
+ */
+export const catalogSearchTerms = pgTable(
+  'catalog_search_terms',
+  {
+    itemId: uuid('item_id').notNull(),
+    term: text('term').notNull(),
+    weight: smallint('weight').notNull(),
+    usageCount: integer('usage_count').notNull(),
+    reader: uuid('reader').notNull(),
+    status: text('status', { enum: ITEM_STATUSES }).notNull(),
+  },
+  (t) => [
+    // One row per term of an item, by construction; this index serves rewriting an item's rows.
+    index('catalog_search_terms_item_id_idx').on(t.itemId),
+    foreignKey({
+      name: 'catalog_search_terms_item_id_fkey',
+      columns: [t.itemId],
+      foreignColumns: [catalogItems.id],
+    }).onDelete('cascade'),
+    index('catalog_search_terms_term_rank_idx').on(
+      t.term,
+      t.weight.desc().nullsFirst(),
+      t.usageCount.desc().nullsFirst(),
+      t.itemId.desc().nullsFirst(),
+      t.reader,
+      t.status,
+    ),
+  ],
+);
+
+/**
+ * Every word items were indexed with (lowercase, as written) and its term: what a misspelt query word is
+ * compared with (pg_trgm). Only ever added to; a word whose items are gone finds nothing. No unique key, so
+ * that concurrent writers never wait for each other over a word; a rare duplicate is harmless.
+ */
+export const catalogSearchWords = pgTable(
+  'catalog_search_words',
+  {
+    word: text('word').notNull(),
+    term: text('term').notNull(),
+  },
+  (t) => [
+    // In byte order ("C"), so that a prefix is a range: the words a typo's first letters may begin.
+    index('catalog_search_words_word_idx').on(sql`${t.word} collate "C"`),
+    index('catalog_search_words_word_trgm_idx').using('gin', t.word.op('gin_trgm_ops')),
+  ],
+);
+
+/** The team of a facet count that stands for items in no team, and the one that stands for any team. */
+export const FACET_TEAM = {
+  none: '00000000-0000-0000-0000-000000000000',
+  any: 'ffffffff-ffff-ffff-ffff-ffffffffffff',
+} as const;
+
+const facetCells = {
+  reader: uuid('reader').notNull(),
+  status: text('status').notNull(),
+  /** An item kind, or `*` for every kind. */
+  kind: text('kind').notNull(),
+  /** A team id, or FACET_TEAM.none (items in no team) or FACET_TEAM.any (every item, whatever its team). */
+  teamId: uuid('team_id').notNull(),
+  /** A tag, or `*` for every item whatever its tags. */
+  tag: text('tag').notNull(),
+  count: integer('count').notNull(),
+};
+
+/**
+ * Facet counts of the whole catalog, kept by the database itself: how many items of each reader key and
+ * status carry each kind, team and tag, alone and together (`*` standing for any), so that a browse's facets
+ * read a few rows whatever the catalog's size. The trigger on catalog_items appends every change to
+ * catalog_facet_changes; readers add those to these, and fold them in now and then (see compactFacetCounts).
+ */
+export const catalogFacetCounts = pgTable('catalog_facet_counts', facetCells, (t) => [
+  // One index per facet: the two other dimensions fixed, then the reader keys and statuses a viewer reads, so a
+  // facet reads only that viewer's rows of its own dimension.
+  primaryKey({ name: 'catalog_facet_counts_pkey', columns: [t.kind, t.teamId, t.reader, t.status, t.tag] }),
+  index('catalog_facet_counts_team_id_tag_idx').on(t.teamId, t.tag, t.reader, t.status, t.kind),
+  index('catalog_facet_counts_kind_tag_idx').on(t.kind, t.tag, t.reader, t.status, t.teamId),
+]);
+
+/** Changes to catalog_facet_counts not yet folded in, appended by the trigger: writers never wait on a count. */
+export const catalogFacetChanges = pgTable('catalog_facet_changes', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  ...facetCells,
+});
+
+/** One row: the version of search-text.ts the postings were written with; a newer one rewrites them at start. */
+export const catalogSearchState = pgTable(
+  'catalog_search_state',
+  {
+    id: integer('id').notNull(),
+    version: integer('version').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'catalog_search_state_pkey', columns: [t.id] }),
+    check('catalog_search_state_id_check', sql`${t.id} = 1`),
   ],
 );
 

@@ -1,4 +1,11 @@
-import { AtlasError, ConflictError, NotFoundError, UnavailableError, ValidationError } from '../../domain/errors.ts';
+import {
+  AtlasError,
+  ConflictError,
+  NotFoundError,
+  ServerNameTakenError,
+  UnavailableError,
+  ValidationError,
+} from '../../domain/errors.ts';
 import { redactDatabaseError } from './connection.ts';
 
 interface DriverError {
@@ -42,6 +49,9 @@ export function translateError(error: unknown): unknown {
   // What is not translated is redacted: the error will be logged, and must not carry bound values.
   if (!code) return redactDatabaseError(error);
   if (code === '23505') {
+    if (driver.constraint === 'catalog_items_server_name_key') {
+      return new ServerNameTakenError('that server name is declared by another item');
+    }
     return new ConflictError((driver.constraint && UNIQUE_MESSAGES[driver.constraint]) ?? 'already exists');
   }
   // 23503: a foreign key refused the write (a referenced row is missing, or a restricted delete).

@@ -9,6 +9,7 @@ import {
   type FolderDecision,
   lastCommitOf,
   replaceFolder,
+  revertFolderCommit,
 } from './commit-item-folder.ts';
 
 type Decide = (listing: ItemListing | undefined, head: string) => FolderDecision | Promise<FolderDecision>;
@@ -141,6 +142,40 @@ describe('replaceFolder', () => {
     await write(content, [...skillFiles('pdf-tools'), textFile('old.md', 'old')]);
     await write(content, [textFile('SKILL.md', 'new')]);
     expect((await content.readItem(FOLDER))?.files.map((f) => f.path)).toEqual(['SKILL.md']);
+  });
+});
+
+describe('revertFolderCommit', () => {
+  const revert = (content: ContentStore, written: Awaited<ReturnType<typeof write>>) =>
+    revertFolderCommit(content, { folder: FOLDER, written, message: 'Revert "Write"', author: AUTHOR });
+
+  it('takes a new folder away again in a commit of its own, keeping what others committed since', async () => {
+    const { content } = setUp();
+    const written = await write(content);
+    await commitByHand(content, 'skills/bob/other', skillFiles('other'));
+    expect(await revert(content, written)).toBe(true);
+    expect((await content.listItems()).map((t) => t.folder)).toEqual(['skills/bob/other']);
+    const { entries } = await content.history(FOLDER, { limit: 5 });
+    expect(entries.map((e) => e.message.trim())).toEqual(['Revert "Write"', 'Write']);
+  });
+
+  it('puts a changed folder back as it was at the parent of the commit', async () => {
+    const { content } = setUp();
+    const first = await write(content);
+    const second = await write(content, skillFiles('pdf-tools', { script: 'echo second\n' }));
+    expect(await revert(content, second)).toBe(true);
+    expect((await content.listItemFiles(FOLDER))?.treeSha).toBe(first.treeSha);
+    expect((await content.readItem(FOLDER))?.files).toEqual(skillFiles('pdf-tools'));
+  });
+
+  it('leaves alone a folder that changed again since, and a commit that was never made', async () => {
+    const { content } = setUp();
+    const written = await write(content);
+    await commitByHand(content, FOLDER, skillFiles('pdf-tools', { script: 'echo later\n' }));
+    const head = await content.head();
+    expect(await revert(content, written)).toBe(false);
+    expect(await revert(content, { ...written, committed: false })).toBe(false);
+    expect(await content.head()).toBe(head);
   });
 });
 

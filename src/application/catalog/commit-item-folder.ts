@@ -78,6 +78,37 @@ export async function commitItemFolder(
   throw new StaleRevisionError('the item kept changing while this change was being committed; try again');
 }
 
+/**
+ * Takes back Atlas's own commit of a folder whose database write a rule refused for good after git was written (a
+ * server name another item took meanwhile), so that git does not keep content the catalog refused: the folder goes
+ * back to what it was at the commit's parent (or away, when it was new there), unless it changed again since.
+ * A crash is not such a refusal: sync records what a crash left. Best effort: when git cannot be written now the
+ * commit stays, and sync records the folder as what it then is (an item invalid for the rule, with the reason).
+ * @returns whether the folder was put back.
+ */
+export async function revertFolderCommit(
+  content: ContentStore,
+  input: { folder: string; written: FolderCommit; message: string; author: ContentAuthor },
+): Promise<boolean> {
+  const { folder, written } = input;
+  if (!written.committed) return false;
+  try {
+    // The parent holds the folder as it was before: a store rebases only a commit whose folders did not move.
+    const before = await content.readItem(folder, written.parent);
+    const reverted = await commitItemFolder(content, {
+      folder,
+      changes: before ? replaceFolder(folder, before.files) : [{ type: 'delete', path: folder }],
+      message: input.message,
+      author: input.author,
+      decide: (listing, head) =>
+        listing?.treeSha === written.treeSha ? { commit: true } : { commit: false, commitSha: head },
+    });
+    return reverted.committed;
+  } catch {
+    return false;
+  }
+}
+
 /** The changes that make `folder` hold exactly `files`: the old folder goes, the files are written. */
 export function replaceFolder(folder: string, files: readonly ItemFile[]): FileChange[] {
   return [

@@ -15,18 +15,28 @@ describe('fieldsOfBundle', () => {
       title: null,
       description: 'Reads PDFs.',
       version: '1.2.0',
+      serverName: null,
+      searchText: 'pdf-tools Steps.',
       treeSha: bundle.treeSha,
     });
   });
 
-  it("takes an MCP server's title from its server.json", () => {
-    const fields = fieldsOfBundle(bundleOf(serverFiles(serverJson({ title: 'Weather' }))));
-    expect(fields).toMatchObject({ title: 'Weather', version: '1.0.0', description: 'Forecasts for the agent.' });
+  it("takes an MCP server's title and server name, as written, from its server.json", () => {
+    const fields = fieldsOfBundle(
+      bundleOf(serverFiles(serverJson({ title: 'Weather', name: 'io.github.Acme/Weather-MCP' }))),
+    );
+    expect(fields).toMatchObject({
+      title: 'Weather',
+      version: '1.0.0',
+      description: 'Forecasts for the agent.',
+      serverName: 'io.github.Acme/Weather-MCP',
+    });
   });
 
   it('records no version for a manifest that declares none, and no title outside MCP servers', () => {
     expect(fieldsOfBundle(bundleOf(skillFiles('pdf-tools'))).version).toBeNull();
     expect(fieldsOfBundle(bundleOf(toolFiles(toolJson({ title: 'Forecast' })))).title).toBeNull();
+    expect(fieldsOfBundle(bundleOf(toolFiles())).serverName).toBeNull();
   });
 });
 

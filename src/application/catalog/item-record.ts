@@ -1,6 +1,7 @@
 import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
 import type { ItemVersion } from '../../domain/catalog/item-version.ts';
 import type { ItemBundle } from '../../domain/catalog/prepare-bundle.ts';
+import { bodyExcerpt } from '../../domain/catalog/search-text.ts';
 import { newId } from '../../domain/ids.ts';
 
 /** The item fields a bundle decides: what git owns, as the row mirrors it. */
@@ -12,6 +13,9 @@ export function fieldsOfBundle(bundle: ItemBundle) {
     title,
     description: bundle.manifest.description,
     version: bundle.manifest.version ?? null,
+    // An MCP server's reverse-DNS name, as written: the registry compares names exactly.
+    serverName: bundle.kind === 'mcp' ? bundle.manifest.name : null,
+    searchText: bundle.manifest.kind === 'skill' ? bodyExcerpt(bundle.manifest.body) : '',
     treeSha: bundle.treeSha,
   } satisfies Partial<CatalogItem>;
 }

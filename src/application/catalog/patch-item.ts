@@ -5,6 +5,7 @@ import { toTags } from '../../domain/catalog/tag.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { auditEntry } from '../audit.ts';
 import type { AtlasDeps } from '../deps.ts';
+import { checkServerName, recordClaimingServerName } from './check-server-name.ts';
 import { advanceOverOwnCommit, commitItemFolder, type FolderCommit } from './commit-item-folder.ts';
 import { deleteItem } from './delete-item.ts';
 import { authorOf, findReadableItem, requireUser } from './item-access.ts';
@@ -26,6 +27,7 @@ export interface PatchItemInput {
  * the folder from its last version in history.
  * - the actor must be allowed to edit the item; deleting needs delete rights;
  * - `deprecated` needs a message;
+ * - a deleted MCP server is restored only while no other live item declares its server name (ServerNameTakenError);
  * - an item in a team's namespace always belongs to that team: it is never moved to another team nor
  *   handed to a person (ValidationError);
  * - an item in a personal namespace is handed to a team only by its owner, who must be an owner or
@@ -92,22 +94,36 @@ export async function patchItem(
   };
   let restoredCommit: FolderCommit | undefined;
   if (item.status === 'deleted') {
+    await checkServerName(deps, item.serverName, item.id, actor);
     const restored = await restoreFolder(deps, item, user);
     patched = { ...patched, commitSha: restored.commitSha, treeSha: restored.treeSha ?? item.treeSha };
     restoredCommit = restored;
   }
-  await db.transaction(async (tx) => {
-    await tx.items.update(patched);
-    if (restoredCommit) await advanceOverOwnCommit(tx, restoredCommit, now);
-    await tx.audit.append(
-      auditEntry(actor, now, item.status === 'deleted' ? 'item.restore' : 'item.patch', formatItemRef(input.ref), {
-        tags: patched.tags,
-        visibility: patched.visibility,
-        status: patched.status,
-        teamId: patched.teamId,
-      }),
-    );
-  });
+  const write = () =>
+    db.transaction(async (tx) => {
+      await tx.items.update(patched);
+      if (restoredCommit) await advanceOverOwnCommit(tx, restoredCommit, now);
+      await tx.audit.append(
+        auditEntry(actor, now, item.status === 'deleted' ? 'item.restore' : 'item.patch', formatItemRef(input.ref), {
+          tags: patched.tags,
+          visibility: patched.visibility,
+          status: patched.status,
+          teamId: patched.teamId,
+        }),
+      );
+    });
+  if (!restoredCommit) await write();
+  else {
+    const what = `Restore ${formatItemRef(input.ref)}`;
+    const claim = {
+      serverName: item.serverName,
+      folder: item.gitPath,
+      written: restoredCommit,
+      author: authorOf(user),
+      what,
+    };
+    await recordClaimingServerName(deps, claim, actor, write);
+  }
   return patched;
 }
 

@@ -122,7 +122,8 @@ describe('publishItem', () => {
       alice,
     );
     expect(derived.item).toMatchObject({ kind: 'mcp', name: 'weather-mcp', title: 'Weather', version: '1.0.0' });
-    const named = await publishItem(deps, { namespace: 'alice', name: 'forecast', files: serverFiles() }, alice);
+    const forecast = serverFiles(serverJson({ name: 'io.github.acme/forecast-mcp' }));
+    const named = await publishItem(deps, { namespace: 'alice', name: 'forecast', files: forecast }, alice);
     expect(named.item.gitPath).toBe('mcp/alice/forecast');
     expect((await deps.content.listItems()).map((t) => t.folder)).toEqual([
       'mcp/alice/forecast',

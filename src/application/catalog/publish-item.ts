@@ -10,6 +10,7 @@ import type { ManifestWarning } from '../../domain/manifests/manifest.ts';
 import { auditEntry } from '../audit.ts';
 import type { AtlasDeps } from '../deps.ts';
 import { authorizePublish } from './authorize-upload.ts';
+import { checkServerName, recordClaimingServerName } from './check-server-name.ts';
 import { advanceOverOwnCommit, commitItemFolder, lastCommitOf, replaceFolder } from './commit-item-folder.ts';
 import { authorOf, requireUser } from './item-access.ts';
 import { fieldsOfBundle, versionOf } from './item-record.ts';
@@ -41,12 +42,16 @@ export interface PublishedItem {
  * - files and manifest are validated before anything is written, every problem at once;
  * - an item that exists is a ConflictError (update it with PUT), unless the content is identical
  *   (a no-op answering with the existing commit) or the item was deleted (publishing revives it);
+ * - an MCP server whose server.json `name` another live item declares is a ServerNameTakenError (see
+ *   checkServerName), checked before git is written;
  * - git is written first, then the database in one transaction, so a crash in between is healed by
  *   sync, or by publishing the same content again: the folder already in git is recorded once;
- * - the row sync may have made of the same commit meanwhile is taken over, not duplicated.
+ * - the row sync may have made of the same commit meanwhile is taken over, not duplicated;
+ * - a concurrent write that took the server name between the check and the transaction makes the database
+ *   refuse this one: the commit is taken back (recordClaimingServerName) and the answer is ServerNameTakenError.
  */
 export async function publishItem(
-  deps: Pick<AtlasDeps, 'db' | 'content' | 'authorizer' | 'clock' | 'limits'>,
+  deps: Pick<AtlasDeps, 'db' | 'content' | 'authorizer' | 'clock' | 'limits' | 'manifestOptions'>,
   input: PublishItemInput,
   actor: Actor,
 ): Promise<PublishedItem> {
@@ -55,7 +60,7 @@ export async function publishItem(
   const namespace = await authorizePublish(deps, input.namespace, actor);
   const { tags, bundle } = collectProblems({
     tags: () => (input.tags === undefined ? [] : toTags(input.tags)),
-    bundle: () => prepareBundle(input.files, limits, { requestedName: input.name }),
+    bundle: () => prepareBundle(input.files, limits, { requestedName: input.name, manifest: deps.manifestOptions }),
   });
   const ref: ItemRef = { kind: bundle.kind, namespace: namespace.name, name: bundle.name } as ItemRef;
   const folder = itemFolder(ref);
@@ -77,6 +82,8 @@ export async function publishItem(
     );
   }
   if (existing) await checkVersionUnused(db, existing.id, bundle);
+  const fields = fieldsOfBundle(bundle);
+  await checkServerName(deps, fields.serverName, existing?.id, actor);
 
   const written = await commitItemFolder(content, {
     folder,
@@ -101,7 +108,7 @@ export async function publishItem(
     name: ref.name,
     gitPath: folder,
     commitSha: written.commitSha,
-    ...fieldsOfBundle(bundle),
+    ...fields,
     ownerUserId: existing?.ownerUserId ?? user.id,
     teamId: existing?.teamId ?? (namespace.kind === 'team' ? namespace.teamId : null),
     tags: input.tags === undefined ? (existing?.tags ?? []) : tags,
@@ -114,25 +121,34 @@ export async function publishItem(
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };
-  const recorded = await db.transaction(async (tx) => {
-    // Sync may have recorded this very commit first (its poller saw the branch move): take that row over.
-    const current = await tx.items.findByRef(ref);
-    const row = current
-      ? { ...item, id: current.id, usageCount: current.usageCount, createdAt: current.createdAt }
-      : item;
-    if (current) await tx.items.update(row);
-    else await tx.items.insert(row);
-    await tx.items.recordVersion(versionOf(row, user.id, now));
-    await advanceOverOwnCommit(tx, written, now);
-    await tx.audit.append(
-      auditEntry(actor, now, existing ? 'item.republish' : 'item.publish', formatItemRef(ref), {
-        commitSha: row.commitSha,
-        treeSha: row.treeSha,
-        version: row.version,
-      }),
-    );
-    return row;
-  });
+  const claim = {
+    serverName: fields.serverName,
+    folder,
+    written,
+    author: authorOf(user),
+    what: `Publish ${formatItemRef(ref)}`,
+  };
+  const recorded = await recordClaimingServerName(deps, claim, actor, () =>
+    db.transaction(async (tx) => {
+      // Sync may have recorded this very commit first (its poller saw the branch move): take that row over.
+      const current = await tx.items.findByRef(ref);
+      const row = current
+        ? { ...item, id: current.id, usageCount: current.usageCount, createdAt: current.createdAt }
+        : item;
+      if (current) await tx.items.update(row);
+      else await tx.items.insert(row);
+      await tx.items.recordVersion(versionOf(row, user.id, now));
+      await advanceOverOwnCommit(tx, written, now);
+      await tx.audit.append(
+        auditEntry(actor, now, existing ? 'item.republish' : 'item.publish', formatItemRef(ref), {
+          commitSha: row.commitSha,
+          treeSha: row.treeSha,
+          version: row.version,
+        }),
+      );
+      return row;
+    }),
+  );
   return {
     item: recorded,
     commitSha: recorded.commitSha,

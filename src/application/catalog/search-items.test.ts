@@ -114,6 +114,41 @@ describe('searchItems', () => {
     expect((await searchItems(deps, { q: 'x'.repeat(200), limit: 10 }, alice)).items).toEqual([]);
   });
 
+  it('counts kinds, teams, tags and statuses with the page when asked, only what the actor may read', async () => {
+    const { deps, otto, mark } = await withCatalog();
+    const page = await searchItems(deps, { sort: 'name', limit: 1, facets: true }, otto);
+    expect(page.items).toHaveLength(1);
+    expect(page.facets).toEqual({
+      kind: [
+        { value: 'skill', count: 2 },
+        { value: 'mcp', count: 1 },
+      ],
+      team: [{ value: 'platform', count: 1 }],
+      tag: [
+        { value: 'ops', count: 1 },
+        { value: 'pdf', count: 1 },
+      ],
+      status: [{ value: 'active', count: 3 }],
+    });
+    const member = await searchItems(deps, { kind: 'tool', limit: 10, facets: true }, mark);
+    expect(refs(member)).toEqual(['tool/platform/get-forecast']);
+    expect(member.facets?.kind).toEqual([
+      { value: 'skill', count: 2 },
+      { value: 'mcp', count: 1 },
+      { value: 'tool', count: 1 },
+    ]);
+    expect(member.facets?.team).toEqual([{ value: 'platform', count: 1 }]);
+    const found = await searchItems(deps, { q: 'pdf', limit: 10, facets: true }, otto);
+    expect(found.facets?.tag).toEqual([{ value: 'pdf', count: 1 }]);
+    expect((await searchItems(deps, { limit: 10 }, otto)).facets).toBeUndefined();
+    expect((await searchItems(deps, { team: 'nowhere', limit: 10, facets: true }, otto)).facets).toEqual({
+      kind: [],
+      team: [],
+      tag: [],
+      status: [],
+    });
+  });
+
   it('asks an anonymous reader to sign in, unless the catalog is public, where only org items are listed', async () => {
     const closed = await withCatalog();
     await expect(searchItems(closed.deps, { limit: 10 }, anonymous())).rejects.toBeInstanceOf(UnauthenticatedError);

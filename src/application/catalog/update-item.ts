@@ -6,6 +6,7 @@ import { PreconditionRequiredError, StaleRevisionError } from '../../domain/erro
 import { auditEntry } from '../audit.ts';
 import type { AtlasDeps } from '../deps.ts';
 import { authorizeUpdate } from './authorize-upload.ts';
+import { checkServerName, recordClaimingServerName } from './check-server-name.ts';
 import { advanceOverOwnCommit, commitItemFolder, lastCommitOf, replaceFolder } from './commit-item-folder.ts';
 import { authorOf, requireUser } from './item-access.ts';
 import { fieldsOfBundle, versionOf } from './item-record.ts';
@@ -27,10 +28,13 @@ export interface UpdateItemInput {
  * - the actor must be allowed to edit the item (namespace owner, team maintainers and owners, the
  *   member who published it);
  * - the kind and name cannot change; other content under an already published version is a ConflictError;
- * - identical content is a no-op answering with the current commit.
+ * - an MCP server may change its server.json `name`, but not to one another live item declares
+ *   (ServerNameTakenError, before git is written; a race lost to another write takes the commit back);
+ * - identical content is a no-op answering with the current commit;
+ * - an item sync recorded as invalid is active again once its new content passes every check.
  */
 export async function updateItem(
-  deps: Pick<AtlasDeps, 'db' | 'content' | 'authorizer' | 'clock' | 'limits'>,
+  deps: Pick<AtlasDeps, 'db' | 'content' | 'authorizer' | 'clock' | 'limits' | 'manifestOptions'>,
   input: UpdateItemInput,
   actor: Actor,
 ): Promise<PublishedItem> {
@@ -43,7 +47,10 @@ export async function updateItem(
       { currentRevision: item.treeSha },
     );
   }
-  const bundle = prepareBundle(input.files, limits, { existing: { kind: item.kind, name: item.name } });
+  const bundle = prepareBundle(input.files, limits, {
+    existing: { kind: item.kind, name: item.name },
+    manifest: deps.manifestOptions,
+  });
   if (input.ifMatch !== item.treeSha) {
     throw new StaleRevisionError(
       `${formatItemRef(input.ref)} changed since you read it (now ${item.treeSha}); read it again`,
@@ -54,6 +61,8 @@ export async function updateItem(
     return { item, commitSha: item.commitSha, treeSha: item.treeSha, warnings: bundle.warnings, unchanged: true };
   }
   await checkVersionUnused(db, item.id, bundle);
+  const fields = fieldsOfBundle(bundle);
+  await checkServerName(deps, fields.serverName, item.id, actor);
 
   const folder = itemFolder(input.ref);
   const written = await commitItemFolder(content, {
@@ -73,24 +82,29 @@ export async function updateItem(
   });
 
   const now = clock.now();
-  const updated = { ...item, ...fieldsOfBundle(bundle), commitSha: written.commitSha, updatedAt: now };
-  await db.transaction(async (tx) => {
-    const current = await tx.items.findById(item.id);
-    if (current?.treeSha !== item.treeSha) {
-      throw new StaleRevisionError(`${formatItemRef(input.ref)} changed meanwhile; read it again`);
-    }
-    await tx.items.update(updated);
-    await tx.items.recordVersion(versionOf(updated, user.id, now));
-    await advanceOverOwnCommit(tx, written, now);
-    await tx.audit.append(
-      auditEntry(actor, now, 'item.update', formatItemRef(input.ref), {
-        commitSha: updated.commitSha,
-        treeSha: updated.treeSha,
-        previousTreeSha: item.treeSha,
-        version: updated.version,
-      }),
-    );
-  });
+  const revived = item.status === 'invalid' ? { status: 'active' as const, statusMessage: null, problems: [] } : {};
+  const updated = { ...item, ...fields, ...revived, commitSha: written.commitSha, updatedAt: now };
+  const what = `Update ${formatItemRef(input.ref)}`;
+  const claim = { serverName: fields.serverName, folder, written, author: authorOf(user), what };
+  await recordClaimingServerName(deps, claim, actor, () =>
+    db.transaction(async (tx) => {
+      const current = await tx.items.findById(item.id);
+      if (current?.treeSha !== item.treeSha) {
+        throw new StaleRevisionError(`${formatItemRef(input.ref)} changed meanwhile; read it again`);
+      }
+      await tx.items.update(updated);
+      await tx.items.recordVersion(versionOf(updated, user.id, now));
+      await advanceOverOwnCommit(tx, written, now);
+      await tx.audit.append(
+        auditEntry(actor, now, 'item.update', formatItemRef(input.ref), {
+          commitSha: updated.commitSha,
+          treeSha: updated.treeSha,
+          previousTreeSha: item.treeSha,
+          version: updated.version,
+        }),
+      );
+    }),
+  );
   return {
     item: updated,
     commitSha: updated.commitSha,

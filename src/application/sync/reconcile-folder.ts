@@ -34,7 +34,7 @@ function partsOf(folder: string): { kind: ItemKind; namespace: string; name: str
  * Anything wrong is kept as problems (the folder becomes an `invalid` item), never thrown.
  */
 export async function readFolderState(
-  { content, db, limits }: Pick<AtlasDeps, 'content' | 'db' | 'limits'>,
+  { content, db, limits, manifestOptions }: Pick<AtlasDeps, 'content' | 'db' | 'limits' | 'manifestOptions'>,
   folder: string,
   commit: string,
 ): Promise<FolderState> {
@@ -53,7 +53,9 @@ export async function readFolderState(
   }
   let fields: ReturnType<typeof fieldsOfBundle> | undefined;
   try {
-    fields = fieldsOfBundle(prepareBundle(snapshot.files as ItemFile[], limits, { existing: { kind, name } }));
+    fields = fieldsOfBundle(
+      prepareBundle(snapshot.files as ItemFile[], limits, { existing: { kind, name }, manifest: manifestOptions }),
+    );
   } catch (error) {
     if (error instanceof ValidationError) problems.push(...error.problems);
     else if (error instanceof TooLargeError) {
@@ -89,7 +91,10 @@ export const emptyCounts = (): ReconcileCounts => ({ added: 0, updated: 0, remov
  * - new in git: an item owned by the namespace's user or team, visible to the org;
  * - changed: the git-owned fields follow; tags, visibility, owner and installs stay;
  * - invalid (bad path, unknown namespace, broken manifest): recorded as `invalid` with its problems, made
- *   storable first (see storableProblems), so recording one never fails.
+ *   storable first (see storableProblems), so recording one never fails;
+ * - an MCP server whose server.json `name` another live item already declares (the one that holds it keeps
+ *   it; of two new folders, the first applied, see syncCatalog) is recorded as `invalid`, naming that item, and
+ *   holds no server name.
  */
 export async function applyFolderState(
   tx: Repositories,
@@ -121,6 +126,7 @@ export async function applyFolderState(
     title: null,
     description: '',
     version: null,
+    serverName: null,
     ownerUserId: owner?.kind === 'user' ? owner.userId : null,
     teamId: owner?.kind === 'team' ? owner.teamId : null,
     tags: [],
@@ -150,8 +156,11 @@ export async function applyFolderState(
     commitSha: commit,
     updatedAt: now,
   };
+  // Read in the transaction, so that folders applied before this one in the same sync count.
+  const holder = state.fields?.serverName ? await tx.items.findByServerName(state.fields.serverName) : undefined;
+  const taken = holder !== undefined && holder.id !== base.id ? holder : undefined;
   let next: CatalogItem;
-  if (state.fields) {
+  if (state.fields && !taken) {
     const revived = base.status === 'deleted' || base.status === 'invalid';
     next = {
       ...located,
@@ -162,24 +171,37 @@ export async function applyFolderState(
       historySince: historySinceOf(base, now),
     };
   } else {
+    const problems = taken ? [serverNameProblem(state.fields!.serverName!, taken)] : state.problems;
     next = {
       ...located,
       treeSha: state.treeSha,
       status: 'invalid',
-      problems: storableProblems(state.problems),
+      problems: storableProblems(problems),
       statusMessage: 'invalid in git',
+      // A folder refused for its server name gives up the one its row may have held; a broken manifest keeps it.
+      ...(taken ? { serverName: null } : {}),
     };
     counts.invalid++;
   }
+  const valid = next.status !== 'invalid';
   if (existing) {
     await tx.items.update(next);
     if (movedFrom) counts.moved++;
-    else if (state.fields) counts.updated++;
+    else if (valid) counts.updated++;
   } else {
     await tx.items.insert(next);
-    if (state.fields) counts.added++;
+    if (valid) counts.added++;
   }
-  if (state.fields) await tx.items.recordVersion(versionOf(next, null, now));
+  if (valid) await tx.items.recordVersion(versionOf(next, null, now));
+}
+
+/** Why a folder cannot be the item of its server name: the item that holds the name. */
+export function serverNameProblem(serverName: string, holder: CatalogItem): Problem {
+  const ref = refText(holder);
+  return {
+    path: 'server.json#/name',
+    message: `server name "${serverName}" is already declared by ${ref}; give this server another name, or make it a version of that item`,
+  };
 }
 
 /** The most problems recorded on one invalid item; the rest are counted in a last one. */

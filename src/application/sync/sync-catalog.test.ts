@@ -166,6 +166,87 @@ describe('syncCatalog', () => {
   });
 });
 
+describe('syncCatalog and server names', () => {
+  let deps: AtlasDeps;
+  const WEATHER = 'io.github.acme/weather';
+  const server = (name = WEATHER, description = 'Forecasts.') =>
+    JSON.stringify({ name, description, version: '1.0.0', remotes: [{ type: 'sse', url: 'https://example.com/sse' }] });
+  const row = (folder: string) => deps.db.items.findByGitPath(folder);
+  const takenBy = (ref: string) => ({
+    path: 'server.json#/name',
+    message: `server name "${WEATHER}" is already declared by ${ref}; give this server another name, or make it a version of that item`,
+  });
+
+  beforeEach(async () => {
+    deps = syncDeps();
+    await seedNamespaces(deps.db);
+  });
+
+  it('gives a name two new folders declare to the first by path, recording the other as invalid, and finishes', async () => {
+    const head = await commitFiles(deps.content, {
+      'mcp/platform/weather/server.json': server(),
+      'mcp/bob/weather/server.json': server(),
+      'mcp/alice/weather/server.json': server(),
+      'skills/alice/one/SKILL.md': skillMd('one'),
+    });
+    const result = await syncCatalog(deps);
+    expect(result.counts).toEqual({ added: 2, updated: 0, removed: 0, moved: 0, invalid: 2 });
+    expect(await row('mcp/alice/weather')).toMatchObject({ status: 'active', serverName: WEATHER });
+    for (const folder of ['mcp/bob/weather', 'mcp/platform/weather']) {
+      expect(await row(folder)).toMatchObject({
+        status: 'invalid',
+        serverName: null,
+        problems: [takenBy('mcp/alice/weather')],
+      });
+    }
+    expect((await deps.db.sync.getState()).lastSyncedSha).toBe(head);
+  });
+
+  it('keeps a name with the item that holds it when a folder pushed later declares it too', async () => {
+    await commitFiles(deps.content, { 'mcp/bob/weather/server.json': server() });
+    await syncCatalog(deps);
+    const head = await commitFiles(deps.content, { 'mcp/alice/weather/server.json': server() });
+    const result = await syncCatalog(deps);
+    expect(result.counts).toMatchObject({ added: 0, invalid: 1 });
+    expect(await row('mcp/bob/weather')).toMatchObject({ status: 'active', serverName: WEATHER });
+    expect(await row('mcp/alice/weather')).toMatchObject({ status: 'invalid', problems: [takenBy('mcp/bob/weather')] });
+    expect((await deps.db.sync.getState()).lastSyncedSha).toBe(head);
+
+    // A change to the holder keeps the name with it; the invalid folder fixed by hand becomes an item.
+    await commitFiles(deps.content, {
+      'mcp/bob/weather/server.json': server(WEATHER, 'Better forecasts.'),
+      'mcp/alice/weather/server.json': server('io.github.alice/weather'),
+    });
+    await syncCatalog(deps);
+    expect(await row('mcp/bob/weather')).toMatchObject({ status: 'active', description: 'Better forecasts.' });
+    expect(await row('mcp/alice/weather')).toMatchObject({ status: 'active', serverName: 'io.github.alice/weather' });
+  });
+
+  it('lets a folder take a name its holder gives up in the same push, by deleting or renaming it', async () => {
+    await commitFiles(deps.content, {
+      'mcp/bob/weather/server.json': server(),
+      'mcp/bob/radar/server.json': server('io.github.acme/radar'),
+    });
+    await syncCatalog(deps);
+    await commitFiles(
+      deps.content,
+      {
+        // Other content than the deleted folder's, so that it is not taken for that folder moved.
+        'mcp/alice/weather/server.json': server(WEATHER, 'Forecasts, now by alice.'),
+        'mcp/alice/radar/server.json': server('io.github.acme/radar'),
+        'mcp/bob/radar/server.json': server('io.github.bob/radar'),
+      },
+      ['mcp/bob/weather'],
+    );
+    const result = await syncCatalog(deps);
+    expect(result.counts).toMatchObject({ added: 2, updated: 1, removed: 1, invalid: 0 });
+    expect(await row('mcp/bob/weather')).toMatchObject({ status: 'deleted' });
+    expect(await row('mcp/alice/weather')).toMatchObject({ status: 'active', serverName: WEATHER });
+    expect(await row('mcp/alice/radar')).toMatchObject({ status: 'active', serverName: 'io.github.acme/radar' });
+    expect(await row('mcp/bob/radar')).toMatchObject({ status: 'active', serverName: 'io.github.bob/radar' });
+  });
+});
+
 async function firstSyncedRow(deps: AtlasDeps, folder: string) {
   await syncCatalog(deps);
   return (await deps.db.items.findByGitPath(folder))!;

@@ -1,6 +1,7 @@
 import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
 import type { ItemDiff } from '../../domain/content/content-store.ts';
-import { ConflictError, NotFoundError, StaleRevisionError } from '../../domain/errors.ts';
+import { compareCodePoints } from '../../domain/content/tree-id.ts';
+import { ConflictError, NotFoundError, ServerNameTakenError, StaleRevisionError } from '../../domain/errors.ts';
 import type { Repositories } from '../../domain/repositories.ts';
 import type { AtlasDeps } from '../deps.ts';
 import { compareCatalog, driftAsDiff } from './compare-catalog.ts';
@@ -54,6 +55,9 @@ const ATTEMPTS = 5;
  * - a folder moved unchanged keeps its row: tags, installs and owner move with it;
  * - every row change and the new `lastSyncedSha` land in one transaction; a concurrent sync that
  *   advanced first makes this one start over from there (compare-and-swap);
+ * - removed folders are applied first, then folders whose item already exists, then new folders, each by path:
+ *   of folders declaring one server name, the item that holds it keeps it, or on a first sync the first folder
+ *   by path takes it, and the others are recorded as invalid, naming it (see applyFolderState);
  * - when `lastSyncedSha` is no longer in the history (a force push), git is compared with the whole catalog.
  */
 export async function syncCatalog(deps: Deps, options: SyncOptions = {}): Promise<SyncResult> {
@@ -84,8 +88,15 @@ export async function syncCatalog(deps: Deps, options: SyncOptions = {}): Promis
       });
       return { from, to, changed: true, folders: plan.length, counts };
     } catch (error) {
-      // A publish or another sync recorded one of these folders meanwhile: read again from the new state.
-      if (!(error instanceof LostRace) && !(error instanceof ConflictError)) throw error;
+      // A publish or another sync recorded one of these folders, or took one of their server names, meanwhile:
+      // read again from the new state.
+      if (
+        !(error instanceof LostRace) &&
+        !(error instanceof ConflictError) &&
+        !(error instanceof ServerNameTakenError)
+      ) {
+        throw error;
+      }
     }
   }
   throw new StaleRevisionError('another sync kept advancing the catalog; try again');
@@ -131,11 +142,14 @@ async function planChanges(deps: Deps, diff: readonly ItemDiff[], to: string): P
   }
   const movedAway = new Set([...moves.values()].map((row) => row.gitPath));
   const steps: Step[] = [];
-  for (const d of added) {
-    steps.push({ state: await readFolderState(deps, d.folder, to), movedFrom: moves.get(d.folder) });
-  }
   for (const d of removed) {
     if (!movedAway.has(d.folder)) steps.push({ state: { folder: d.folder, present: false } });
+  }
+  // Items that exist keep what they hold (a server name) before new folders claim anything; then by path.
+  const isNew = (folder: string) => (live(rows.get(folder)) || moves.has(folder) ? 0 : 1);
+  const ordered = [...added].sort((a, b) => isNew(a.folder) - isNew(b.folder) || compareCodePoints(a.folder, b.folder));
+  for (const d of ordered) {
+    steps.push({ state: await readFolderState(deps, d.folder, to), movedFrom: moves.get(d.folder) });
   }
   return steps;
 }

@@ -83,4 +83,24 @@ describe('verifyCatalog', () => {
     await verifyCatalog(deps, { repair: true });
     expect(await row('skills/carol/helper')).toMatchObject({ status: 'active', problems: [] });
   });
+  it("repairs in sync's order, so a folder takes a server name its holder gave up behind sync's back", async () => {
+    const server = (name: string) =>
+      JSON.stringify({
+        name,
+        description: 'Forecasts.',
+        version: '1.0.0',
+        remotes: [{ type: 'sse', url: 'https://example.com/sse' }],
+      });
+    await commitFiles(deps.content, { 'mcp/bob/weather/server.json': server('io.github.acme/weather') });
+    await syncCatalog(deps);
+    // Pushed by hand and never synced: bob's server takes another name, and alice's the one it gave up.
+    await commitFiles(deps.content, {
+      'mcp/bob/weather/server.json': server('io.github.bob/weather'),
+      'mcp/alice/weather/server.json': server('io.github.acme/weather'),
+    });
+    const report = await verifyCatalog(deps, { repair: true });
+    expect(report.repaired).toMatchObject({ added: 1, updated: 1, invalid: 0 });
+    expect(await row('mcp/bob/weather')).toMatchObject({ status: 'active', serverName: 'io.github.bob/weather' });
+    expect(await row('mcp/alice/weather')).toMatchObject({ status: 'active', serverName: 'io.github.acme/weather' });
+  });
 });

@@ -1,3 +1,4 @@
+import type { ItemDiff } from '../../domain/content/content-store.ts';
 import type { AtlasDeps } from '../deps.ts';
 import { compareCatalog, type Drift, driftAsDiff } from './compare-catalog.ts';
 import { applyFolderState, emptyCounts, type ReconcileCounts, readFolderState } from './reconcile-folder.ts';
@@ -37,12 +38,18 @@ export async function verifyCatalog(
     const drifted = new Set(changes.map((d) => d.folder));
     // Invalid items are read again too: what made them invalid (a missing team, say) may be fixed.
     const invalid = pointers.filter((p) => p.status === 'invalid' && !drifted.has(p.gitPath)).map((p) => p.gitPath);
-    const states = await Promise.all([
-      ...changes.map((d) =>
-        d.status === 'removed' ? { folder: d.folder, present: false as const } : readFolderState(deps, d.folder, head),
-      ),
-      ...invalid.map((folder) => readFolderState(deps, folder, head)),
-    ]);
+    // In sync's order: removals, then items that exist (drifted, then invalid), then new folders, so that an
+    // item keeps its server name against a folder that claims it.
+    const read = (folder: string) => readFolderState(deps, folder, head);
+    const foldersOf = (status: ItemDiff['status']) => changes.filter((d) => d.status === status).map((d) => d.folder);
+    const states = [
+      ...foldersOf('removed').map((folder) => ({ folder, present: false as const })),
+      ...(await Promise.all([
+        ...foldersOf('changed').map(read),
+        ...invalid.map(read),
+        ...foldersOf('added').map(read),
+      ])),
+    ];
     await db.transaction(async (tx) => {
       const now = clock.now();
       for (const state of states) await applyFolderState(tx, state, head, now, counts);

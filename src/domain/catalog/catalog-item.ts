@@ -26,6 +26,17 @@ export interface CatalogItem {
   readonly description: string;
   /** The manifest's own version, when it declares one. */
   readonly version: string | null;
+  /**
+   * An MCP server's `server.json` `name` (e.g. `io.github.acme/weather`), which the MCP Registry API keys servers
+   * by: at most one live (not deleted) item declares a name, compared exactly as written (case-sensitive, as the
+   * registry compares them). Null for skills and tools, and for an MCP item whose name another item holds.
+   */
+  readonly serverName: string | null;
+  /**
+   * What search reads beyond the manifest's fields: the start of SKILL.md's body (see `bodyExcerpt`). Absent when
+   * there is none, or for a row written before Atlas kept it.
+   */
+  readonly searchText?: string;
   readonly ownerUserId: string | null;
   readonly teamId: string | null;
   readonly tags: readonly string[];

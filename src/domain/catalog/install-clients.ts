@@ -1,8 +1,32 @@
 import type { JsonObject } from '../manifests/manifest.ts';
 
-/** The clients Atlas renders install instructions for. */
-export const INSTALL_CLIENTS = ['claude-code', 'claude-desktop', 'cursor', 'vscode'] as const;
+/**
+ * The clients Atlas renders install instructions for. `agents` is not a program but the shared `.agents/skills`
+ * folder that several agents read: it takes skills, not MCP servers.
+ */
+export const INSTALL_CLIENTS = [
+  'claude-code',
+  'claude-desktop',
+  'cursor',
+  'vscode',
+  'codex',
+  'gemini',
+  'windsurf',
+  'agents',
+] as const;
 export type InstallClient = (typeof INSTALL_CLIENTS)[number];
+
+/** The clients that read MCP servers from a config file. */
+export const MCP_CLIENTS = INSTALL_CLIENTS.filter(
+  (client): client is Exclude<InstallClient, 'agents'> => client !== 'agents',
+);
+export type McpClient = (typeof MCP_CLIENTS)[number];
+
+/** The syntax of a client's MCP config file: plain JSON, JSON with comments (and trailing commas), or TOML. */
+export type McpConfigFormat = 'json' | 'jsonc' | 'toml';
+
+/** The key under which a client's config file maps server names to servers. */
+export type McpContainerKey = 'mcpServers' | 'servers' | 'mcp_servers';
 
 /** Where a client reads a skill folder from (`~` is the home folder; project paths are relative to its root). */
 export interface SkillFolder {
@@ -17,10 +41,11 @@ export interface SkillFolder {
 export interface ClientConfigs {
   /**
    * The config entry a client needs for an MCP server (server.json as parsed), with secret inputs
-   * as placeholders, never values. @throws ValidationError when nothing in the server is installable.
+   * as placeholders, never values. @throws ValidationError when nothing in the server is installable, or the
+   * client reads no MCP servers (`agents`).
    */
   mcp(server: Readonly<Record<string, unknown>>, client: InstallClient, serverKey: string): McpInstall;
-  /** The folders a client reads a skill named `name` from. */
+  /** The folders a client reads a skill named `name` from; undefined for a client that takes skills by upload. */
   skillFolder(name: string, client: InstallClient): SkillFolder | undefined;
 }
 
@@ -32,18 +57,31 @@ export interface VsCodeInput {
   password?: true;
 }
 
+/**
+ * The same server in the portable format that Copilot agents read (`.mcp.json`, `~/.copilot/mcp-config.json`):
+ * they skip VS Code servers that need `${input:...}` values, so secrets here come from the environment.
+ */
+export interface PortableMcpEntry {
+  entry: JsonObject;
+  configPath: { user?: string; project?: string };
+  containerKey: 'mcpServers';
+}
+
 /** An MCP server's entry in one client's config, and what the user must know to use it. */
 export interface McpInstall {
   client: InstallClient;
   serverKey: string;
-  /** The object to place under `containerKey[serverKey]` in the client's config file. */
+  /** The object to place under `containerKey[serverKey]` in the client's config file (a TOML table for Codex). */
   entry: JsonObject;
   /** Where the client reads it, `~` meaning the home folder. */
   configPath: { user?: string; project?: string };
-  containerKey: 'mcpServers' | 'servers';
+  containerKey: McpContainerKey;
+  format: McpConfigFormat;
   /** VS Code only: entries for the top-level `inputs` list of `.vscode/mcp.json`. */
   inputs?: VsCodeInput[];
-  /** Claude Code only: the `claude mcp add` command line that adds the same server. */
+  /** VS Code only: the entry for Copilot agents, which read the portable format. */
+  portable?: PortableMcpEntry;
+  /** Claude Code only: the `claude mcp add-json` command line that adds the same server, secrets unexpanded. */
   command?: string;
   /** Secret variables the user must provide; their values never appear in `entry` or `command`. */
   secrets: string[];

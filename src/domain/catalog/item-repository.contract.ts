@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import type { Team } from '../accounts/team.ts';
+import { ConflictError, NotFoundError, ServerNameTakenError, ValidationError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Repositories } from '../repositories.ts';
 import { buildItem, buildTeam, buildUser, tick } from '../testing/builders.ts';
@@ -15,6 +16,8 @@ export function itemRepositoryContract(name: string, open: () => Promise<Reposit
     let db: Repositories;
     const search = async (query: Partial<ItemSearch>) =>
       (await db.items.search({ sort: 'relevance', limit: 50, viewer: admin, ...query })).items.map(refOf);
+    const facetsOf = async (query: Partial<ItemSearch>) =>
+      (await db.items.searchWithFacets({ sort: 'relevance', limit: 50, viewer: admin, ...query })).facets;
 
     beforeEach(async () => {
       db = await open();
@@ -166,6 +169,73 @@ export function itemRepositoryContract(name: string, open: () => Promise<Reposit
       expect(await install('user:ada', '2030-01-02')).toBe(2);
       expect(await install('user:bob', '2030-01-02')).toBe(3);
       expect(await install('user:bob', '2030-01-02')).toBe(3);
+    });
+
+    describe('server names', () => {
+      const WEATHER = 'io.github.acme/weather';
+      const server = (ref: string, serverName: string | null, overrides: Partial<CatalogItem> = {}) =>
+        buildItem(ref, { serverName, manifest: { name: serverName, description: 'Forecasts.' }, ...overrides });
+
+      it('finds the live item that declares a server name, compared exactly as written', async () => {
+        const weather = server('mcp/x/weather', WEATHER);
+        await db.items.insert(weather);
+        await db.items.insert(buildItem('skill/x/weather'));
+        expect(await db.items.findByServerName(WEATHER)).toEqual(weather);
+        expect(await db.items.findByRef(parseItemRef('mcp/x/weather'))).toEqual(weather);
+        expect(await db.items.findByServerName('io.github.acme/Weather')).toBeUndefined();
+        expect(await db.items.findByServerName('io.github.acme/weather ')).toBeUndefined();
+        expect(await db.items.findByServerName('io.github.acme/other')).toBeUndefined();
+      });
+
+      it('refuses a second live item declaring a server name with ServerNameTakenError, on insert and on update', async () => {
+        const weather = server('mcp/x/weather', WEATHER);
+        await db.items.insert(weather);
+        await expect(db.items.insert(server('mcp/y/weather', WEATHER))).rejects.toBeInstanceOf(ServerNameTakenError);
+        expect(await db.items.findByRef(parseItemRef('mcp/y/weather'))).toBeUndefined();
+        // The registry compares names exactly: another spelling is another server.
+        await db.items.insert(server('mcp/y/weather', 'io.github.acme/Weather'));
+        const other = server('mcp/z/other', 'io.github.acme/other');
+        await db.items.insert(other);
+        await expect(db.items.update({ ...other, serverName: WEATHER })).rejects.toBeInstanceOf(ServerNameTakenError);
+        expect(await db.items.findById(other.id)).toEqual(other);
+        // The holder writes its own name again freely, and items without a server name never collide.
+        await db.items.update({ ...weather, version: '2.0.0' });
+        await db.items.insert(server('mcp/z/nameless', null));
+        await db.items.insert(server('mcp/z/nameless-too', null));
+        expect((await db.items.findByServerName(WEATHER))?.version).toBe('2.0.0');
+      });
+
+      it('lets a deleted item keep its name on record without holding it, and refuses to revive it once another does', async () => {
+        const old = server('mcp/x/weather', WEATHER);
+        await db.items.insert(old);
+        await db.items.update({ ...old, status: 'deleted' });
+        expect(await db.items.findByServerName(WEATHER)).toBeUndefined();
+        const successor = server('mcp/y/weather', WEATHER);
+        await db.items.insert(successor);
+        await db.items.insert(server('mcp/z/weather', WEATHER, { status: 'deleted' }));
+        expect((await db.items.findByServerName(WEATHER))?.id).toBe(successor.id);
+        await expect(db.items.update({ ...old, status: 'active' })).rejects.toBeInstanceOf(ServerNameTakenError);
+        expect(await db.items.findById(old.id)).toMatchObject({ status: 'deleted', serverName: WEATHER });
+      });
+
+      it('counts invalid and deprecated items as live holders', async () => {
+        await db.items.insert(server('mcp/x/broken', WEATHER, { status: 'invalid' }));
+        await expect(db.items.insert(server('mcp/y/weather', WEATHER))).rejects.toBeInstanceOf(ServerNameTakenError);
+        await db.items.insert(server('mcp/x/old', 'io.github.acme/old', { status: 'deprecated' }));
+        await expect(db.items.insert(server('mcp/y/old', 'io.github.acme/old'))).rejects.toBeInstanceOf(
+          ServerNameTakenError,
+        );
+      });
+
+      it('lets exactly one of two concurrent writes of different items take a server name', async () => {
+        const results = await Promise.allSettled([
+          db.items.insert(server('mcp/x/weather', WEATHER)),
+          db.items.insert(server('mcp/y/weather', WEATHER)),
+        ]);
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        const [refused] = results.filter((r) => r.status === 'rejected');
+        expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(ServerNameTakenError);
+      });
     });
 
     it("keeps a version's manifest and read rule", async () => {
@@ -351,6 +421,291 @@ export function itemRepositoryContract(name: string, open: () => Promise<Reposit
         expect(await search({ q: "pdf' OR 1=1 --" })).toContain('skill/platform/pdf-tools');
         expect(await search({ q: '%_\\' })).toEqual([]);
         expect(await search({ q: '!!! & | :*' })).toEqual([]);
+      });
+    });
+
+    describe('relevance', () => {
+      const put = (ref: string, overrides: Partial<CatalogItem> = {}) =>
+        db.items.insert(buildItem(ref, { description: 'Does one thing well.', ...overrides }));
+
+      it('finds items that match only some words, the one that matches most first', async () => {
+        await put('skill/a/table-extractor', { description: 'Extract tables from PDF files.' });
+        await put('skill/a/viewer', { description: 'Shows PDF files.' });
+        await put('skill/a/unrelated', { description: 'Sends emails.' });
+        expect(await search({ q: 'extract the tables from quarterly pdf reports' })).toEqual([
+          'skill/a/table-extractor',
+          'skill/a/viewer',
+        ]);
+      });
+
+      it('finds words inside punctuation by their parts, and parts written together', async () => {
+        await put('skill/web/app-pages', { description: 'Pages with next.js server components.' });
+        await put('skill/design/kit', { description: 'Buttons and dialogs from @acme/ui-kit.' });
+        await put('tool/devex/renamer', { description: 'Renames variables to snake_case.' });
+        await put('skill/docs/pdf-tools');
+        await put('skill/docs/tools-for-pdf', { description: 'PDF helpers.' });
+        for (const q of ['next.js', 'nextjs', 'next js']) {
+          expect((await search({ q }))[0], q).toBe('skill/web/app-pages');
+        }
+        for (const q of ['@acme/ui-kit', 'ui-kit', 'uikit', 'acme'])
+          expect((await search({ q }))[0], q).toBe('skill/design/kit');
+        for (const q of ['snake_case', 'snake case']) expect((await search({ q }))[0], q).toBe('tool/devex/renamer');
+        for (const q of ['pdf-tools', 'pdf tools', 'pdftools']) {
+          expect((await search({ q }))[0], q).toBe('skill/docs/pdf-tools');
+        }
+      });
+
+      it('finds what a misspelt word of five letters or more means, below exact matches', async () => {
+        await put('mcp/a/kubernetes-helper');
+        await put('skill/a/deployment-helper');
+        await put('mcp/a/slack');
+        expect(await search({ q: 'kuberntes' })).toEqual(['mcp/a/kubernetes-helper']);
+        expect(await search({ q: 'kuberntes deployment' })).toEqual([
+          'skill/a/deployment-helper',
+          'mcp/a/kubernetes-helper',
+        ]);
+        expect(await search({ q: 'slakc' })).toEqual(['mcp/a/slack']);
+        expect(await search({ q: 'slak' })).toEqual([]);
+      });
+
+      it('weighs the name, then the title, then tags, then the start of SKILL.md; installs break ties', async () => {
+        await put('skill/w/in-body', { searchText: 'Gets the forecast for a city.', usageCount: 90 });
+        await put('skill/w/in-tag', { tags: ['forecast'], usageCount: 80 });
+        await put('mcp/w/in-title', { title: 'Forecast', usageCount: 70 });
+        await put('tool/w/forecast', { usageCount: 10 });
+        await put('tool/w/other-forecast', { usageCount: 60 });
+        await put('tool/w/more-forecast', { usageCount: 5 });
+        expect(await search({ q: 'forecast' })).toEqual([
+          'tool/w/forecast',
+          'tool/w/other-forecast',
+          'tool/w/more-forecast',
+          'mcp/w/in-title',
+          'skill/w/in-tag',
+          'skill/w/in-body',
+        ]);
+      });
+
+      it("counts an MCP server's tool names", async () => {
+        await put('mcp/w/weather', {
+          manifest: {
+            name: 'io.github.w/weather',
+            _meta: { 'io.modelcontextprotocol.registry/publisher-provided': { tools: ['get_alerts'] } },
+          },
+        });
+        expect(await search({ q: 'get_alerts' })).toEqual(['mcp/w/weather']);
+      });
+
+      it('never finds an item the viewer may not read, not even through a typo correction', async () => {
+        const team = buildTeam({ slug: 'vault' });
+        const [member, outsider] = [buildUser({ username: 'keeper' }), buildUser({ username: 'stranger' })];
+        await db.teams.insert(team);
+        await db.users.insert(member);
+        await db.users.insert(outsider);
+        await db.teams.putMember({ teamId: team.id, userId: member.id, role: 'member', createdAt: tick() });
+        await put('skill/vault/quantum-ledger', { teamId: team.id, visibility: 'team' });
+        await put('skill/x/quarterly-report');
+        const as = (viewer: ItemSearch['viewer'], q: string) => search({ q, viewer });
+        expect(await as({ kind: 'user', userId: member.id }, 'quantum')).toEqual(['skill/vault/quantum-ledger']);
+        expect(await as({ kind: 'user', userId: member.id }, 'quantun')).toEqual(['skill/vault/quantum-ledger']);
+        expect(await as({ kind: 'user', userId: outsider.id }, 'quantum')).toEqual([]);
+        expect(await as({ kind: 'user', userId: outsider.id }, 'quantun')).toEqual([]);
+        expect(await as({ kind: 'anonymous' }, 'ledger')).toEqual([]);
+        const counted = await facetsOf({ q: 'quantum', viewer: { kind: 'user', userId: outsider.id } });
+        expect(counted).toEqual({ kind: [], team: [], tag: [], status: [] });
+      });
+
+      it('follows every write: new text, new tags, new visibility, new status and installs', async () => {
+        const team = buildTeam({ slug: 'ops' });
+        const outsider = buildUser({ username: 'visitor' });
+        await db.teams.insert(team);
+        await db.users.insert(outsider);
+        const visitor = { kind: 'user', userId: outsider.id } as const;
+        const item = buildItem('skill/ops/runner', {
+          description: 'Runs playbooks.',
+          teamId: team.id,
+          tags: ['ansible'],
+        });
+        await db.items.insert(item);
+        await put('skill/ops/walker', { description: 'Runs playbooks too.', teamId: team.id, usageCount: 3 });
+        expect(await search({ q: 'playbooks' })).toEqual(['skill/ops/walker', 'skill/ops/runner']);
+
+        const rewritten = { ...item, description: 'Renders dashboards.', searchText: 'Uses grafonnet.' };
+        await db.items.update(rewritten);
+        expect(await search({ q: 'playbooks' })).toEqual(['skill/ops/walker']);
+        expect(await search({ q: 'dashboards grafonnet' })).toEqual(['skill/ops/runner']);
+
+        await db.items.update({ ...rewritten, tags: ['observability'] });
+        expect(await search({ q: 'observability' })).toEqual(['skill/ops/runner']);
+        expect(await search({ q: 'ansible' })).toEqual([]);
+        expect((await facetsOf({ viewer: admin })).tag).toEqual([{ value: 'observability', count: 1 }]);
+
+        await db.items.update({ ...rewritten, tags: ['observability'], visibility: 'team' });
+        expect(await search({ q: 'dashboards', viewer: visitor })).toEqual([]);
+        expect((await facetsOf({ viewer: visitor })).tag).toEqual([]);
+
+        await db.items.update({ ...rewritten, tags: ['observability'], status: 'deprecated' });
+        expect(await search({ q: 'dashboards', viewer: visitor })).toEqual(['skill/ops/runner']);
+        expect((await facetsOf({ viewer: visitor })).status).toEqual([
+          { value: 'active', count: 1 },
+          { value: 'deprecated', count: 1 },
+        ]);
+
+        await db.items.update({ ...rewritten, tags: ['observability'], status: 'deleted' });
+        expect(await search({ q: 'dashboards' })).toEqual([]);
+        expect(await search({ q: 'dashboards', status: 'deleted' })).toEqual(['skill/ops/runner']);
+
+        const walker = await db.items.findByRef(parseItemRef('skill/ops/walker'));
+        await put('skill/ops/sprinter', { description: 'Runs playbooks.', teamId: team.id });
+        expect(await search({ q: 'playbooks' })).toEqual(['skill/ops/walker', 'skill/ops/sprinter']);
+        for (let i = 0; i < 4; i++) {
+          const sprinter = await db.items.findByRef(parseItemRef('skill/ops/sprinter'));
+          await db.items.recordInstall({
+            id: newId(),
+            itemId: sprinter!.id,
+            userId: null,
+            installer: `anonymous:${i}`,
+            day: '2030-01-01',
+            client: 'cursor',
+            createdAt: tick(),
+          });
+        }
+        expect(walker?.usageCount).toBe(3);
+        expect(await search({ q: 'playbooks' })).toEqual(['skill/ops/sprinter', 'skill/ops/walker']);
+      });
+    });
+
+    describe('facets', () => {
+      let platform: Team;
+      let data: Team;
+      beforeEach(async () => {
+        platform = buildTeam({ slug: 'platform' });
+        data = buildTeam({ slug: 'data' });
+        await db.teams.insert(platform);
+        await db.teams.insert(data);
+        const put = (ref: string, overrides: Partial<CatalogItem>) => db.items.insert(buildItem(ref, overrides));
+        await put('skill/platform/pdf-tools', { teamId: platform.id, tags: ['pdf', 'docs'], description: 'Read PDF.' });
+        await put('skill/platform/deploy', { teamId: platform.id, tags: ['ops'], status: 'deprecated' });
+        await put('mcp/platform/pdf-server', { teamId: platform.id, tags: ['pdf'], description: 'PDF over MCP.' });
+        await put('skill/data/pdf-tables', { teamId: data.id, tags: ['pdf', 'tables'], description: 'PDF tables.' });
+        await put('tool/data/calculator', { teamId: data.id, tags: ['math'] });
+        await put('skill/data/secret', { teamId: data.id, tags: ['pdf'], visibility: 'team', description: 'PDF.' });
+        await put('skill/alice/notes', { tags: ['docs'] });
+        await put('skill/data/gone', { teamId: data.id, tags: ['pdf'], status: 'deleted' });
+      });
+
+      it('counts kind, team, tag and status of a browse, most frequent first', async () => {
+        expect(await facetsOf({ viewer: admin })).toEqual({
+          kind: [
+            { value: 'skill', count: 5 },
+            { value: 'mcp', count: 1 },
+            { value: 'tool', count: 1 },
+          ],
+          team: [
+            { value: 'data', count: 3 },
+            { value: 'platform', count: 3 },
+          ],
+          tag: [
+            { value: 'pdf', count: 4 },
+            { value: 'docs', count: 2 },
+            { value: 'math', count: 1 },
+            { value: 'ops', count: 1 },
+            { value: 'tables', count: 1 },
+          ],
+          status: [
+            { value: 'active', count: 6 },
+            { value: 'deprecated', count: 1 },
+          ],
+        });
+      });
+
+      it('counts each facet with every filter but its own', async () => {
+        expect(await facetsOf({ viewer: admin, kind: 'skill', tag: 'pdf' })).toEqual({
+          kind: [
+            { value: 'skill', count: 3 },
+            { value: 'mcp', count: 1 },
+          ],
+          team: [
+            { value: 'data', count: 2 },
+            { value: 'platform', count: 1 },
+          ],
+          tag: [
+            { value: 'pdf', count: 3 },
+            { value: 'docs', count: 2 },
+            { value: 'ops', count: 1 },
+            { value: 'tables', count: 1 },
+          ],
+          status: [{ value: 'active', count: 3 }],
+        });
+        const deprecated = await facetsOf({ viewer: admin, status: 'deprecated' });
+        expect(deprecated.kind).toEqual([{ value: 'skill', count: 1 }]);
+        expect(deprecated.status).toEqual([
+          { value: 'active', count: 6 },
+          { value: 'deprecated', count: 1 },
+        ]);
+        expect((await facetsOf({ viewer: admin, teamId: data.id })).team).toEqual([
+          { value: 'data', count: 3 },
+          { value: 'platform', count: 3 },
+        ]);
+        expect((await facetsOf({ viewer: admin, status: 'deleted' })).status).toEqual([{ value: 'deleted', count: 1 }]);
+      });
+
+      it('answers the same page as search, with the counts', async () => {
+        for (const query of [
+          { q: 'pdf', kind: 'skill' as const },
+          { tag: 'pdf', sort: 'name' as const },
+          { q: 'pdf', sort: 'name' as const },
+        ]) {
+          const plain = await db.items.search({ sort: 'relevance', limit: 2, viewer: admin, ...query });
+          const counted = await db.items.searchWithFacets({ sort: 'relevance', limit: 2, viewer: admin, ...query });
+          expect({ items: counted.items, nextCursor: counted.nextCursor }).toEqual(plain);
+          const next = await db.items.searchWithFacets({
+            sort: 'relevance',
+            limit: 2,
+            viewer: admin,
+            ...query,
+            cursor: plain.nextCursor,
+          });
+          expect(next.items).toEqual(
+            (await db.items.search({ sort: 'relevance', limit: 2, viewer: admin, ...query, cursor: plain.nextCursor }))
+              .items,
+          );
+        }
+      });
+
+      it('counts what a search finds, and a namespace or an owner', async () => {
+        const found = await facetsOf({ viewer: admin, q: 'pdf', kind: 'skill' });
+        expect(found.kind).toEqual([
+          { value: 'skill', count: 3 },
+          { value: 'mcp', count: 1 },
+        ]);
+        expect(found.team).toEqual([
+          { value: 'data', count: 2 },
+          { value: 'platform', count: 1 },
+        ]);
+        expect((await facetsOf({ viewer: admin, namespace: 'data' })).kind).toEqual([
+          { value: 'skill', count: 2 },
+          { value: 'tool', count: 1 },
+        ]);
+        expect((await facetsOf({ viewer: admin, q: 'nothing-like-it' })).kind).toEqual([]);
+      });
+
+      it('counts only what the viewer may read', async () => {
+        const member = buildUser({ username: 'analyst' });
+        const outsider = buildUser({ username: 'guest' });
+        await db.users.insert(member);
+        await db.users.insert(outsider);
+        await db.teams.putMember({ teamId: data.id, userId: member.id, role: 'member', createdAt: tick() });
+        const pdfCount = async (viewer: ItemSearch['viewer'], q?: string) =>
+          (await facetsOf({ viewer, ...(q ? { q } : {}) })).tag.find((t) => t.value === 'pdf')?.count;
+        expect(await pdfCount({ kind: 'user', userId: member.id })).toBe(4);
+        expect(await pdfCount({ kind: 'user', userId: outsider.id })).toBe(3);
+        expect(await pdfCount({ kind: 'anonymous' })).toBe(3);
+        expect(await pdfCount({ kind: 'user', userId: member.id }, 'pdf')).toBe(4);
+        expect(await pdfCount({ kind: 'user', userId: outsider.id }, 'pdf')).toBe(3);
+        expect((await facetsOf({ viewer: { kind: 'user', userId: outsider.id }, namespace: 'data' })).kind).toEqual([
+          { value: 'skill', count: 1 },
+          { value: 'tool', count: 1 },
+        ]);
       });
     });
   });

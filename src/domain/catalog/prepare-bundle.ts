@@ -5,7 +5,7 @@ import { checkItemFiles } from '../content/validate-changes.ts';
 import { TooLargeError, ValidationError } from '../errors.ts';
 import { detectManifest } from '../manifests/detect-manifest.ts';
 import type { ManifestWarning } from '../manifests/manifest.ts';
-import { type AnyParsedManifest, parseManifest } from '../manifests/parse-manifest.ts';
+import { type AnyParsedManifest, type ManifestOptions, parseManifest } from '../manifests/parse-manifest.ts';
 import { toolItemName } from '../manifests/tool-json.ts';
 import { type ItemKind, KIND_LAYOUT } from './item-kind.ts';
 import { nameProblem } from './item-name.ts';
@@ -40,12 +40,13 @@ export function mcpItemName(serverName: string): string {
  *   only a limit is broken);
  * - exactly one manifest at the top decides the kind; the manifest must pass its rules;
  * - for an existing item the kind and name cannot change; a new MCP server takes `requestedName`
- *   or a name made from its server.json name.
+ *   or a name made from its server.json name;
+ * - `manifest` says how strictly manifests are read (ManifestOptions).
  */
 export function prepareBundle(
   files: readonly ItemFile[],
   limits: ContentLimits,
-  options: { existing?: { kind: ItemKind; name: string }; requestedName?: string } = {},
+  options: { existing?: { kind: ItemKind; name: string }; requestedName?: string; manifest?: ManifestOptions } = {},
 ): ItemBundle {
   if (files.length === 0) throw new ValidationError({ path: 'files', message: 'must hold at least the manifest' });
   const { problems, tooLarge } = checkItemFiles(
@@ -76,7 +77,7 @@ export function prepareBundle(
 function describeBundle(
   files: readonly ItemFile[],
   limits: ContentLimits,
-  options: { existing?: { kind: ItemKind; name: string }; requestedName?: string },
+  options: { existing?: { kind: ItemKind; name: string }; requestedName?: string; manifest?: ManifestOptions },
 ): Omit<ItemBundle, 'files' | 'treeSha'> | undefined {
   const kind = detectManifest(files);
   const { existing } = options;
@@ -88,7 +89,12 @@ function describeBundle(
   }
   const manifestFile = files.find((file) => file.path === KIND_LAYOUT[kind].manifest)!;
   if (manifestFile.content.byteLength > limits.maxFileBytes) return undefined;
-  const manifest = parseManifest(kind, manifestFile.content, kind === 'mcp' ? undefined : existing?.name);
+  const manifest = parseManifest(
+    kind,
+    manifestFile.content,
+    kind === 'mcp' ? undefined : existing?.name,
+    options.manifest,
+  );
   const name = existing?.name ?? itemNameOf(kind, manifest, options.requestedName);
   return { kind, name, manifest, warnings: manifest.warnings };
 }

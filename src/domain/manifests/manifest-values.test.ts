@@ -64,10 +64,42 @@ describe('urlTemplateProblem', () => {
       expect(urlTemplateProblem(url)).toBeDefined();
     },
   );
+
+  it.each([
+    'http://localhost:{--port}/mcp',
+    'https://{tenant}.example.com/{server-name}',
+    'http://{--host}:{--port}/sse',
+  ])('accepts placeholders with dashes inside the URL: %s', (url) => {
+    expect(urlTemplateProblem(url)).toBeUndefined();
+  });
+
+  it('refuses a URL that starts with a placeholder when asked to', () => {
+    expect(urlTemplateProblem('{baseUrl}/mcp', { leadingPlaceholder: false })).toMatch(/not start with one/);
+    expect(urlTemplateProblem('https://{host}/mcp', { leadingPlaceholder: false })).toBeUndefined();
+  });
+
+  it('refuses a URL that is broken once its placeholders are filled', () => {
+    expect(urlTemplateProblem('https://exa{x}mple .com')).toBeDefined();
+    expect(urlTemplateProblem('http://{host}:99999/mcp')).toBeDefined();
+  });
 });
 
 describe('templateVariables', () => {
   it('lists each placeholder once, in order', () => {
     expect(templateVariables('https://{region}.example.com/{tenant}/{region}')).toEqual(['region', 'tenant']);
+  });
+
+  it('takes only identifiers by default, which input values use', () => {
+    expect(templateVariables('Bearer {token} {--port} {a-b} {"json": 1}')).toEqual(['token']);
+  });
+
+  it('takes any name without braces or spaces when asked, as transport URLs use', () => {
+    expect(templateVariables('http://{--host}:{--port}/{server-name}/{PORT}', { anyName: true })).toEqual([
+      '--host',
+      '--port',
+      'server-name',
+      'PORT',
+    ]);
+    expect(templateVariables('https://example.com/{}/{a b}', { anyName: true })).toEqual([]);
   });
 });

@@ -32,22 +32,36 @@ export function webUrlProblem(value: string, options: { httpsOnly?: boolean } = 
   return undefined;
 }
 
-/** The `{name}` placeholders of a template, in order of appearance, without duplicates. */
-export function templateVariables(template: string): string[] {
+const IDENTIFIER_PLACEHOLDER = /\{([a-zA-Z_][a-zA-Z0-9_]*)\}/g;
+const ANY_PLACEHOLDER = /\{([^{}\s]+)\}/g;
+
+/**
+ * The `{name}` placeholders of a template, in order of appearance, without duplicates. By default a name is an
+ * identifier (`{region}`, `{api_key}`); with `anyName` it is anything without braces or spaces, as transport URLs
+ * allow: `{--port}` names a named argument, `{server-name}` a remote variable.
+ */
+export function templateVariables(template: string, options: { anyName?: boolean } = {}): string[] {
   const names = new Set<string>();
-  for (const match of template.matchAll(/\{([a-zA-Z_][a-zA-Z0-9_]*)\}/g)) names.add(match[1]!);
+  for (const match of template.matchAll(options.anyName ? ANY_PLACEHOLDER : IDENTIFIER_PLACEHOLDER)) {
+    names.add(match[1]!);
+  }
   return [...names];
 }
 
 /**
- * Why a URL template (an http(s) URL that may hold `{variable}` placeholders, or one that starts with a
- * placeholder such as `{baseUrl}/mcp`) is not acceptable, or undefined when it is.
+ * Why a URL template (an http(s) URL that may hold `{placeholders}`, or, with `leadingPlaceholder`, one that starts
+ * with an identifier placeholder such as `{baseUrl}/mcp`) is not acceptable, or undefined when it is. Placeholders
+ * inside the URL may name anything without braces or spaces (`{--port}`); the URL must still be valid once they are
+ * filled.
  */
-export function urlTemplateProblem(value: string): string | undefined {
-  if (!/^(https?:\/\/\S+|\{[a-zA-Z_][a-zA-Z0-9_]*\}\S*)$/.test(value)) {
-    return 'must be an http:// or https:// URL (it may hold {variable} placeholders) without spaces';
+export function urlTemplateProblem(value: string, options: { leadingPlaceholder?: boolean } = {}): string | undefined {
+  const leading = options.leadingPlaceholder ?? true;
+  if (!/^https?:\/\/\S+$/.test(value) && !(leading && /^\{[a-zA-Z_][a-zA-Z0-9_]*\}\S*$/.test(value))) {
+    return leading
+      ? 'must be an http:// or https:// URL (it may hold {variable} placeholders) without spaces'
+      : 'must be an http:// or https:// URL without spaces (it may hold {variable} placeholders, but not start with one)';
   }
   if (value.startsWith('{')) return undefined;
   // "0" fits wherever a placeholder may stand: a host label, a port, a path segment.
-  return webUrlProblem(value.replace(/\{[a-zA-Z_][a-zA-Z0-9_]*\}/g, '0'));
+  return webUrlProblem(value.replace(ANY_PLACEHOLDER, '0'));
 }

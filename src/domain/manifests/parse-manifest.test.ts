@@ -65,6 +65,34 @@ describe('parseManifest', () => {
     expect(parsed).toMatchObject({ kind: 'mcp', name: 'io.github.acme/github', version: '0.9.1' });
   });
 
+  it('reads server.json leniently by default and strictly when asked, with the schema version it declares', () => {
+    const server = new TextEncoder().encode(
+      JSON.stringify({
+        $schema: 'https://static.modelcontextprotocol.io/schemas/2025-10-17/server.schema.json',
+        name: 'io.github.acme/plain',
+        description: 'A server served over plain http.',
+        version: '1.0.0',
+        remotes: [{ type: 'sse', url: 'http://mcp.acme.example.com/sse' }],
+      }),
+    );
+    const lenient = parseManifest('mcp', server);
+    expect(lenient.schemaVersion).toBe('2025-10-17');
+    expect(lenient.warnings.map((warning) => warning.path)).toEqual([
+      'server.json#/$schema',
+      'server.json#/remotes/0/url',
+    ]);
+    expect(parseManifest('mcp', server, undefined, { serverJson: { strict: false } }).warnings).toHaveLength(2);
+    expect(problemOf(() => parseManifest('mcp', server, undefined, { serverJson: { strict: true } }))).toEqual([
+      { path: 'server.json#/remotes/0/url', message: expect.stringMatching(/https/) },
+    ]);
+  });
+
+  it('ignores server.json options for skills and tools', () => {
+    const strict = { serverJson: { strict: true } };
+    expect(parseManifest('skill', readManifestFixture('pdfSkill'), 'pdf-tools', strict).name).toBe('pdf-tools');
+    expect(parseManifest('tool', readManifestFixture('httpTool'), 'get-weather', strict).name).toBeDefined();
+  });
+
   it('parses a tool', () => {
     expect(parseManifest('tool', readManifestFixture('httpTool'), 'get-weather')).toMatchObject({
       kind: 'tool',

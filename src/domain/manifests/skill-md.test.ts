@@ -475,16 +475,31 @@ describe('parseSkillMd', () => {
 });
 
 describe('renderStrictSkillMd', () => {
-  it('writes what the spec accepts: spec fields only, version in metadata, allowed-tools joined', () => {
+  it('writes what the spec accepts: spec fields only, version in metadata, an allowed-tools list joined', () => {
+    const parsed = parseSkillMd(
+      skill(`${valid}\nversion: 1.0.0\nuser-invocable: false\nallowed-tools: [Read, Grep]`),
+      'demo',
+    );
+    const again = parseSkillMd(utf8(renderStrictSkillMd(parsed)), 'demo');
+    expect(again.warnings).toEqual([]);
+    expect(again.manifest).toEqual({
+      name: 'demo',
+      description: parsed.manifest.description,
+      metadata: { version: '1.0.0' },
+      'allowed-tools': 'Read Grep',
+    });
+  });
+
+  it('never joins an allowed-tools list whose entries hold spaces, which would split them into other tools', () => {
     const parsed = parseSkillMd(readManifestFixture('claudeCodeSkill'), 'release-notes');
     const text = renderStrictSkillMd(parsed);
     const again = parseSkillMd(utf8(text), 'release-notes');
-    expect(again.warnings).toEqual([]);
+    expect(again.warnings).toEqual([{ path: 'SKILL.md#/allowed-tools', message: expect.stringMatching(/is a list/) }]);
     expect(again.manifest).toEqual({
       name: 'release-notes',
       description: parsed.manifest.description,
       metadata: { owner: 'developer-experience', reviewed: '2025', version: '2.10' },
-      'allowed-tools': 'Bash(git log:*) Bash(gh pr list:*) Read',
+      'allowed-tools': ['Bash(git log:*)', 'Bash(gh pr list:*)', 'Read'],
     });
     expect(again.version).toBe('2.10');
     expect(again.body).toBe(parsed.body);

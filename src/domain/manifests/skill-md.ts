@@ -184,7 +184,7 @@ function checkFields(
         report.warn(
           at,
           nested === undefined
-            ? 'is not an Agent Skills field; put it in metadata.version (export moves it there)'
+            ? 'is not an Agent Skills field; put it in metadata.version'
             : 'is not an Agent Skills field and metadata.version is also set; metadata.version is used',
         );
       }
@@ -239,7 +239,7 @@ function checkAllowedTools(value: unknown, report: ManifestReport): string | str
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
     report.warn(
       '/allowed-tools',
-      'is a list; the Agent Skills spec expects one space-separated string (Claude Code accepts both; export joins it)',
+      'is a list; the Agent Skills spec expects one space-separated string (Claude Code accepts both)',
     );
     return value as string[];
   }
@@ -265,7 +265,9 @@ function shortYamlMessage(message: string): string {
 
 /**
  * The frontmatter the Agent Skills spec accepts, from a stored one: only the spec fields, a top-level `version`
- * moved into `metadata.version`, and an `allowed-tools` list joined with spaces. `dropped` names the other fields.
+ * moved into `metadata.version`, and an `allowed-tools` list joined with spaces, unless an entry holds a space
+ * itself (`Bash(git status:*)`), which joining would split into other tools: such a list stays a list.
+ * `dropped` names the other fields.
  */
 export function strictSkillFrontmatter(manifest: SkillFrontmatter): { frontmatter: JsonObject; dropped: string[] } {
   const frontmatter: JsonObject = { name: manifest.name, description: manifest.description };
@@ -275,7 +277,10 @@ export function strictSkillFrontmatter(manifest: SkillFrontmatter): { frontmatte
   if (metadata.version === undefined && manifest.version !== undefined) metadata.version = manifest.version;
   if (Object.keys(metadata).length > 0) frontmatter.metadata = metadata;
   const tools = manifest['allowed-tools'];
-  if (tools !== undefined) frontmatter['allowed-tools'] = Array.isArray(tools) ? tools.join(' ') : tools;
+  if (tools !== undefined) {
+    frontmatter['allowed-tools'] =
+      Array.isArray(tools) && !tools.some((tool) => /\s/.test(tool)) ? tools.join(' ') : tools;
+  }
   const dropped = Object.keys(manifest).filter(
     (key) => key !== 'version' && !(SKILL_SPEC_FIELDS as readonly string[]).includes(key),
   );

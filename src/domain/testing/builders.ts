@@ -63,6 +63,7 @@ export function buildItem(ref: string, overrides: Partial<CatalogItem> = {}): Ca
     title: null,
     description: `The ${name} item`,
     version: null,
+    serverName: null,
     ownerUserId: null,
     teamId: null,
     tags: [],

@@ -92,7 +92,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'install',
     group: 'install',
-    summary: 'Install a skill or MCP server into Claude Code, Claude Desktop, Cursor or VS Code',
+    summary: 'Install a skill or MCP server into a client (Claude Code, Codex, Cursor, Gemini CLI, VS Code, ...)',
     load: async () => (await import('./commands/install.ts')).installCommand,
   },
   {

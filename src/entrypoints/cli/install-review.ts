@@ -1,3 +1,4 @@
+import type { InstallClient } from '../../domain/catalog/install-clients.ts';
 import { nameProblem } from '../../domain/catalog/item-name.ts';
 import type { ItemFile } from '../../domain/content/content-store.ts';
 import { computeTreeId } from '../../domain/content/tree-id.ts';
@@ -25,18 +26,43 @@ export interface EntrySummary {
   /** Names only: values may be secrets (they are placeholders when Atlas renders them, but a server could lie). */
   readonly env: string[];
   readonly headers: string[];
-  /** Keys other than type, command, args, url, env and headers. */
+  /** Keys other than the ones above and `type`. */
   readonly other: string[];
 }
 
-const KNOWN_KEYS = new Set(['type', 'command', 'args', 'url', 'env', 'headers']);
+/** The keys of the entries Atlas renders, across clients, and the type each must have. */
+const KNOWN_KEYS: Record<string, 'string' | 'strings' | 'map'> = {
+  type: 'string',
+  command: 'string',
+  args: 'strings',
+  url: 'string',
+  httpUrl: 'string',
+  serverUrl: 'string',
+  env: 'map',
+  headers: 'map',
+  // Codex
+  env_vars: 'strings',
+  bearer_token_env_var: 'string',
+  http_headers: 'map',
+  env_http_headers: 'map',
+};
+const URL_KEYS = ['url', 'httpUrl', 'serverUrl'] as const;
+
+/**
+ * Keys Atlas never renders that would let a server's tools run without the user's confirmation: a server that sends
+ * them is refused, not merely shown.
+ */
+const REFUSED_KEYS: Partial<Record<InstallClient, string[]>> = {
+  gemini: ['trust'],
+  codex: ['default_tools_approval_mode', 'tools'],
+};
 
 /**
  * Checks the entry a server rendered and says what it configures. A server key that is not an item name
- * (`a-z0-9-`), an entry that is not an object, or fields of the wrong type are refused: they are data from the
- * wire, written into a file the client runs commands from.
+ * (`a-z0-9-`), an entry that is not an object, fields of the wrong type, or a key that turns off the client's
+ * confirmations are refused: they are data from the wire, written into a file the client runs commands from.
  */
-export function reviewMcpEntry(ref: string, serverKey: unknown, entry: unknown): EntrySummary {
+export function reviewMcpEntry(ref: string, serverKey: unknown, entry: unknown, client?: InstallClient): EntrySummary {
   const refuse = (why: string) =>
     new CliError(`the server's answer for ${ref} is not a valid MCP entry: ${why}; nothing was written`, {
       code: 'bad_answer',
@@ -45,21 +71,32 @@ export function reviewMcpEntry(ref: string, serverKey: unknown, entry: unknown):
   const keyProblem = typeof serverKey === 'string' ? nameProblem(serverKey, 64) : 'is not a string';
   if (keyProblem) throw refuse(`the server key ${JSON.stringify(serverKey)} ${keyProblem}`);
   if (!isMap(entry)) throw refuse('the entry is not a JSON object');
-  const { command, args, url, env, headers } = entry;
-  if (command !== undefined && typeof command !== 'string') throw refuse('"command" is not a string');
-  if (args !== undefined && !(Array.isArray(args) && args.every((arg) => typeof arg === 'string')))
-    throw refuse('"args" is not a list of strings');
-  if (url !== undefined && typeof url !== 'string') throw refuse('"url" is not a string');
-  if (env !== undefined && !isStringMap(env)) throw refuse('"env" is not a map of strings');
-  if (headers !== undefined && !isStringMap(headers)) throw refuse('"headers" is not a map of strings');
-  if (command === undefined && url === undefined) throw refuse('it has neither "command" nor "url"');
+  for (const [key, type] of Object.entries(KNOWN_KEYS)) {
+    const value = entry[key];
+    if (value === undefined) continue;
+    if (type === 'string' && typeof value !== 'string') throw refuse(`"${key}" is not a string`);
+    if (type === 'strings' && !(Array.isArray(value) && value.every((item) => typeof item === 'string')))
+      throw refuse(`"${key}" is not a list of strings`);
+    if (type === 'map' && !isStringMap(value)) throw refuse(`"${key}" is not a map of strings`);
+  }
+  for (const key of (client && REFUSED_KEYS[client]) ?? []) {
+    if (entry[key] !== undefined) throw refuse(`it sets "${key}", which would skip the confirmation of its tool calls`);
+  }
+  const url = URL_KEYS.map((key) => entry[key]).find((value): value is string => typeof value === 'string');
+  if (entry.command === undefined && url === undefined) throw refuse('it has neither a command nor a URL');
+  const names = (key: string) => Object.keys((entry[key] as Record<string, string> | undefined) ?? {});
   return {
-    command: command ?? null,
-    args: (args as string[] | undefined) ?? [],
+    command: (entry.command as string | undefined) ?? null,
+    args: (entry.args as string[] | undefined) ?? [],
     url: url ?? null,
-    env: Object.keys(env ?? {}),
-    headers: Object.keys(headers ?? {}),
-    other: Object.keys(entry).filter((key) => !KNOWN_KEYS.has(key)),
+    env: [...names('env'), ...((entry.env_vars as string[] | undefined) ?? [])],
+    headers: [
+      ...(entry.bearer_token_env_var !== undefined ? ['Authorization'] : []),
+      ...names('headers'),
+      ...names('http_headers'),
+      ...names('env_http_headers'),
+    ],
+    other: Object.keys(entry).filter((key) => !(key in KNOWN_KEYS)),
   };
 }
 

@@ -14,6 +14,10 @@ export const CLIENT_NAMES: Record<InstallClient, string> = {
   'claude-desktop': 'Claude Desktop',
   cursor: 'Cursor',
   vscode: 'VS Code',
+  codex: 'Codex',
+  gemini: 'Gemini CLI',
+  windsurf: 'Windsurf',
+  agents: 'Agents reading .agents/skills',
 };
 
 /** The client `atlas install` configures when `--client` is not given. */
@@ -32,7 +36,14 @@ export const SCOPE_OPTION: OptionSpec = {
   short: 's',
   value: '<scope>',
   choices: INSTALL_SCOPES,
-  description: 'user (every project; the default where the client has it) or project (the current folder)',
+  description:
+    'user (every project; the default where the client has it), project (the current folder, shared with it) or local (Claude Code MCP servers only: this project, private to you in ~/.claude.json, which is what claude mcp add does by default)',
+};
+
+export const PORTABLE_OPTION: OptionSpec = {
+  type: 'boolean',
+  description:
+    "VS Code MCP servers: write Copilot's portable file (.mcp.json, or ~/.copilot/mcp-config.json for --scope user), which Copilot agents read, instead of VS Code's mcp.json",
 };
 
 /**
@@ -56,14 +67,16 @@ export function clientOf(given: InstallClient | undefined): InstallClient {
 }
 
 /**
- * The scope asked for, when the client has it; else the user scope where there is one, else the project.
- * VS Code's MCP servers are the exception: the workspace's .vscode/mcp.json is where the server renders them.
+ * The scope asked for, when the client has it; else `preferred` when the client has it, else the user scope where
+ * there is one, else the project. Claude Code's own default for MCP servers, local, is never picked unasked: Atlas
+ * installs for every project unless told otherwise, MCP servers as skills.
  */
 export function pickScope(
   given: InstallScope | undefined,
   available: readonly InstallScope[],
   client: InstallClient,
   what: string,
+  preferred?: InstallScope,
 ): InstallScope {
   if (given !== undefined) {
     if (!available.includes(given)) {
@@ -74,8 +87,13 @@ export function pickScope(
     }
     return given;
   }
-  if (client === 'vscode' && available.includes('project')) return 'project';
-  return available.includes('user') ? 'user' : available[0]!;
+  if (preferred !== undefined && available.includes(preferred)) return preferred;
+  return available.includes('user') ? 'user' : available.includes('project') ? 'project' : available[0]!;
+}
+
+/** VS Code's MCP servers go in the workspace by default: .vscode/mcp.json (or .mcp.json) is where it looks first. */
+export function preferredMcpScope(client: InstallClient): InstallScope | undefined {
+  return client === 'vscode' ? 'project' : undefined;
 }
 
 /** A path for people: relative to the current folder when inside it, else with the home folder as `~`. */
@@ -92,7 +110,12 @@ export function displayPath(path: string, context: PathContext): string {
  * the command line has written the file itself.
  */
 export function relevantNotes(notes: readonly string[]): string[] {
-  const handled = [/^The command adds the server/, /^On Windows the file is/, /^For every workspace, add the entry/];
+  const handled = [
+    /^The command adds the server/,
+    /^On Windows the file is/,
+    /^For every workspace, add the entry/,
+    /^Copilot agents .* skip servers that need/,
+  ];
   return notes.filter((note) => !handled.some((pattern) => pattern.test(note)));
 }
 
@@ -102,18 +125,23 @@ const VARIABLES_HOW: Record<InstallClient, string> = {
   cursor: 'Cursor fills ${env:VAR} from its environment: set these before starting it',
   vscode: 'VS Code asks for these the first time it starts the server (secrets go to its secret storage)',
   'claude-desktop': 'Claude Desktop fills in no variables: replace each <set VAR> in the file with its value',
+  codex:
+    'Codex passes these from its own environment (env_vars, bearer token, header variables): set them before starting it',
+  gemini: 'Gemini CLI fills ${VAR} from its environment: set these before starting it',
+  windsurf: 'Windsurf fills ${env:VAR} from its environment: set these before starting it',
+  agents: 'Set these before starting the agent',
 };
 
 /**
  * Splits the server's notes into the variables to provide (`NAME (secret): what it is`) and the rest, and says how
- * this client reads them, for the human output.
+ * this client reads them, for the human output. `portable`: the entry takes ${VAR} from the environment.
  */
-export function variableGuide(client: InstallClient, notes: readonly string[]) {
+export function variableGuide(client: InstallClient, notes: readonly string[], portable = false) {
   const variable = /^[A-Za-z_][A-Za-z0-9_]* \((secret|required, no default)\)/;
   const explains =
-    /^(Claude Code expands|Cursor expands|VS Code asks for each input|Claude Desktop expands no variables)/;
+    /^(Claude Code expands|Cursor expands|VS Code asks for each input|Claude Desktop expands no variables|Codex passes|Gemini CLI expands|Windsurf expands)/;
   return {
-    how: VARIABLES_HOW[client],
+    how: portable ? 'Copilot fills ${VAR} from its environment: set these before starting it' : VARIABLES_HOW[client],
     variables: notes.filter((note) => variable.test(note)),
     other: notes.filter((note) => !variable.test(note) && !explains.test(note)),
   };

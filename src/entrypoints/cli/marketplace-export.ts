@@ -1,46 +1,4 @@
-import type { ItemFile } from '../../domain/content/content-store.ts';
-import { parseSkillMd, renderStrictSkillMd, strictSkillFrontmatter } from '../../domain/manifests/skill-md.ts';
 import type { Item } from '../http/schemas/items.ts';
-
-/** A skill as the marketplace holds it. */
-export interface ExportedSkill {
-  readonly files: ItemFile[];
-  /** SKILL.md was rewritten for the Agent Skills spec. */
-  readonly rewritten: boolean;
-  /** Frontmatter fields the spec does not define, left out of the rewritten SKILL.md. */
-  readonly dropped: string[];
-}
-
-/** JSON with keys sorted, to compare objects regardless of key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, item) =>
-    typeof item === 'object' && item !== null && !Array.isArray(item)
-      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : item,
-  );
-}
-
-/**
- * A skill's files as the strictest consumer (the Agent Skills spec) accepts them. A SKILL.md whose frontmatter is
- * already what the spec allows is kept byte for byte, so the folder keeps its git tree SHA; one with extra fields,
- * a top-level `version`, an `allowed-tools` list or non-text metadata is rewritten by renderStrictSkillMd.
- */
-export function strictSkillFiles(files: readonly ItemFile[], name: string): ExportedSkill {
-  const skill = files.find((file) => file.path === 'SKILL.md');
-  if (!skill) return { files: [...files], rewritten: false, dropped: [] };
-  const parsed = parseSkillMd(skill.content, name);
-  const strict = strictSkillFrontmatter(parsed.manifest);
-  const metadataWasRetyped = parsed.warnings.some((warning) => warning.path.startsWith('SKILL.md#/metadata/'));
-  if (canonical(strict.frontmatter) === canonical(parsed.manifest) && !metadataWasRetyped) {
-    return { files: [...files], rewritten: false, dropped: [] };
-  }
-  const content = new TextEncoder().encode(renderStrictSkillMd({ manifest: parsed.manifest, body: parsed.body }));
-  return {
-    files: files.map((file) => (file.path === 'SKILL.md' ? { ...file, content } : file)),
-    rewritten: true,
-    dropped: strict.dropped,
-  };
-}
 
 export interface MarketplacePlugin {
   name: string;

@@ -1,7 +1,7 @@
 import { IsSchema, type Static, type TSchema, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INSTALL_CLIENTS } from '../../domain/catalog/install-clients.ts';
+import { INSTALL_CLIENTS, MCP_CLIENTS } from '../../domain/catalog/install-clients.ts';
 import { ConflictError, RateLimitedError, ValidationError } from '../../domain/errors.ts';
 import { type ManifestFixture, readManifestFixture } from '../../domain/manifests/testing/manifest-fixtures.ts';
 import { createInMemoryDeps } from '../../testing/in-memory-deps.ts';
@@ -238,7 +238,8 @@ describe('the wire contract (schemas/)', () => {
         await answer(items.ItemDetailsSchema, 'GET', url);
         const { items: versions } = await answer(items.ItemVersionPageSchema, 'GET', `${url}/versions`);
         await answer(items.ItemAtVersionSchema, 'GET', `${url}/versions/${versions[0]!.commitSha}`);
-        for (const client of INSTALL_CLIENTS) {
+        // The agents folder takes skills and tools, not MCP servers.
+        for (const client of item.kind === 'mcp' ? MCP_CLIENTS : INSTALL_CLIENTS) {
           const { install } = await answer(items.InstallAnswerSchema, 'POST', `${url}/installs`, { client });
           expect(install.kind).toBe(item.kind);
         }

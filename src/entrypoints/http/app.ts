@@ -7,6 +7,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyRequest, type FastifyServerOptions, type preHandlerHookHandler } from 'fastify';
 import type { AtlasDeps } from '../../application/deps.ts';
 import { RateLimitedError } from '../../domain/errors.ts';
+import { mcpRoutes } from '../mcp/mcp-routes.ts';
+import { registryRoutes } from '../registry/registry-routes.ts';
 import { registerAuthentication } from './authentication.ts';
 import { handleError, sendProblem } from './error-handler.ts';
 import { registerMetrics } from './metrics.ts';
@@ -14,12 +16,14 @@ import { accountRoutes } from './routes/accounts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
+import { skillDiscoveryRoutes } from './routes/skill-discovery.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { teamRoutes } from './routes/teams.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { SHARED_SCHEMAS } from './schemas/index.ts';
 import { validatorCompiler } from './validator.ts';
+import { defaultWebRoot, registerWebUi } from './web-ui.ts';
 
 export interface AppOptions {
   /** Largest request body in bytes on publish and update, the routes that take uploads. */
@@ -35,6 +39,8 @@ export interface AppOptions {
   readonly rateLimits?: { readonly perAddress: number; readonly perAccount: number };
   /** Proxies whose X-Forwarded-For gives the client address (ATLAS_TRUST_PROXY); none by default. */
   readonly trustProxy?: false | number | readonly string[];
+  /** The built web UI (dist/web by default); null serves none. */
+  readonly webRoot?: string | null;
 }
 
 const DEFAULT_RATE_LIMITS = { perAddress: 30, perAccount: 10 };
@@ -101,7 +107,7 @@ export async function buildApp(deps: AtlasDeps, options: AppOptions = {}) {
   });
   // The docs page loads only its own scripts and styles, so helmet's CSP above covers it as it is.
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  registerAuthentication(app, deps);
+  await registerAuthentication(app, deps);
 
   const registry = registerMetrics(app, { processMetrics: options.processMetrics ?? false });
   await app.register(healthRoutes, { deps, registry });
@@ -112,7 +118,11 @@ export async function buildApp(deps: AtlasDeps, options: AppOptions = {}) {
   await app.register(webhookRoutes, { prefix: '/api/v1/webhooks', deps });
   await app.register(syncRoutes, { prefix: '/api/v1/sync', deps });
   await app.register(itemRoutes, { prefix: '/api/v1/items', deps, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 });
+  await app.register(mcpRoutes, { deps });
+  await app.register(skillDiscoveryRoutes, { deps });
+  await app.register(registryRoutes, { deps });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await registerWebUi(app, options.webRoot === null ? undefined : (options.webRoot ?? defaultWebRoot()));
   return app;
 }
 

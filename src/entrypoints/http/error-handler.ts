@@ -16,6 +16,7 @@ export const STATUS_BY_CODE = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  server_name_taken: 409,
   precondition_required: 428,
   stale_revision: 412,
   too_large: 413,

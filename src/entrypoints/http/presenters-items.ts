@@ -24,6 +24,7 @@ export const presentItem = (item: CatalogItem): Item => ({
   title: item.title,
   description: item.description,
   version: item.version,
+  ...(item.serverName === null ? {} : { serverName: item.serverName }),
   tags: [...item.tags],
   visibility: item.visibility,
   status: item.status,

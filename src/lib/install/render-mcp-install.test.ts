@@ -1,6 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} placeholders are the client syntax being rendered
+
+import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { INSTALL_CLIENTS, type InstallClient, type McpInstall } from '../../domain/catalog/install-clients.ts';
+import { MCP_CLIENTS, type McpClient, type McpInstall } from '../../domain/catalog/install-clients.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { parseServerJson, type ServerJson, type ServerPackage } from '../../domain/manifests/server-json.ts';
 import { readManifestFixture } from '../../domain/manifests/testing/manifest-fixtures.ts';
@@ -17,6 +19,11 @@ const pkg = (extra: Partial<ServerPackage> = {}): ServerPackage => ({
   transport: { type: 'stdio' },
   ...extra,
 });
+/**
+ * An OCI package as servers published before the 2025-10-11 schema give it (a version beside an untagged image):
+ * stored items may still hold one, so the renderer keeps handling it, but the parser of today refuses it.
+ */
+const legacy = (value: Record<string, unknown>): ServerJson => ({ ...base, ...value }) as unknown as ServerJson;
 /** Validates through the parser, so every server the tests render is one Atlas would accept. */
 const server = (value: Record<string, unknown>): ServerJson =>
   parseServerJson(new TextEncoder().encode(JSON.stringify({ ...base, ...value }))).manifest;
@@ -75,6 +82,33 @@ function clientShapeProblems(install: McpInstall): string[] {
       return local
         ? shapeProblems(entry, { required: { command: isString }, ...stdioFields })
         : shapeProblems(entry, { required: { url: isString }, optional: { headers: isStringMap } });
+    case 'windsurf':
+      // ~/.codeium/windsurf/mcp_config.json: {command, args, env} or {serverUrl, headers}
+      return local
+        ? shapeProblems(entry, { required: { command: isString }, ...stdioFields })
+        : shapeProblems(entry, { required: { serverUrl: isString }, optional: { headers: isStringMap } });
+    case 'gemini':
+      // settings.json: {command, args, env}, {httpUrl, headers} (streamable HTTP) or {url, type: sse, headers}
+      if (local) return shapeProblems(entry, { required: { command: isString }, ...stdioFields });
+      return 'httpUrl' in entry
+        ? shapeProblems(entry, { required: { httpUrl: isString }, optional: { headers: isStringMap } })
+        : shapeProblems(entry, { required: { url: isString, type: is('sse') }, optional: { headers: isStringMap } });
+    case 'codex': {
+      // config.toml [mcp_servers.<name>]: {command, args, env, env_vars} or
+      // {url, bearer_token_env_var, http_headers, env_http_headers}; Codex expands no ${VAR} itself.
+      const problems = local
+        ? shapeProblems(entry, {
+            required: { command: isString },
+            optional: { args: isStringList, env: isStringMap, env_vars: isStringList },
+          })
+        : shapeProblems(entry, {
+            required: { url: isString },
+            optional: { bearer_token_env_var: isString, http_headers: isStringMap, env_http_headers: isStringMap },
+          });
+      const bridged = Array.isArray(entry.args) && entry.args.includes('mcp-remote');
+      if (!bridged && JSON.stringify(entry).includes('${')) problems.push('a ${...} reference Codex does not expand');
+      return problems;
+    }
     case 'vscode': {
       // .vscode/mcp.json: {type: stdio, command, args, env} or {type: http|sse, url, headers}, plus inputs
       const problems = local
@@ -95,8 +129,12 @@ function clientShapeProblems(install: McpInstall): string[] {
       for (const match of JSON.stringify(entry).matchAll(/\$\{input:([^}]+)\}/g)) {
         if (!ids.has(match[1]!)) problems.push(`\${input:${match[1]}} has no input`);
       }
+      // The portable entry is Claude Code's shape, with ${VAR} from the environment.
+      if (JSON.stringify(install.portable).includes('${input:')) problems.push('the portable entry needs an input');
       return problems;
     }
+    case 'agents':
+      return ['agents reads no MCP servers'];
   }
 }
 
@@ -134,30 +172,23 @@ function shellWords(line: string): string[] {
 
 describe('renderMcpInstall', () => {
   describe('each client and registry type', () => {
-    const registries: [string, ServerJson, Record<InstallClient, Json>][] = [
+    /** A local server's entry: Claude Code and VS Code tag it with `type: "stdio"`, the other clients do not. */
+    const local = (base: Record<string, Json>) => (client: McpClient) =>
+      client === 'claude-code' || client === 'vscode' ? { type: 'stdio', ...base } : base;
+    const registries: [string, ServerJson, (client: McpClient) => Json][] = [
       [
         'npm',
         server({ packages: [pkg({ environmentVariables: [{ name: 'MODE', default: 'fast' }] })] }),
-        {
-          'claude-code': { type: 'stdio', command: 'npx', args: ['-y', '@acme/demo@1.0.0'], env: { MODE: 'fast' } },
-          'claude-desktop': { command: 'npx', args: ['-y', '@acme/demo@1.0.0'], env: { MODE: 'fast' } },
-          cursor: { command: 'npx', args: ['-y', '@acme/demo@1.0.0'], env: { MODE: 'fast' } },
-          vscode: { type: 'stdio', command: 'npx', args: ['-y', '@acme/demo@1.0.0'], env: { MODE: 'fast' } },
-        },
+        local({ command: 'npx', args: ['-y', '@acme/demo@1.0.0'], env: { MODE: 'fast' } }),
       ],
       [
         'pypi',
         server({ packages: [pkg({ registryType: 'pypi', identifier: 'demo-mcp' })] }),
-        {
-          'claude-code': { type: 'stdio', command: 'uvx', args: ['demo-mcp==1.0.0'] },
-          'claude-desktop': { command: 'uvx', args: ['demo-mcp==1.0.0'] },
-          cursor: { command: 'uvx', args: ['demo-mcp==1.0.0'] },
-          vscode: { type: 'stdio', command: 'uvx', args: ['demo-mcp==1.0.0'] },
-        },
+        local({ command: 'uvx', args: ['demo-mcp==1.0.0'] }),
       ],
       [
         'oci',
-        server({
+        legacy({
           packages: [
             pkg({
               registryType: 'oci',
@@ -166,48 +197,37 @@ describe('renderMcpInstall', () => {
             }),
           ],
         }),
-        {
-          'claude-code': {
-            type: 'stdio',
-            command: 'docker',
-            args: ['run', '-i', '--rm', '-e', 'MODE', 'acme/demo:1.0.0'],
-            env: { MODE: 'fast' },
-          },
-          'claude-desktop': {
-            command: 'docker',
-            args: ['run', '-i', '--rm', '-e', 'MODE', 'acme/demo:1.0.0'],
-            env: { MODE: 'fast' },
-          },
-          cursor: {
-            command: 'docker',
-            args: ['run', '-i', '--rm', '-e', 'MODE', 'acme/demo:1.0.0'],
-            env: { MODE: 'fast' },
-          },
-          vscode: {
-            type: 'stdio',
-            command: 'docker',
-            args: ['run', '-i', '--rm', '-e', 'MODE', 'acme/demo:1.0.0'],
-            env: { MODE: 'fast' },
-          },
-        },
+        local({
+          command: 'docker',
+          args: ['run', '-i', '--rm', '-e', 'MODE', 'acme/demo:1.0.0'],
+          env: { MODE: 'fast' },
+        }),
       ],
       [
         'nuget',
         server({ packages: [pkg({ registryType: 'nuget', identifier: 'Acme.Demo' })] }),
-        {
-          'claude-code': { type: 'stdio', command: 'dnx', args: ['Acme.Demo@1.0.0', '--yes'] },
-          'claude-desktop': { command: 'dnx', args: ['Acme.Demo@1.0.0', '--yes'] },
-          cursor: { command: 'dnx', args: ['Acme.Demo@1.0.0', '--yes'] },
-          vscode: { type: 'stdio', command: 'dnx', args: ['Acme.Demo@1.0.0', '--yes'] },
-        },
+        local({ command: 'dnx', args: ['Acme.Demo@1.0.0', '--yes'] }),
+      ],
+      [
+        'cargo',
+        server({
+          packages: [
+            pkg({
+              registryType: 'cargo',
+              identifier: 'demo-mcp',
+              packageArguments: [{ type: 'positional', value: 'serve' }],
+            }),
+          ],
+        }),
+        local({ command: 'demo-mcp', args: ['serve'] }),
       ],
     ];
 
     for (const [registry, value, expected] of registries) {
-      for (const client of INSTALL_CLIENTS) {
+      for (const client of MCP_CLIENTS) {
         it(`renders a ${registry} package for ${client}`, () => {
           const install = renderMcpInstall(value, client, { serverKey: 'demo' });
-          expect(install.entry).toEqual(expected[client]);
+          expect(install.entry).toEqual(expected(client));
           expect(clientShapeProblems(install)).toEqual([]);
           expect(install.source).toEqual({ type: 'package', index: 0 });
         });
@@ -222,12 +242,12 @@ describe('renderMcpInstall', () => {
       const value = server({
         remotes: [{ type, url: 'https://mcp.example.com/mcp', headers: [{ name: 'X-Mode', default: 'fast' }] }],
       });
-      for (const client of INSTALL_CLIENTS) {
+      for (const client of MCP_CLIENTS) {
         it(`renders ${label} for ${client}`, () => {
           const install = renderMcpInstall(value, client, { serverKey: 'demo' });
           expect(clientShapeProblems(install)).toEqual([]);
           expect(install.source).toEqual({ type: 'remote', index: 0 });
-          const expected: Record<InstallClient, Json> = {
+          const expected: Record<McpClient, Json> = {
             'claude-code': { type: clientType, url: 'https://mcp.example.com/mcp', headers: { 'X-Mode': 'fast' } },
             vscode: { type: clientType, url: 'https://mcp.example.com/mcp', headers: { 'X-Mode': 'fast' } },
             cursor: { url: 'https://mcp.example.com/mcp', headers: { 'X-Mode': 'fast' } },
@@ -235,13 +255,25 @@ describe('renderMcpInstall', () => {
               command: 'npx',
               args: ['-y', 'mcp-remote', 'https://mcp.example.com/mcp', '--header', 'X-Mode:fast'],
             },
+            windsurf: { serverUrl: 'https://mcp.example.com/mcp', headers: { 'X-Mode': 'fast' } },
+            gemini:
+              clientType === 'http'
+                ? { httpUrl: 'https://mcp.example.com/mcp', headers: { 'X-Mode': 'fast' } }
+                : { url: 'https://mcp.example.com/mcp', type: 'sse', headers: { 'X-Mode': 'fast' } },
+            codex:
+              clientType === 'http'
+                ? { url: 'https://mcp.example.com/mcp', http_headers: { 'X-Mode': 'fast' } }
+                : {
+                    command: 'npx',
+                    args: ['-y', 'mcp-remote', 'https://mcp.example.com/mcp', '--header', 'X-Mode:fast'],
+                  },
           };
           expect(install.entry).toEqual(expected[client]);
         });
       }
     }
 
-    it.each(INSTALL_CLIENTS)('renders every fixture server for %s in its documented shape', (client) => {
+    it.each(MCP_CLIENTS)('renders every fixture server for %s in its documented shape', (client) => {
       for (const name of ['githubServer', 'filesystemServer', 'weatherServer', 'nugetServer', 'mcpbServer'] as const) {
         const value = fixture(name);
         const choices = [
@@ -262,9 +294,36 @@ describe('renderMcpInstall', () => {
       ['claude-desktop', 'mcpServers', { user: '~/Library/Application Support/Claude/claude_desktop_config.json' }],
       ['cursor', 'mcpServers', { user: '~/.cursor/mcp.json', project: '.cursor/mcp.json' }],
       ['vscode', 'servers', { project: '.vscode/mcp.json' }],
+      ['codex', 'mcp_servers', { user: '~/.codex/config.toml', project: '.codex/config.toml' }],
+      ['gemini', 'mcpServers', { user: '~/.gemini/settings.json', project: '.gemini/settings.json' }],
+      ['windsurf', 'mcpServers', { user: '~/.codeium/windsurf/mcp_config.json' }],
     ] as const)('names the config file and container of %s', (client, containerKey, configPath) => {
       const install = renderMcpInstall(fixture('githubServer'), client, { serverKey: 'github' });
       expect(install).toMatchObject({ client, serverKey: 'github', containerKey, configPath });
+    });
+
+    it('says which syntax each file has: JSON, JSON with comments, or TOML', () => {
+      const formats = Object.fromEntries(
+        MCP_CLIENTS.map((client) => [
+          client,
+          renderMcpInstall(fixture('githubServer'), client, { serverKey: 'g' }).format,
+        ]),
+      );
+      expect(formats).toEqual({
+        'claude-code': 'json',
+        'claude-desktop': 'json',
+        cursor: 'json',
+        vscode: 'jsonc',
+        codex: 'toml',
+        gemini: 'jsonc',
+        windsurf: 'json',
+      });
+    });
+
+    it('refuses the agents folder, which takes skills only', () => {
+      expect(() => renderMcpInstall(fixture('githubServer'), 'agents', { serverKey: 'g' })).toThrow(
+        /agents is the shared \.agents\/skills folder/,
+      );
     });
 
     it('mentions the Windows and Linux paths of Claude Desktop', () => {
@@ -274,7 +333,7 @@ describe('renderMcpInstall', () => {
     });
 
     it('gives a command only for Claude Code and inputs only for VS Code', () => {
-      for (const client of INSTALL_CLIENTS) {
+      for (const client of MCP_CLIENTS) {
         const install = renderMcpInstall(fixture('githubServer'), client, { serverKey: 'github' });
         expect(install.command !== undefined).toBe(client === 'claude-code');
         expect(install.inputs !== undefined).toBe(client === 'vscode');
@@ -310,7 +369,7 @@ describe('renderMcpInstall', () => {
       ],
     });
 
-    for (const client of INSTALL_CLIENTS) {
+    for (const client of MCP_CLIENTS) {
       for (const choose of [{ package: 0 }, { remote: 0 }]) {
         it(`never writes a secret value for ${client} (${JSON.stringify(choose)})`, () => {
           const install = renderMcpInstall(leaky, client, { serverKey: 'demo', choose });
@@ -322,17 +381,23 @@ describe('renderMcpInstall', () => {
     }
 
     it('writes each client its own placeholder for a secret environment variable', () => {
-      const env = (client: InstallClient) =>
+      const env = (client: McpClient) =>
         (renderMcpInstall(fixture('githubServer'), client, { serverKey: 'github' }).entry.env as Record<string, string>)
           .GITHUB_TOKEN;
       expect(env('claude-code')).toBe('${GITHUB_TOKEN}');
       expect(env('cursor')).toBe('${env:GITHUB_TOKEN}');
       expect(env('vscode')).toBe('${input:github-token}');
       expect(env('claude-desktop')).toBe('<set GITHUB_TOKEN>');
+      expect(env('gemini')).toBe('${GITHUB_TOKEN}');
+      expect(env('windsurf')).toBe('${env:GITHUB_TOKEN}');
+      // Codex passes the variable through from its own environment instead.
+      const codex = renderMcpInstall(fixture('githubServer'), 'codex', { serverKey: 'github' }).entry;
+      expect(codex.env).toEqual({ GITHUB_HOST: 'github.com', LOG_LEVEL: 'info' });
+      expect(codex.env_vars).toEqual(['GITHUB_TOKEN']);
     });
 
     it('lists the secrets the user must set, whatever the client', () => {
-      for (const client of INSTALL_CLIENTS) {
+      for (const client of MCP_CLIENTS) {
         expect(renderMcpInstall(fixture('githubServer'), client, { serverKey: 'github' }).secrets).toEqual([
           'GITHUB_TOKEN',
         ]);
@@ -445,11 +510,15 @@ describe('renderMcpInstall', () => {
           },
         ],
       });
-      const url = (client: InstallClient) => {
+      const url = (client: McpClient) => {
         const install = renderMcpInstall(value, client, { serverKey: 'demo' });
-        return client === 'claude-desktop' ? (install.entry.args as string[])[2] : install.entry.url;
+        if (client === 'claude-desktop') return (install.entry.args as string[])[2];
+        return install.entry.url ?? install.entry.httpUrl ?? install.entry.serverUrl;
       };
       expect(url('claude-code')).toBe('https://eu.example.com/${DEMO_TENANT}/mcp');
+      expect(url('gemini')).toBe('https://eu.example.com/${DEMO_TENANT}/mcp');
+      expect(url('windsurf')).toBe('https://eu.example.com/${env:DEMO_TENANT}/mcp');
+      expect(url('codex')).toBe('https://eu.example.com/<set DEMO_TENANT>/mcp');
       expect(url('cursor')).toBe('https://eu.example.com/${env:DEMO_TENANT}/mcp');
       expect(url('vscode')).toBe('https://eu.example.com/${input:demo-tenant}/mcp');
       expect(url('claude-desktop')).toBe('https://eu.example.com/<set DEMO_TENANT>/mcp');
@@ -528,7 +597,7 @@ describe('renderMcpInstall', () => {
     });
 
     it('keeps an image tag or digest already in the identifier', () => {
-      const value = server({
+      const value = legacy({
         packages: [pkg({ registryType: 'oci', identifier: 'ghcr.io/acme/demo@sha256:abc', version: '1.0.0' })],
       });
       expect(renderMcpInstall(value, 'cursor', { serverKey: 'demo' }).entry.args).toEqual([
@@ -540,7 +609,7 @@ describe('renderMcpInstall', () => {
     });
 
     it('passes every docker environment variable with -e', () => {
-      const value = server({
+      const value = legacy({
         packages: [
           pkg({
             registryType: 'oci',
@@ -558,63 +627,31 @@ describe('renderMcpInstall', () => {
     });
   });
 
-  describe('the claude mcp add command', () => {
-    it('adds a local server with its environment, at user scope', () => {
-      const { command } = renderMcpInstall(fixture('githubServer'), 'claude-code', { serverKey: 'github' });
-      expect(command).toBe(
-        'claude mcp add github --scope user -e "GITHUB_TOKEN=${GITHUB_TOKEN}" -e GITHUB_HOST=github.com -e LOG_LEVEL=info -- npx -y @acme/github-mcp@0.9.1 --toolsets repos,issues',
-      );
-      expect(shellWords(command!)).toEqual([
-        'claude',
-        'mcp',
-        'add',
-        'github',
-        '--scope',
-        'user',
-        '-e',
-        'GITHUB_TOKEN=${GITHUB_TOKEN}',
-        '-e',
-        'GITHUB_HOST=github.com',
-        '-e',
-        'LOG_LEVEL=info',
-        '--',
-        'npx',
-        '-y',
-        '@acme/github-mcp@0.9.1',
-        '--toolsets',
-        'repos,issues',
-      ]);
+  describe('the claude mcp add-json command', () => {
+    it('adds the very entry Atlas writes, at user scope, with ${VAR} in single quotes so the shell leaves it', () => {
+      const install = renderMcpInstall(fixture('githubServer'), 'claude-code', { serverKey: 'github' });
+      expect(install.command).toBe(`claude mcp add-json --scope user github '${JSON.stringify(install.entry)}'`);
+      const words = shellWords(install.command!);
+      expect(words.slice(0, 6)).toEqual(['claude', 'mcp', 'add-json', '--scope', 'user', 'github']);
+      expect(JSON.parse(words[6]!)).toEqual(install.entry);
+      expect(JSON.parse(words[6]!).env.GITHUB_TOKEN).toBe('${GITHUB_TOKEN}');
     });
 
     it('adds a remote server with its transport and headers', () => {
-      const { command } = renderMcpInstall(fixture('githubServer'), 'claude-code', {
+      const install = renderMcpInstall(fixture('githubServer'), 'claude-code', {
         serverKey: 'github',
         choose: { remote: 0 },
       });
-      expect(command).toBe(
-        'claude mcp add --transport http --scope user github https://mcp.acme.example.com/github --header "Authorization: Bearer ${GITHUB_TOKEN}" --header \'X-Toolsets: repos,issues\'',
-      );
-      expect(shellWords(command!).slice(-4)).toEqual([
-        '--header',
-        'Authorization: Bearer ${GITHUB_TOKEN}',
-        '--header',
-        'X-Toolsets: repos,issues',
-      ]);
-    });
-
-    it('uses --transport sse for an sse remote', () => {
-      const { command } = renderMcpInstall(fixture('mcpbServer'), 'claude-code', { serverKey: 'text-editor' });
-      expect(shellWords(command!)).toEqual([
-        'claude',
-        'mcp',
-        'add',
-        '--transport',
-        'sse',
-        '--scope',
-        'user',
-        'text-editor',
-        'https://text-editor.acme.example.com/sse',
-      ]);
+      expect(JSON.parse(shellWords(install.command!)[6]!)).toEqual({
+        type: 'http',
+        url: 'https://mcp.acme.example.com/github',
+        headers: { Authorization: 'Bearer ${GITHUB_TOKEN}', 'X-Toolsets': 'repos,issues' },
+      });
+      const sse = renderMcpInstall(fixture('mcpbServer'), 'claude-code', { serverKey: 'text-editor' });
+      expect(JSON.parse(shellWords(sse.command!)[6]!)).toEqual({
+        type: 'sse',
+        url: 'https://text-editor.acme.example.com/sse',
+      });
     });
 
     it('quotes values with spaces, quotes, dollars and backticks so the shell passes them unchanged', () => {
@@ -630,26 +667,277 @@ describe('renderMcpInstall', () => {
           }),
         ],
       });
-      const { command } = renderMcpInstall(value, 'claude-code', { serverKey: 'demo' });
-      expect(shellWords(command!)).toEqual([
-        'claude',
-        'mcp',
-        'add',
-        'demo',
-        '--scope',
-        'user',
-        '-e',
-        "GREETING=it's two words",
-        '-e',
-        'PRICE=$5 `now`',
-        '-e',
-        'TOKEN=pre"fix-${DEMO_T}',
-        '--',
-        'npx',
-        '-y',
-        '@acme/demo@1.0.0',
-        'a;b && c',
+      const { command, entry } = renderMcpInstall(value, 'claude-code', { serverKey: 'demo' });
+      const words = shellWords(command!);
+      expect(words).toHaveLength(7);
+      expect(JSON.parse(words[6]!)).toEqual(entry);
+      expect(entry.env).toEqual({ GREETING: "it's two words", PRICE: '$5 `now`', TOKEN: 'pre"fix-${DEMO_T}' });
+      expect(entry.args).toEqual(['-y', '@acme/demo@1.0.0', 'a;b && c']);
+    });
+  });
+
+  describe('the same server in every client', () => {
+    const stdioSecret = server({
+      packages: [
+        pkg({
+          environmentVariables: [
+            { name: 'API_KEY', isSecret: true, isRequired: true, default: 'sk-LEAK', description: 'The API key' },
+            { name: 'MODE', default: 'fast' },
+          ],
+        }),
+      ],
+    });
+    const bearerRemote = server({
+      remotes: [
+        {
+          type: 'streamable-http',
+          url: 'https://mcp.example.com/mcp',
+          headers: [
+            {
+              name: 'Authorization',
+              value: 'Bearer {token}',
+              variables: { token: { isSecret: true, default: 'tok-LEAK' } },
+            },
+          ],
+        },
+      ],
+    });
+
+    const stdioExpected: Record<McpClient, Json> = {
+      'claude-code': {
+        type: 'stdio',
+        command: 'npx',
+        args: ['-y', '@acme/demo@1.0.0'],
+        env: { API_KEY: '${API_KEY}', MODE: 'fast' },
+      },
+      'claude-desktop': {
+        command: 'npx',
+        args: ['-y', '@acme/demo@1.0.0'],
+        env: { API_KEY: '<set API_KEY>', MODE: 'fast' },
+      },
+      cursor: { command: 'npx', args: ['-y', '@acme/demo@1.0.0'], env: { API_KEY: '${env:API_KEY}', MODE: 'fast' } },
+      vscode: {
+        type: 'stdio',
+        command: 'npx',
+        args: ['-y', '@acme/demo@1.0.0'],
+        env: { API_KEY: '${input:api-key}', MODE: 'fast' },
+      },
+      codex: { command: 'npx', args: ['-y', '@acme/demo@1.0.0'], env: { MODE: 'fast' }, env_vars: ['API_KEY'] },
+      gemini: { command: 'npx', args: ['-y', '@acme/demo@1.0.0'], env: { API_KEY: '${API_KEY}', MODE: 'fast' } },
+      windsurf: { command: 'npx', args: ['-y', '@acme/demo@1.0.0'], env: { API_KEY: '${env:API_KEY}', MODE: 'fast' } },
+    };
+    const remoteExpected: Record<McpClient, Json> = {
+      'claude-code': {
+        type: 'http',
+        url: 'https://mcp.example.com/mcp',
+        headers: { Authorization: 'Bearer ${DEMO_TOKEN}' },
+      },
+      'claude-desktop': {
+        command: 'npx',
+        args: ['-y', 'mcp-remote', 'https://mcp.example.com/mcp', '--header', 'Authorization:${DEMO_AUTHORIZATION}'],
+        env: { DEMO_AUTHORIZATION: 'Bearer <set DEMO_TOKEN>' },
+      },
+      cursor: { url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer ${env:DEMO_TOKEN}' } },
+      vscode: {
+        type: 'http',
+        url: 'https://mcp.example.com/mcp',
+        headers: { Authorization: 'Bearer ${input:demo-token}' },
+      },
+      codex: { url: 'https://mcp.example.com/mcp', bearer_token_env_var: 'DEMO_TOKEN' },
+      gemini: { httpUrl: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer ${DEMO_TOKEN}' } },
+      windsurf: { serverUrl: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer ${env:DEMO_TOKEN}' } },
+    };
+
+    it.each(MCP_CLIENTS)('renders a stdio npm server with a secret variable for %s', (client) => {
+      const install = renderMcpInstall(stdioSecret, client, { serverKey: 'demo' });
+      expect(install.entry).toEqual(stdioExpected[client]);
+      expect(install.secrets).toEqual(['API_KEY']);
+      expect(install.notes).toContainEqual('API_KEY (secret): The API key');
+      expect(JSON.stringify(install)).not.toMatch(/LEAK/);
+      expect(clientShapeProblems(install)).toEqual([]);
+    });
+
+    it.each(MCP_CLIENTS)('renders a remote with a secret bearer header for %s', (client) => {
+      const install = renderMcpInstall(bearerRemote, client, { serverKey: 'demo' });
+      expect(install.entry).toEqual(remoteExpected[client]);
+      expect(install.secrets).toEqual(['DEMO_TOKEN']);
+      expect(JSON.stringify(install)).not.toMatch(/LEAK/);
+      expect(clientShapeProblems(install)).toEqual([]);
+    });
+
+    it.each(MCP_CLIENTS)('renders a cargo crate for %s as the program cargo install puts on the PATH', (client) => {
+      const value = server({
+        packages: [
+          pkg({
+            registryType: 'cargo',
+            identifier: 'widget-mcp',
+            version: '0.3.0',
+            environmentVariables: [{ name: 'WIDGET_TOKEN', isSecret: true }],
+            packageArguments: [{ type: 'named', name: '--root', default: '/srv' }],
+          }),
+        ],
+      });
+      const install = renderMcpInstall(value, client, { serverKey: 'widget' });
+      expect(install.entry.command).toBe('widget-mcp');
+      expect(install.entry.args).toEqual(['--root', '/srv']);
+      expect(install.notes).toContainEqual(
+        expect.stringMatching(
+          /^Install the program first with cargo install --locked widget-mcp@0\.3\.0 .*~\/\.cargo\/bin/,
+        ),
+      );
+      expect(clientShapeProblems(install)).toEqual([]);
+    });
+
+    it.each(MCP_CLIENTS)('runs an OCI image whose identifier carries its tag, without a version, for %s', (client) => {
+      const value = {
+        ...base,
+        packages: [
+          {
+            registryType: 'oci',
+            identifier: 'ghcr.io/acme/demo:2.1.0',
+            transport: { type: 'stdio' },
+            environmentVariables: [{ name: 'TOKEN', isSecret: true }],
+          },
+        ],
+      } as unknown as ServerJson;
+      const install = renderMcpInstall(value, client, { serverKey: 'demo' });
+      expect(install.entry.command).toBe('docker');
+      expect(install.entry.args).toEqual(['run', '-i', '--rm', '-e', 'TOKEN', 'ghcr.io/acme/demo:2.1.0']);
+      expect(JSON.stringify(install)).not.toMatch(/undefined/);
+      expect(clientShapeProblems(install)).toEqual([]);
+    });
+  });
+
+  describe('cargo and OCI details', () => {
+    it('leaves out runtime arguments of a cargo crate, and lets a runtimeHint run it instead', () => {
+      const crate = (extra: Partial<ServerPackage>) =>
+        server({ packages: [pkg({ registryType: 'cargo', identifier: 'widget-mcp', ...extra })] });
+      const installed = renderMcpInstall(
+        crate({ runtimeHint: undefined, runtimeArguments: [{ type: 'named', name: '--jobs', value: '2' }] }),
+        'cursor',
+        { serverKey: 'w' },
+      );
+      expect(installed.entry).toEqual({ command: 'widget-mcp', args: [] });
+      expect(installed.notes).toContainEqual(expect.stringMatching(/runtime arguments .* left out/));
+      const hinted = renderMcpInstall(crate({ runtimeHint: 'cargo-run-bin' }), 'cursor', { serverKey: 'w' });
+      expect(hinted.entry).toEqual({ command: 'cargo-run-bin', args: ['widget-mcp@1.0.0'] });
+      expect(hinted.notes.join('\n')).not.toMatch(/cargo install/);
+    });
+
+    it('adds the version to an OCI image without a tag, and nothing to one on a registry with a port', () => {
+      const image = (identifier: string, version?: string) =>
+        renderMcpInstall(
+          {
+            ...base,
+            packages: [
+              { registryType: 'oci', identifier, ...(version ? { version } : {}), transport: { type: 'stdio' } },
+            ],
+          } as unknown as ServerJson,
+          'cursor',
+          { serverKey: 'd' },
+        ).entry.args;
+      expect(image('acme/demo', '1.0.0')).toEqual(['run', '-i', '--rm', 'acme/demo:1.0.0']);
+      expect(image('localhost:5000/acme/demo')).toEqual(['run', '-i', '--rm', 'localhost:5000/acme/demo']);
+      expect(image('localhost:5000/acme/demo', '1.0.0')).toEqual([
+        'run',
+        '-i',
+        '--rm',
+        'localhost:5000/acme/demo:1.0.0',
       ]);
+    });
+  });
+
+  describe('Codex', () => {
+    it('reads the table back from TOML as written, and says how the variables are passed', () => {
+      const install = renderMcpInstall(fixture('githubServer'), 'codex', { serverKey: 'github' });
+      const toml = stringifyToml({ mcp_servers: { github: install.entry } });
+      expect(toml).toContain('[mcp_servers.github]');
+      expect(parseToml(toml)).toEqual({ mcp_servers: { github: install.entry } });
+      expect(install.notes).toContainEqual(expect.stringMatching(/^Codex passes the variables named in env_vars/));
+    });
+
+    it('sends a header that is one secret with env_http_headers, and writes placeholders where Codex expands nothing', () => {
+      const value = server({
+        packages: [
+          pkg({
+            packageArguments: [{ type: 'named', name: '--token', isSecret: true }],
+            environmentVariables: [
+              { name: 'URL', value: 'https://{host}/x', variables: { host: { isRequired: true } } },
+            ],
+          }),
+        ],
+        remotes: [
+          {
+            type: 'streamable-http',
+            url: 'https://mcp.example.com/mcp',
+            headers: [
+              { name: 'X-Api-Key', isSecret: true },
+              { name: 'X-Tenant', value: 'tenant-{id}', variables: { id: { isRequired: true } } },
+            ],
+          },
+        ],
+      });
+      const local = renderMcpInstall(value, 'codex', { serverKey: 'demo' });
+      expect(local.entry).toEqual({
+        command: 'npx',
+        args: ['-y', '@acme/demo@1.0.0', '--token', '<set DEMO_TOKEN>'],
+        env: { URL: 'https://<set DEMO_HOST>/x' },
+      });
+      expect(local.notes).toContainEqual(
+        expect.stringMatching(/^Codex expands no variables .*<set DEMO_TOKEN>, <set DEMO_HOST>/),
+      );
+      const remote = renderMcpInstall(value, 'codex', { serverKey: 'demo', choose: { remote: 0 } });
+      expect(remote.entry).toEqual({
+        url: 'https://mcp.example.com/mcp',
+        http_headers: { 'X-Tenant': 'tenant-<set DEMO_ID>' },
+        env_http_headers: { 'X-Api-Key': 'DEMO_X_API_KEY' },
+      });
+    });
+
+    it('bridges an SSE server through mcp-remote, passing its header variables from the environment', () => {
+      const install = renderMcpInstall(fixture('weatherServer'), 'codex', {
+        serverKey: 'weather',
+        choose: { remote: 0 },
+      });
+      expect(install.entry).toEqual({
+        command: 'npx',
+        args: ['-y', 'mcp-remote', 'https://eu.weather.example.com/sse', '--header', 'X-API-Key:${WEATHER_X_API_KEY}'],
+        env_vars: ['WEATHER_X_API_KEY'],
+      });
+      expect(install.notes).toContainEqual(expect.stringMatching(/streamable HTTP servers only/));
+    });
+  });
+
+  describe('VS Code and Copilot', () => {
+    it('renders the portable entry Copilot agents read, with ${VAR} from the environment', () => {
+      const install = renderMcpInstall(fixture('githubServer'), 'vscode', { serverKey: 'github' });
+      expect(install.portable).toEqual({
+        entry: renderMcpInstall(fixture('githubServer'), 'claude-code', { serverKey: 'github' }).entry,
+        configPath: { user: '~/.copilot/mcp-config.json', project: '.mcp.json' },
+        containerKey: 'mcpServers',
+      });
+      expect(install.notes).toContainEqual(expect.stringMatching(/^Copilot agents .* skip servers that need/));
+      for (const client of MCP_CLIENTS.filter((other) => other !== 'vscode')) {
+        expect(renderMcpInstall(fixture('githubServer'), client, { serverKey: 'github' }).portable).toBeUndefined();
+      }
+    });
+  });
+
+  describe('Gemini CLI and Windsurf', () => {
+    it('use httpUrl or url with type sse (Gemini CLI) and serverUrl (Windsurf) for remotes', () => {
+      expect(
+        renderMcpInstall(fixture('weatherServer'), 'gemini', { serverKey: 'weather', choose: { remote: 0 } }).entry,
+      ).toEqual({
+        url: 'https://eu.weather.example.com/sse',
+        type: 'sse',
+        headers: { 'X-API-Key': '${WEATHER_X_API_KEY}' },
+      });
+      expect(
+        renderMcpInstall(fixture('weatherServer'), 'windsurf', { serverKey: 'weather', choose: { remote: 0 } }).entry,
+      ).toEqual({
+        serverUrl: 'https://eu.weather.example.com/sse',
+        headers: { 'X-API-Key': '${env:WEATHER_X_API_KEY}' },
+      });
     });
   });
 
@@ -713,12 +1001,12 @@ describe('renderMcpInstall', () => {
 
     it('falls back from a registry without a known runtime', () => {
       const value = server({
-        packages: [pkg({ registryType: 'cargo', identifier: 'demo' })],
+        packages: [pkg({ registryType: 'gem', identifier: 'demo' })],
         remotes: [{ type: 'sse', url: 'https://example.com/sse' }],
       });
       const install = renderMcpInstall(value, 'cursor', { serverKey: 'demo' });
       expect(install.source).toEqual({ type: 'remote', index: 0 });
-      expect(install.notes[0]).toMatch(/"cargo" registry/);
+      expect(install.notes[0]).toMatch(/"gem" registry/);
     });
 
     it.each([
@@ -768,7 +1056,7 @@ describe('renderMcpInstall', () => {
       );
     });
 
-    it.each(INSTALL_CLIENTS)('renders it for %s in the documented shape', (client) => {
+    it.each(MCP_CLIENTS)('renders it for %s in the documented shape', (client) => {
       expect(clientShapeProblems(renderMcpInstall(value, client, { serverKey: 'demo' }))).toEqual([]);
     });
   });

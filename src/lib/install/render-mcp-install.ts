@@ -1,5 +1,11 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} placeholders are the client syntax being rendered
-import type { InstallClient, McpInstall } from '../../domain/catalog/install-clients.ts';
+import type {
+  InstallClient,
+  McpClient,
+  McpConfigFormat,
+  McpContainerKey,
+  McpInstall,
+} from '../../domain/catalog/install-clients.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import type { JsonObject, JsonValue } from '../../domain/manifests/manifest.ts';
 import { templateVariables } from '../../domain/manifests/manifest-values.ts';
@@ -36,6 +42,8 @@ interface StdioPlan {
   command: string;
   args: Text[];
   env: [string, Text][];
+  /** A shell command that must run once before the client can start the server (`cargo install ...`). */
+  installFirst?: string;
 }
 
 interface RemotePlan {
@@ -49,12 +57,42 @@ interface RemotePlan {
 
 type Plan = StdioPlan | RemotePlan;
 
-const CONFIG_PATHS: Record<InstallClient, { user?: string; project?: string }> = {
-  'claude-code': { user: '~/.claude.json', project: '.mcp.json' },
-  'claude-desktop': { user: '~/Library/Application Support/Claude/claude_desktop_config.json' },
-  cursor: { user: '~/.cursor/mcp.json', project: '.cursor/mcp.json' },
-  vscode: { project: '.vscode/mcp.json' },
+/** Each client's config file (advice for people: the CLI decides paths itself), its servers map and its syntax. */
+const CLIENT_FILES: Record<
+  McpClient,
+  { configPath: { user?: string; project?: string }; containerKey: McpContainerKey; format: McpConfigFormat }
+> = {
+  'claude-code': {
+    configPath: { user: '~/.claude.json', project: '.mcp.json' },
+    containerKey: 'mcpServers',
+    format: 'json',
+  },
+  'claude-desktop': {
+    configPath: { user: '~/Library/Application Support/Claude/claude_desktop_config.json' },
+    containerKey: 'mcpServers',
+    format: 'json',
+  },
+  cursor: {
+    configPath: { user: '~/.cursor/mcp.json', project: '.cursor/mcp.json' },
+    containerKey: 'mcpServers',
+    format: 'json',
+  },
+  vscode: { configPath: { project: '.vscode/mcp.json' }, containerKey: 'servers', format: 'jsonc' },
+  codex: {
+    configPath: { user: '~/.codex/config.toml', project: '.codex/config.toml' },
+    containerKey: 'mcp_servers',
+    format: 'toml',
+  },
+  gemini: {
+    configPath: { user: '~/.gemini/settings.json', project: '.gemini/settings.json' },
+    containerKey: 'mcpServers',
+    format: 'jsonc',
+  },
+  windsurf: { configPath: { user: '~/.codeium/windsurf/mcp_config.json' }, containerKey: 'mcpServers', format: 'json' },
 };
+
+/** The portable file Copilot agents read: the project's `.mcp.json`, or the user's `mcp-config.json`. */
+const PORTABLE_PATHS = { user: '~/.copilot/mcp-config.json', project: '.mcp.json' };
 
 /** The runtime each registry's packages run with, unless the package names another in `runtimeHint`. */
 const DEFAULT_RUNTIME: Record<string, string> = { npm: 'npx', pypi: 'uvx', oci: 'docker', nuget: 'dnx' };
@@ -62,63 +100,94 @@ const DEFAULT_RUNTIME: Record<string, string> = { npm: 'npx', pypi: 'uvx', oci: 
 /**
  * Renders what `client` needs to run an MCP server described by a server.json.
  * - packages become a local command: npm `npx -y id@version`, pypi `uvx id==version`, oci
- *   `docker run -i --rm -e VAR... id:version`, nuget `dnx id@version --yes`; `runtimeHint` picks the runtime;
- *   runtime arguments go before the package, package arguments after; environment variables go in `env`;
- * - remotes become `type` + `url` + `headers` (Cursor: `url` + `headers`); Claude Desktop, which cannot reach remote
- *   servers from its config, runs them through `npx -y mcp-remote`;
- * - a secret is never written as a value, not even its default: it becomes a placeholder the client expands
- *   (`${VAR}` for Claude Code, `${env:VAR}` for Cursor, `${input:id}` for VS Code) or, for Claude Desktop which
- *   expands nothing, `<set VAR>` for the user to replace; `{name}` templates are filled the same way;
+ *   `docker run -i --rm -e VAR... image` (the identifier's own tag or digest, else `:version`), nuget
+ *   `dnx id@version --yes`; a cargo crate has no runner, so the entry runs the program `cargo install` puts on the
+ *   PATH, and a note gives the install command; `runtimeHint` picks another runtime; runtime arguments go before
+ *   the package, package arguments after; environment variables go in `env`;
+ * - remotes become each client's remote entry: `type` + `url` (Claude Code, VS Code), `url` (Cursor), `httpUrl` or
+ *   `url` + `type: "sse"` (Gemini CLI), `serverUrl` (Windsurf), `url` (Codex, streamable HTTP only); Claude Desktop,
+ *   which cannot reach remote servers from its config, and Codex, for an SSE server, run them through
+ *   `npx -y mcp-remote`;
+ * - a secret is never written as a value, not even its default: it becomes the reference the client expands from
+ *   its environment (`${VAR}` Claude Code and Gemini CLI, `${env:VAR}` Cursor and Windsurf, `${input:id}` VS Code,
+ *   `env_vars`, `bearer_token_env_var` and `env_http_headers` Codex) or, where the client expands nothing,
+ *   `<set VAR>` for the user to replace, named in the notes; `{name}` templates are filled the same way;
  * - a non-secret input takes its default; a required one without a default becomes a placeholder, named in the notes;
  * - an mcpb package cannot be configured (it must be downloaded): the first remote is used instead when there is one.
- * Throws ValidationError when nothing can be rendered or `choose` names something that does not exist.
+ * Throws ValidationError when nothing can be rendered, `choose` names something that does not exist, or the client
+ * reads no MCP servers (`agents`).
  */
 export function renderMcpInstall(
   server: ServerJson,
   client: InstallClient,
   options: RenderMcpInstallOptions,
 ): McpInstall {
+  if (client === 'agents') {
+    throw new ValidationError({
+      path: 'client',
+      message:
+        'agents is the shared .agents/skills folder, which takes skills; an MCP server goes into a client config (claude-code, codex, gemini, ...)',
+    });
+  }
   const { serverKey } = options;
   const variables = new Variables(serverKey);
   const notes: string[] = [];
   const { plan, source } = choosePlan(server, options.choose ?? {}, variables, notes);
   const secrets = variables.list.filter((variable) => variable.secret).map((variable) => variable.name);
+  const files = CLIENT_FILES[client];
   const install: McpInstall = {
     client,
     serverKey,
     entry: {},
-    configPath: { ...CONFIG_PATHS[client] },
-    containerKey: client === 'vscode' ? 'servers' : 'mcpServers',
+    configPath: { ...files.configPath },
+    containerKey: files.containerKey,
+    format: files.format,
     secrets,
     notes,
     source,
   };
+  /** Variables written as `<set VAR>`, which the user must replace by hand. */
+  const placeholders = new Set<string>();
+  const placeholder: VarStyle = (variable) => {
+    placeholders.add(variable.name);
+    return `<set ${variable.name}>`;
+  };
   switch (client) {
     case 'claude-code':
-      install.entry =
-        plan.kind === 'stdio' ? stdioEntry(plan, claudeCodeVar, true) : remoteEntry(plan, claudeCodeVar, true);
-      install.command = claudeMcpAddCommand(serverKey, plan);
+      install.entry = typedEntry(plan, dollarVar);
+      install.command = claudeMcpAddCommand(serverKey, install.entry);
       notes.push(
-        `The command adds the server for every project (--scope user, in ${CONFIG_PATHS['claude-code'].user}); use --scope project to write ${CONFIG_PATHS['claude-code'].project} instead.`,
+        'The command adds the server for every project (--scope user, in ~/.claude.json); use --scope local for this project only (private to you, in ~/.claude.json; what claude mcp add does by default) or --scope project for a .mcp.json shared with the project.',
       );
       break;
     case 'cursor':
-      install.entry = plan.kind === 'stdio' ? stdioEntry(plan, cursorVar, false) : remoteEntry(plan, cursorVar, false);
+      install.entry = plan.kind === 'stdio' ? stdioEntry(plan, envVar) : remoteEntry(plan, envVar, 'url');
       break;
     case 'vscode':
-      install.entry = plan.kind === 'stdio' ? stdioEntry(plan, vscodeVar, true) : remoteEntry(plan, vscodeVar, true);
+      install.entry = typedEntry(plan, vscodeVar);
       install.inputs = variables.list.map((variable) => ({
         type: 'promptString',
         id: variable.id,
         description: variable.description ?? `${variable.name} for ${serverKey}`,
         ...(variable.secret ? { password: true as const } : {}),
       }));
+      install.portable = {
+        entry: typedEntry(plan, dollarVar),
+        configPath: { ...PORTABLE_PATHS },
+        containerKey: 'mcpServers',
+      };
       notes.push(
         'For every workspace, add the entry to the user configuration instead (command "MCP: Open User Configuration").',
       );
+      if (variables.list.length > 0) {
+        notes.push(
+          'Copilot agents (Copilot CLI, the cloud agent) skip servers that need ${input:...} values: the portable entry, for .mcp.json or ~/.copilot/mcp-config.json, reads ${VAR} from the environment instead.',
+        );
+      }
       break;
     case 'claude-desktop':
-      install.entry = plan.kind === 'stdio' ? stdioEntry(plan, desktopVar, false) : mcpRemoteEntry(plan, serverKey);
+      install.entry =
+        plan.kind === 'stdio' ? stdioEntry(plan, placeholder) : mcpRemoteEntry(plan, serverKey, placeholder);
       if (plan.kind === 'remote') {
         notes.push(
           'Claude Desktop cannot connect to a remote server from its config file, so the entry runs the mcp-remote bridge (npx -y mcp-remote) as a local server.',
@@ -128,13 +197,35 @@ export function renderMcpInstall(
         'On Windows the file is %APPDATA%\\Claude\\claude_desktop_config.json; on Linux ~/.config/Claude/claude_desktop_config.json. Restart Claude Desktop after editing it.',
       );
       break;
+    case 'codex':
+      install.entry = codexEntry(plan, placeholder);
+      if (plan.kind === 'remote' && plan.transport === 'sse') {
+        notes.push(
+          'Codex connects to streamable HTTP servers only, so the entry runs the mcp-remote bridge (npx -y mcp-remote) for this SSE server as a local one.',
+        );
+      }
+      notes.push('A project .codex/config.toml is read only once the project is trusted in Codex.');
+      break;
+    case 'gemini':
+      install.entry = plan.kind === 'stdio' ? stdioEntry(plan, dollarVar) : geminiRemoteEntry(plan);
+      break;
+    case 'windsurf':
+      install.entry = plan.kind === 'stdio' ? stdioEntry(plan, envVar) : remoteEntry(plan, envVar, 'serverUrl');
+      notes.push("Press the refresh button in Windsurf's MCP panel after the file changes.");
+      break;
+  }
+  const stdio = plan.kind === 'stdio' ? plan : plan.startWith;
+  if (stdio?.installFirst) {
+    notes.push(
+      `Install the program first with ${stdio.installFirst} (it needs the Rust toolchain); it goes in ~/.cargo/bin, which must be on the PATH the client starts servers with. If the crate's program has another name than ${stdio.command}, change the command.`,
+    );
   }
   if (plan.kind === 'remote' && plan.startWith) {
     notes.push(
-      `This package serves MCP over HTTP: start it first with ${shellCommand(plan.startWith, claudeCodeVar)}, then the client connects to its URL.`,
+      `This package serves MCP over HTTP: start it first with ${shellCommand(plan.startWith, dollarVar)}, then the client connects to its URL.`,
     );
   }
-  notes.push(...variableNotes(client, variables.list));
+  notes.push(...variableNotes(client, variables.list, placeholders));
   return install;
 }
 
@@ -248,14 +339,16 @@ function choosePlan(
     const pkg = packages[checkIndex(choose.package, packages.length, 'package')]!;
     const reason = notInstallable(pkg);
     if (reason) throw new ValidationError({ path: `server.json#/packages/${choose.package}`, message: reason });
-    return { plan: packagePlan(pkg, vars), source: { type: 'package', index: choose.package } };
+    return { plan: packagePlan(pkg, vars, notes), source: { type: 'package', index: choose.package } };
   }
   if (choose.remote !== undefined) {
     const remote = remotes[checkIndex(choose.remote, remotes.length, 'remote')]!;
     return { plan: remotePlan(remote, vars), source: { type: 'remote', index: choose.remote } };
   }
   const first = packages[0];
-  if (first && !notInstallable(first)) return { plan: packagePlan(first, vars), source: { type: 'package', index: 0 } };
+  if (first && !notInstallable(first)) {
+    return { plan: packagePlan(first, vars, notes), source: { type: 'package', index: 0 } };
+  }
   if (first) notes.push(`Package 0 ${notInstallable(first)}.`);
   if (remotes[0]) {
     if (first) notes.push('Using remote 0 instead.');
@@ -264,7 +357,7 @@ function choosePlan(
   const index = packages.findIndex((pkg) => !notInstallable(pkg));
   if (index > 0) {
     notes.push(`Using package ${index} instead.`);
-    return { plan: packagePlan(packages[index]!, vars), source: { type: 'package', index } };
+    return { plan: packagePlan(packages[index]!, vars, notes), source: { type: 'package', index } };
   }
   throw new ValidationError({
     path: 'server.json',
@@ -288,13 +381,13 @@ function notInstallable(pkg: ServerPackage): string | undefined {
   if (pkg.registryType === 'mcpb') {
     return `is an MCP bundle: download ${pkg.identifier}, check it against its fileSha256, and open it in a client that installs .mcpb bundles (Claude Desktop does)`;
   }
-  if (!pkg.runtimeHint && !DEFAULT_RUNTIME[pkg.registryType]) {
+  if (!pkg.runtimeHint && !DEFAULT_RUNTIME[pkg.registryType] && pkg.registryType !== 'cargo') {
     return `comes from the "${pkg.registryType}" registry, which has no known runtime; a runtimeHint would name one`;
   }
   return undefined;
 }
 
-function packagePlan(pkg: ServerPackage, vars: Variables): Plan {
+function packagePlan(pkg: ServerPackage, vars: Variables, notes: string[]): Plan {
   // Values a transport URL template may name: environment variables, argument value hints and names.
   const known = new Map<string, Text>();
   const env: [string, Text][] = [];
@@ -306,35 +399,50 @@ function packagePlan(pkg: ServerPackage, vars: Variables): Plan {
   }
   const runtimeArgs = renderArguments(pkg.runtimeArguments ?? [], vars, known);
   const packageArgs = renderArguments(pkg.packageArguments ?? [], vars, known);
-  const runtime = pkg.runtimeHint ?? DEFAULT_RUNTIME[pkg.registryType]!;
   const ref = packageRef(pkg);
-  let args: Text[];
-  switch (runtime) {
-    case 'npx':
-      args = [['-y'], ...runtimeArgs, [ref], ...packageArgs];
-      break;
-    case 'uvx':
-      args = [...runtimeArgs, [ref], ...packageArgs];
-      break;
-    case 'docker':
-      // `-e NAME` without a value passes the variable through from the environment the client gives docker.
-      args = [
-        ['run'],
-        ['-i'],
-        ['--rm'],
-        ...env.flatMap(([name]) => [['-e'], [name]]),
-        ...runtimeArgs,
-        [ref],
-        ...packageArgs,
-      ];
-      break;
-    case 'dnx':
-      args = [...runtimeArgs, [ref], ['--yes'], ...(packageArgs.length > 0 ? [['--'], ...packageArgs] : [])];
-      break;
-    default:
-      args = [...runtimeArgs, [ref], ...packageArgs];
+  let stdio: StdioPlan;
+  if (pkg.registryType === 'cargo' && !pkg.runtimeHint) {
+    // A crate has no runner like npx: `cargo install` puts its program on the PATH once, and the client runs it.
+    if (runtimeArgs.length > 0) {
+      notes.push('The runtime arguments of the cargo package were left out: an installed program has no runtime.');
+    }
+    stdio = {
+      kind: 'stdio',
+      command: pkg.identifier,
+      args: packageArgs,
+      env,
+      installFirst: `cargo install --locked ${ref}`,
+    };
+  } else {
+    const runtime = pkg.runtimeHint ?? DEFAULT_RUNTIME[pkg.registryType]!;
+    let args: Text[];
+    switch (runtime) {
+      case 'npx':
+        args = [['-y'], ...runtimeArgs, [ref], ...packageArgs];
+        break;
+      case 'uvx':
+        args = [...runtimeArgs, [ref], ...packageArgs];
+        break;
+      case 'docker':
+        // `-e NAME` without a value passes the variable through from the environment the client gives docker.
+        args = [
+          ['run'],
+          ['-i'],
+          ['--rm'],
+          ...env.flatMap(([name]) => [['-e'], [name]]),
+          ...runtimeArgs,
+          [ref],
+          ...packageArgs,
+        ];
+        break;
+      case 'dnx':
+        args = [...runtimeArgs, [ref], ['--yes'], ...(packageArgs.length > 0 ? [['--'], ...packageArgs] : [])];
+        break;
+      default:
+        args = [...runtimeArgs, [ref], ...packageArgs];
+    }
+    stdio = { kind: 'stdio', command: runtime, args, env };
   }
-  const stdio: StdioPlan = { kind: 'stdio', command: runtime, args, env };
   if (pkg.transport.type === 'stdio') return stdio;
   const transport = pkg.transport;
   return {
@@ -346,17 +454,20 @@ function packagePlan(pkg: ServerPackage, vars: Variables): Plan {
   };
 }
 
+/** The package as its runner names it; the identifier alone when the package gives no version. */
 function packageRef(pkg: ServerPackage): string {
+  // Not every server.json gives a version: an OCI identifier carries its own tag or digest.
+  const version: string | undefined = pkg.version || undefined;
   switch (pkg.registryType) {
     case 'pypi':
-      return `${pkg.identifier}==${pkg.version}`;
+      return version ? `${pkg.identifier}==${version}` : pkg.identifier;
     case 'oci': {
-      // An image reference may already carry its tag or digest.
+      // An image reference may already carry its tag or digest (`host:port/name` has a colon before the last slash).
       const last = pkg.identifier.split('/').pop() ?? '';
-      return last.includes(':') || last.includes('@') ? pkg.identifier : `${pkg.identifier}:${pkg.version}`;
+      return last.includes(':') || last.includes('@') || !version ? pkg.identifier : `${pkg.identifier}:${version}`;
     }
     default:
-      return `${pkg.identifier}@${pkg.version}`;
+      return version ? `${pkg.identifier}@${version}` : pkg.identifier;
   }
 }
 
@@ -413,10 +524,9 @@ function remotePlan(remote: ServerRemote, vars: Variables): RemotePlan {
 }
 
 type VarStyle = (variable: Variable) => string;
-const claudeCodeVar: VarStyle = (variable) => `\${${variable.name}}`;
-const cursorVar: VarStyle = (variable) => `\${env:${variable.name}}`;
+const dollarVar: VarStyle = (variable) => `\${${variable.name}}`;
+const envVar: VarStyle = (variable) => `\${env:${variable.name}}`;
 const vscodeVar: VarStyle = (variable) => `\${input:${variable.id}}`;
-const desktopVar: VarStyle = (variable) => `<set ${variable.name}>`;
 
 function render(text: Text, style: VarStyle): string {
   return text.map((part) => (typeof part === 'string' ? part : style(part))).join('');
@@ -428,7 +538,16 @@ function renderMap(pairs: [string, Text][], style: VarStyle): Record<string, str
   return out;
 }
 
-function stdioEntry(plan: StdioPlan, style: VarStyle, typed: boolean): JsonObject {
+/** The variable a text consists of, when it is nothing else. */
+function soleVariable(text: Text): Variable | undefined {
+  return text.length === 1 && typeof text[0] !== 'string' ? text[0] : undefined;
+}
+
+function isLiteral(text: Text): boolean {
+  return text.every((part) => typeof part === 'string');
+}
+
+function stdioEntry(plan: StdioPlan, style: VarStyle, typed = false): JsonObject {
   const entry: JsonObject = {};
   if (typed) entry.type = 'stdio';
   entry.command = plan.command;
@@ -437,11 +556,89 @@ function stdioEntry(plan: StdioPlan, style: VarStyle, typed: boolean): JsonObjec
   return entry;
 }
 
-function remoteEntry(plan: RemotePlan, style: VarStyle, typed: boolean): JsonObject {
+function remoteEntry(
+  plan: RemotePlan,
+  style: VarStyle,
+  urlKey: 'url' | 'httpUrl' | 'serverUrl',
+  typed = false,
+): JsonObject {
   const entry: JsonObject = {};
   if (typed) entry.type = plan.transport;
-  entry.url = render(plan.url, style);
+  entry[urlKey] = render(plan.url, style);
   if (plan.headers.length > 0) entry.headers = renderMap(plan.headers, style);
+  return entry;
+}
+
+/** The `type`-tagged shape of Claude Code's files, VS Code's `mcp.json` and the portable `.mcp.json`. */
+function typedEntry(plan: Plan, style: VarStyle): JsonObject {
+  return plan.kind === 'stdio' ? stdioEntry(plan, style, true) : remoteEntry(plan, style, 'url', true);
+}
+
+/** Gemini CLI: `httpUrl` for streamable HTTP; `url` for SSE, tagged `type: "sse"` so no version guesses. */
+function geminiRemoteEntry(plan: RemotePlan): JsonObject {
+  if (plan.transport === 'http') return remoteEntry(plan, dollarVar, 'httpUrl');
+  const entry: JsonObject = { url: render(plan.url, dollarVar), type: 'sse' };
+  if (plan.headers.length > 0) entry.headers = renderMap(plan.headers, dollarVar);
+  return entry;
+}
+
+/**
+ * A `[mcp_servers.<name>]` table of Codex's config.toml. Codex expands no `${VAR}`: a variable an environment
+ * variable consists of is passed through by name (`env_vars`), a bearer token by `bearer_token_env_var`, a header that
+ * is one variable by `env_http_headers`; anything else is a `<set VAR>` placeholder.
+ */
+function codexEntry(plan: Plan, placeholder: VarStyle): JsonObject {
+  if (plan.kind === 'stdio') {
+    const entry: JsonObject = { command: plan.command, args: plan.args.map((arg) => render(arg, placeholder)) };
+    const env: Record<string, string> = {};
+    const passed: string[] = [];
+    for (const [name, text] of plan.env) {
+      if (soleVariable(text)?.name === name) passed.push(name);
+      else env[name] = render(text, placeholder);
+    }
+    if (Object.keys(env).length > 0) entry.env = env;
+    if (passed.length > 0) entry.env_vars = passed;
+    return entry;
+  }
+  if (plan.transport === 'sse') {
+    // mcp-remote fills `${VAR}` in its header arguments from its own environment, which Codex passes with env_vars.
+    const passed: string[] = [];
+    const args: JsonValue[] = ['-y', 'mcp-remote', render(plan.url, placeholder)];
+    for (const [name, text] of plan.headers) {
+      args.push(
+        '--header',
+        `${name}:${render(text, (variable) => {
+          if (!passed.includes(variable.name)) passed.push(variable.name);
+          return dollarVar(variable);
+        })}`,
+      );
+    }
+    const entry: JsonObject = { command: 'npx', args };
+    if (passed.length > 0) entry.env_vars = passed;
+    return entry;
+  }
+  const entry: JsonObject = { url: render(plan.url, placeholder) };
+  const literal: Record<string, string> = {};
+  const fromEnv: Record<string, string> = {};
+  for (const [name, text] of plan.headers) {
+    const [prefix, token] = text;
+    if (
+      name.toLowerCase() === 'authorization' &&
+      text.length === 2 &&
+      typeof prefix === 'string' &&
+      /^bearer $/i.test(prefix) &&
+      typeof token === 'object' &&
+      entry.bearer_token_env_var === undefined
+    ) {
+      entry.bearer_token_env_var = token.name;
+    } else if (soleVariable(text)) {
+      fromEnv[name] = soleVariable(text)!.name;
+    } else {
+      literal[name] = render(text, placeholder);
+    }
+  }
+  if (Object.keys(literal).length > 0) entry.http_headers = literal;
+  if (Object.keys(fromEnv).length > 0) entry.env_http_headers = fromEnv;
   return entry;
 }
 
@@ -450,18 +647,18 @@ function remoteEntry(plan: RemotePlan, style: VarStyle, typed: boolean): JsonObj
  * its own environment, and the header argument is written without spaces ("Name:${VAR}") because some clients
  * split arguments on spaces.
  */
-function mcpRemoteEntry(plan: RemotePlan, serverKey: string): JsonObject {
-  const args: JsonValue[] = ['-y', 'mcp-remote', render(plan.url, desktopVar)];
+function mcpRemoteEntry(plan: RemotePlan, serverKey: string, placeholder: VarStyle): JsonObject {
+  const args: JsonValue[] = ['-y', 'mcp-remote', render(plan.url, placeholder)];
   const env: Record<string, string> = {};
   for (const [name, text] of plan.headers) {
-    const literal = text.every((part) => typeof part === 'string') ? render(text, desktopVar) : undefined;
+    const literal = isLiteral(text) ? render(text, placeholder) : undefined;
     if (literal !== undefined && !/\s/.test(literal)) {
       args.push('--header', `${name}:${literal}`);
       continue;
     }
     const variable = envName(`${serverKey}_${name}`);
     args.push('--header', `${name}:\${${variable}}`);
-    env[variable] = render(text, desktopVar);
+    env[variable] = render(text, placeholder);
   }
   const entry: JsonObject = { command: 'npx', args };
   if (Object.keys(env).length > 0) entry.env = env;
@@ -469,52 +666,59 @@ function mcpRemoteEntry(plan: RemotePlan, serverKey: string): JsonObject {
 }
 
 /**
- * `claude mcp add` for the plan. Options follow the server name because `-e` and `--header` take several values;
- * `--` ends them before the command. Variables are left for the shell to expand, inside double quotes.
+ * `claude mcp add-json` with the very entry Atlas writes, in single quotes: the shell passes `${VAR}` through
+ * unexpanded, so Claude Code stores the reference and fills it in from its environment when it starts the server,
+ * and no secret ends up in ~/.claude.json.
  */
-function claudeMcpAddCommand(serverKey: string, plan: Plan): string {
-  const words: Text[] = [['claude'], ['mcp'], ['add']];
-  if (plan.kind === 'stdio') {
-    words.push([serverKey], ['--scope'], ['user']);
-    for (const [name, text] of plan.env) words.push(['-e'], compact([`${name}=`, ...text]));
-    words.push(['--'], [plan.command], ...plan.args);
-  } else {
-    words.push(['--transport'], [plan.transport], ['--scope'], ['user'], [serverKey], plan.url);
-    for (const [name, text] of plan.headers) words.push(['--header'], compact([`${name}: `, ...text]));
-  }
-  return words.map((word) => shellWord(word)).join(' ');
+function claudeMcpAddCommand(serverKey: string, entry: JsonObject): string {
+  return ['claude', 'mcp', 'add-json', '--scope', 'user', serverKey, quoteShell(JSON.stringify(entry))].join(' ');
 }
 
+/** One shell word, single-quoted unless it is plainly safe; nothing in it is expanded. */
+function quoteShell(literal: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(literal)) return literal;
+  return `'${literal.replaceAll("'", `'\\''`)}'`;
+}
+
+/** A command line for people to run in their shell, with variables left for the shell to expand. */
 function shellCommand(plan: StdioPlan, style: VarStyle): string {
   const env = plan.env.map(([name, text]) => shellWord(compact([`${name}=`, ...text]), style));
-  return [...env, shellWord([plan.command]), ...plan.args.map((arg) => shellWord(arg, style))].join(' ');
+  return [...env, shellWord([plan.command], style), ...plan.args.map((arg) => shellWord(arg, style))].join(' ');
 }
 
 /** Quotes one shell word: bare when safe, single quotes for literal text, double quotes around `${VAR}`. */
-function shellWord(text: Text, style: VarStyle = claudeCodeVar): string {
-  if (text.every((part) => typeof part === 'string')) {
-    const literal = text.join('');
-    if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(literal)) return literal;
-    return `'${literal.replaceAll("'", `'\\''`)}'`;
-  }
+function shellWord(text: Text, style: VarStyle): string {
+  if (isLiteral(text)) return quoteShell(text.join(''));
   const inner = text
     .map((part) => (typeof part === 'string' ? part.replace(/[\\"$`]/g, '\\$&') : style(part)))
     .join('');
   return `"${inner}"`;
 }
 
-function variableNotes(client: InstallClient, list: Variable[]): string[] {
+/** How each client gets the values of the variables its entry refers to (the first line of the variable notes). */
+const VARIABLES_HOW: Record<McpClient, string> = {
+  'claude-code':
+    'Claude Code expands ${VAR} from its environment when it starts the server; set each variable below before starting it.',
+  cursor: 'Cursor expands ${env:VAR} from its environment; set each variable below before starting Cursor.',
+  vscode: 'VS Code asks for each input below the first time it starts the server; secrets go to its secret storage.',
+  'claude-desktop':
+    'Claude Desktop expands no variables: replace each <set VAR> in the file with the value (the file then holds it in plain text).',
+  codex:
+    'Codex passes the variables named in env_vars, bearer_token_env_var and env_http_headers from its own environment; set each variable below before starting Codex.',
+  gemini: 'Gemini CLI expands ${VAR} in its settings from its environment; set each variable below before starting it.',
+  windsurf: 'Windsurf expands ${env:VAR} from its environment; set each variable below before starting Windsurf.',
+};
+
+function variableNotes(client: McpClient, list: Variable[], placeholders: Set<string>): string[] {
   if (list.length === 0) return [];
-  const how: Record<InstallClient, string> = {
-    'claude-code':
-      'Claude Code expands ${VAR} from its environment when it starts the server; set each variable below before starting it (and before running the command, whose shell fills them in).',
-    cursor: 'Cursor expands ${env:VAR} from its environment; set each variable below before starting Cursor.',
-    vscode: 'VS Code asks for each input below the first time it starts the server; secrets go to its secret storage.',
-    'claude-desktop':
-      'Claude Desktop expands no variables: replace each <set VAR> in the file with the value (the file then holds it in plain text).',
-  };
+  const notes = [VARIABLES_HOW[client]];
+  if (client === 'codex' && placeholders.size > 0) {
+    notes.push(
+      `Codex expands no variables in arguments, URLs or other headers: replace ${[...placeholders].map((name) => `<set ${name}>`).join(', ')} in the file with the value (it is then stored in plain text).`,
+    );
+  }
   return [
-    how[client],
+    ...notes,
     ...list.map(
       (variable) =>
         `${variable.name}${variable.secret ? ' (secret)' : ' (required, no default)'}${variable.description ? `: ${variable.description}` : ''}`,

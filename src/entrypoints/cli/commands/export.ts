@@ -11,7 +11,7 @@ import { checkTree, downloadChecked } from '../install-review.ts';
 import { DOWNLOAD_LIMITS, displayPath, pathContextOf, saveFile } from '../install-targets.ts';
 import { parseReference } from '../item-reference.ts';
 import { writeFolderAtomically } from '../local/local-folder.ts';
-import { type MarketplacePlugin, marketplaceJson, pluginOf, strictSkillFiles } from '../marketplace-export.ts';
+import { type MarketplacePlugin, marketplaceJson, pluginOf } from '../marketplace-export.ts';
 
 export const exportCommand: Command = {
   usage: '<ref> [-o file.zip] | --marketplace [-o folder]',
@@ -22,8 +22,9 @@ export const exportCommand: Command = {
     '  plugins/<namespace>/.claude-plugin/plugin.json\n' +
     '  plugins/<namespace>/skills/<name>/SKILL.md ...  each skill with all its files\n' +
     'Claude Code reads it with "/plugin marketplace add <folder>"; skills then appear as /<namespace>:<name>.\n' +
-    'SKILL.md files are written as the Agent Skills spec accepts them: fields the spec does not define are left out\n' +
-    '(a top-level version moves to metadata.version); a SKILL.md that already complies is kept byte for byte.',
+    'Every file is written byte for byte as Atlas holds it, SKILL.md included: Claude Code fields such as\n' +
+    'disable-model-invocation, user-invocable, hooks or an allowed-tools list keep their meaning, and each skill\n' +
+    'folder keeps its git tree SHA.',
   options: {
     output: {
       type: 'string',
@@ -134,24 +135,18 @@ async function exportMarketplace(context: CommandContext, input: CommandInput): 
         const { bytes } = await api.bytes(`/api/v1/items/${ref}/archive`);
         const files = readZipBundle(bytes, DOWNLOAD_LIMITS).files;
         checkTree(ref, files, skill.treeSha, 'the item');
-        const strict = strictSkillFiles(files, skill.name);
+        // Kept byte for byte: a rewritten SKILL.md could lose what Claude Code reads (disable-model-invocation, an
+        // allowed-tools list whose entries hold spaces), and would no longer match the item's tree SHA.
         const path = `plugins/${skill.namespace}/skills/${skill.name}`;
-        await writeFolderAtomically(join(staging, ...path.split('/')), strict.files);
+        await writeFolderAtomically(join(staging, ...path.split('/')), files);
         exported.push({
           ref: skill.ref,
           plugin: skill.namespace,
           path,
-          treeSha: computeTreeId(strict.files),
-          rewritten: strict.rewritten,
-          dropped: strict.dropped,
+          treeSha: computeTreeId(files),
+          rewritten: false,
+          dropped: [],
         });
-        if (strict.rewritten) {
-          progress.line(
-            term.style.dim(
-              `rewrote the SKILL.md of ${skill.ref} for the Agent Skills spec${strict.dropped.length > 0 ? ` (left out: ${strict.dropped.join(', ')})` : ''}`,
-            ),
-          );
-        }
       } catch (error) {
         if (
           error instanceof CliError &&

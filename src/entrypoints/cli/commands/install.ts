@@ -5,8 +5,8 @@ import { ConflictError, ValidationError } from '../../../domain/errors.ts';
 import { parseServerJson } from '../../../domain/manifests/server-json.ts';
 import {
   INSTALL_SCOPES,
-  mcpConfigPath,
   mcpConfigPaths,
+  mcpConfigTarget,
   resolveClientPath,
   scopesOf,
   skillFolderPaths,
@@ -14,7 +14,7 @@ import {
 import { renderMcpInstall } from '../../../lib/install/render-mcp-install.ts';
 import type { InstallAnswer, McpInstallConfig } from '../../http/schemas/items.ts';
 import type { AtlasApi } from '../atlas-api.ts';
-import { CliError } from '../cli-error.ts';
+import { CliError, UsageError } from '../cli-error.ts';
 import type { Command, CommandContext, CommandInput } from '../command.ts';
 import { confirmSkill, downloadChecked, entryLines, presentAndConfirm, reviewMcpEntry } from '../install-review.ts';
 import {
@@ -22,8 +22,10 @@ import {
   CLIENT_OPTION,
   clientOf,
   displayPath,
+  PORTABLE_OPTION,
   pathContextOf,
   pickScope,
+  preferredMcpScope,
   relevantNotes,
   SCOPE_OPTION,
   saveFile,
@@ -31,24 +33,29 @@ import {
 } from '../install-targets.ts';
 import { NOT_FOUND_HINT, parseReference, type Reference, resolveVersion } from '../item-reference.ts';
 import { readLocalFolder, writeFolderAtomically } from '../local/local-folder.ts';
-import { addMcpServer, readMcpConfig } from '../local/mcp-config-file.ts';
+import { addMcpServer, readMcpConfig, serversOf } from '../local/mcp-config-file.ts';
 
 export const installCommand: Command = {
   usage: '<ref> [options]',
   description:
-    'A skill is written as a folder the client reads: Claude Code ~/.claude/skills/<name> (user, the default) or\n' +
-    '.claude/skills/<name> (project); Cursor .cursor/skills/<name>; VS Code .github/skills/<name> (both project).\n' +
-    'Claude Desktop takes skills as an uploaded zip, which is saved to the current folder (or -o).\n' +
-    "An MCP server is merged into the client's config file: Claude Code ~/.claude.json or .mcp.json, Claude Desktop\n" +
-    'claude_desktop_config.json, Cursor ~/.cursor/mcp.json or .cursor/mcp.json, VS Code .vscode/mcp.json (project,\n' +
-    'the default) or its user mcp.json. Other entries are kept, the old file is backed up, and secrets are written as\n' +
-    'variable references, never values. Existing folders and entries that differ are kept unless --force.\n' +
+    'A skill is written as a folder the client reads, for the user (the default) or the project: Claude Code\n' +
+    '~/.claude/skills or .claude/skills; Cursor ~/.cursor/skills or .cursor/skills; VS Code (Copilot) ~/.copilot/skills\n' +
+    'or .github/skills; Codex, Gemini CLI and --client agents ~/.agents/skills or .agents/skills; Windsurf\n' +
+    '~/.codeium/windsurf/skills or .windsurf/skills. Claude Desktop takes skills as an uploaded zip, saved here (or -o).\n' +
+    "An MCP server is merged into the client's config file: Claude Code ~/.claude.json (user; local: under this\n" +
+    'project in it) or .mcp.json (project); Claude Desktop claude_desktop_config.json; Cursor ~/.cursor/mcp.json or\n' +
+    '.cursor/mcp.json; VS Code .vscode/mcp.json (project, the default) or its user mcp.json, and with --portable\n' +
+    "Copilot's .mcp.json or ~/.copilot/mcp-config.json; Codex ~/.codex/config.toml or .codex/config.toml; Gemini CLI\n" +
+    '~/.gemini/settings.json or .gemini/settings.json; Windsurf ~/.codeium/windsurf/mcp_config.json. Other entries,\n' +
+    'keys and comments are kept, the old file is backed up, and secrets are written as the variable references each\n' +
+    'client expands, never values. Existing folders and entries that differ are kept unless --force.\n' +
     'Before an MCP server entry is written, the command, arguments, URL and variable names it configures are shown\n' +
     'and you are asked (--yes in scripts); so are the executable files and hooks of a skill. Downloads are checked\n' +
     "against the item's tree SHA, and every path is computed here from --client and --scope, never from the server.",
   options: {
     client: CLIENT_OPTION,
     scope: SCOPE_OPTION,
+    portable: PORTABLE_OPTION,
     version: {
       type: 'string',
       value: '<commit>',
@@ -74,11 +81,23 @@ export const installCommand: Command = {
     'atlas install skill/platform/pdf-tools',
     'atlas install skill/platform/pdf-tools --scope project',
     'atlas install mcp/platform/github --client cursor',
+    'atlas install mcp/platform/github --client codex',
+    'atlas install mcp/platform/github --client claude-code --scope local',
     'atlas install mcp/platform/github --client vscode --version 1.2.0 --yes',
+    'atlas install skill/platform/pdf-tools --client agents --scope project',
   ],
   async run(context, input) {
     const reference = parseReference(input.positionals[0]!);
     const client = clientOf(input.choice('client', INSTALL_CLIENTS));
+    if (input.flag('portable') && (client !== 'vscode' || reference.kind !== 'mcp')) {
+      throw new UsageError('--portable is for VS Code MCP servers', 'add --client vscode, or leave --portable out');
+    }
+    if (client === 'agents' && reference.kind === 'mcp') {
+      throw new UsageError(
+        'agents is the shared .agents/skills folder, which takes skills: an MCP server goes into a client config',
+        'choose --client codex, gemini, claude-code or another client',
+      );
+    }
     const api = await context.api();
     switch (reference.kind) {
       case 'skill':
@@ -198,17 +217,20 @@ async function installMcp(
 ): Promise<number> {
   const { term } = context;
   const paths = pathContextOf(context);
+  const portable = input.flag('portable');
   const scope = pickScope(
     input.choice('scope', INSTALL_SCOPES),
-    scopesOf(mcpConfigPaths(client, paths)),
+    scopesOf(mcpConfigPaths(client, paths, { portable })),
     client,
     'MCP config file',
+    preferredMcpScope(client),
   );
-  // The file and the key in it are decided here, from the client and scope: never from the server's answer.
-  const containerKey = client === 'vscode' ? 'servers' : 'mcpServers';
-  const path = mcpConfigPath(client, scope, paths)!;
+  // The file, the place in it and its syntax are decided here, from the client and scope: never from the server.
+  const target = mcpConfigTarget(client, scope, paths, { portable })!;
+  const { path, containerKey, format } = target;
+  const container = { containerKey, within: target.container.slice(0, -1), format };
   // Refuse a config file that cannot be merged before the install is recorded.
-  const current = await explainConfigErrors(() => readMcpConfig(path, containerKey));
+  const current = await explainConfigErrors(() => readMcpConfig(path, container));
   const version = input.string('version');
   const at = version === undefined ? undefined : await resolveVersion(api, reference.ref, version);
   const answer = await term.task(`Installing ${reference.ref}`, async () => {
@@ -220,13 +242,26 @@ async function installMcp(
   });
   if (answer?.install?.kind !== 'mcp') throw new CliError(`${reference.ref} is not an MCP server`);
   let config: McpInstallConfig = answer.install.config;
-  if (config.containerKey !== containerKey) {
-    throw new CliError(
-      `the server rendered ${reference.ref} for "${config.containerKey}", but ${CLIENT_NAMES[client]} reads "${containerKey}"; nothing was written`,
-      { code: 'bad_answer', hint: 'the server answered for another client, or is not telling the truth' },
-    );
-  }
-  reviewMcpEntry(reference.ref, config.serverKey, config.entry);
+  const rendered = (from: McpInstallConfig) => {
+    const part = portable ? from.portable : from;
+    if (!part || part.containerKey !== containerKey) {
+      throw new CliError(
+        `the server rendered ${reference.ref} for "${part?.containerKey ?? 'nothing'}", but ${CLIENT_NAMES[client]}${portable ? " (Copilot's portable file)" : ''} reads "${containerKey}"; nothing was written`,
+        { code: 'bad_answer', hint: 'the server answered for another client, or is not telling the truth' },
+      );
+    }
+    if (from.inputs !== undefined && !Array.isArray(from.inputs)) {
+      throw new CliError(
+        `the server's answer for ${reference.ref} has inputs that are not a list; nothing was written`,
+        {
+          code: 'bad_answer',
+        },
+      );
+    }
+    // VS Code's inputs belong to its own mcp.json; the portable file has none.
+    return { entry: part.entry, inputs: portable ? [] : (from.inputs ?? []) };
+  };
+  reviewMcpEntry(reference.ref, config.serverKey, rendered(config).entry, client);
   if (at) {
     // The install endpoint renders the current version; an older one is rendered here from its server.json, taken
     // from the version's archive once its tree SHA is checked.
@@ -235,8 +270,8 @@ async function installMcp(
     if (!serverJson) throw new CliError(`version ${at.commitSha.slice(0, 12)} of ${reference.ref} has no server.json`);
     config = renderMcpInstall(parseServerJson(serverJson.content).manifest, client, { serverKey: config.serverKey });
   }
-  const summary = reviewMcpEntry(reference.ref, config.serverKey, config.entry);
-  const inputs = config.inputs ?? [];
+  const { entry, inputs } = rendered(config);
+  const summary = reviewMcpEntry(reference.ref, config.serverKey, entry, client);
   // VS Code's inputs prompt for a value; a `command` input would run a VS Code command instead.
   const oddInput = inputs.find(
     (item) => typeof item !== 'object' || item === null || !['promptString', 'pickString'].includes(String(item.type)),
@@ -247,14 +282,13 @@ async function installMcp(
       { code: 'bad_answer' },
     );
   }
-  const servers = current.data[containerKey] as Record<string, unknown> | undefined;
-  const alreadyThere = sameJson(servers?.[config.serverKey], config.entry) && inputs.length === 0;
+  const alreadyThere = sameJson(serversOf(current.data, container)?.[config.serverKey], entry) && inputs.length === 0;
   // The same entry already in the file changes nothing, so there is nothing to ask about.
   if (!alreadyThere)
     await presentAndConfirm(
       context,
       input,
-      `${CLIENT_NAMES[client]} will run ${reference.ref} as "${config.serverKey}" from ${displayPath(path, paths)}:`,
+      `${CLIENT_NAMES[client]} will run ${reference.ref} as "${config.serverKey}" from ${displayPath(path, paths)}${scope === 'local' ? ` (for ${target.container[1]} only)` : ''}:`,
       [
         ...entryLines(summary),
         ...(inputs.length > 0
@@ -266,13 +300,8 @@ async function installMcp(
   const change = await explainConfigErrors(() =>
     addMcpServer(
       path,
-      {
-        containerKey,
-        serverKey: config.serverKey,
-        entry: config.entry,
-        ...(inputs.length > 0 ? { inputs } : {}),
-      },
-      { force: input.flag('force'), newFileMode: scope === 'user' ? 0o600 : 0o644 },
+      { ...container, serverKey: config.serverKey, entry, ...(inputs.length > 0 ? { inputs } : {}) },
+      { force: input.flag('force'), newFileMode: scope === 'project' ? 0o644 : 0o600 },
     ),
   );
   const notes = relevantNotes(config.notes);
@@ -284,12 +313,15 @@ async function installMcp(
       scope,
       action: change.action,
       path,
+      format,
+      container: target.container,
+      portable,
       created: change.created,
       backup: change.backup,
       containerKey,
       serverKey: config.serverKey,
-      entry: config.entry,
-      inputs: config.inputs ?? [],
+      entry,
+      inputs,
       secrets: config.secrets,
       notes,
       commitSha: at?.commitSha ?? null,
@@ -308,7 +340,7 @@ async function installMcp(
     );
     if (change.backup) term.out(style.dim(`  The previous file is saved as ${displayPath(change.backup, paths)}`));
   }
-  const guide = variableGuide(client, notes);
+  const guide = variableGuide(client, notes, portable);
   if (guide.variables.length > 0) {
     term.out(style.yellow(`${guide.how}:`));
     for (const line of guide.variables) term.out(`  ${line}`);

@@ -2,21 +2,23 @@ import { INSTALL_CLIENTS } from '../../../domain/catalog/install-clients.ts';
 import { ConflictError, ValidationError } from '../../../domain/errors.ts';
 import {
   INSTALL_SCOPES,
-  mcpConfigPath,
   mcpConfigPaths,
+  mcpConfigTarget,
   resolveClientPath,
   scopesOf,
   skillFolderPaths,
 } from '../../../lib/install/client-locations.ts';
-import { CliError } from '../cli-error.ts';
+import { CliError, UsageError } from '../cli-error.ts';
 import type { Command } from '../command.ts';
 import {
   CLIENT_NAMES,
   CLIENT_OPTION,
   clientOf,
   displayPath,
+  PORTABLE_OPTION,
   pathContextOf,
   pickScope,
+  preferredMcpScope,
   SCOPE_OPTION,
 } from '../install-targets.ts';
 import { parseReference } from '../item-reference.ts';
@@ -26,11 +28,13 @@ import { removeMcpServer } from '../local/mcp-config-file.ts';
 export const uninstallCommand: Command = {
   usage: '<ref> [options]',
   description:
-    "Removes the skill folder, or the MCP server's entry from the client's config file (backed up first, other entries\n" +
-    'kept). Works offline: it needs only the reference, the client and the scope the item was installed with.',
+    "Removes the skill folder, or the MCP server's entry from the client's config file (backed up first, other entries,\n" +
+    'keys and comments kept). Works offline: it needs only the reference, the client and the scope (and --portable)\n' +
+    'the item was installed with.',
   options: {
     client: CLIENT_OPTION,
     scope: SCOPE_OPTION,
+    portable: PORTABLE_OPTION,
     force: { type: 'boolean', short: 'f', description: 'Remove a skill folder even if it holds no SKILL.md' },
   },
   positionals: { min: 1, max: 1 },
@@ -38,12 +42,17 @@ export const uninstallCommand: Command = {
   examples: [
     'atlas uninstall skill/platform/pdf-tools',
     'atlas uninstall mcp/platform/github --client cursor --scope project',
+    'atlas uninstall mcp/platform/github --client codex',
   ],
   async run(context, input) {
     const { term } = context;
     const reference = parseReference(input.positionals[0]!);
     const client = clientOf(input.choice('client', INSTALL_CLIENTS));
     const paths = pathContextOf(context);
+    const portable = input.flag('portable');
+    if (portable && (client !== 'vscode' || reference.kind !== 'mcp')) {
+      throw new UsageError('--portable is for VS Code MCP servers', 'add --client vscode, or leave --portable out');
+    }
     let result: { scope: string; path: string; action: 'removed' | 'absent'; backup: string | null };
     try {
       if (reference.kind === 'skill') {
@@ -60,15 +69,25 @@ export const uninstallCommand: Command = {
         const removed = await removeFolder(path, { expect: 'SKILL.md', force: input.flag('force') });
         result = { scope, path, action: removed ? 'removed' : 'absent', backup: null };
       } else if (reference.kind === 'mcp') {
+        if (client === 'agents') {
+          throw new UsageError(
+            'agents is a skills folder: no MCP server was installed there',
+            'name the client with --client',
+          );
+        }
         const scope = pickScope(
           input.choice('scope', INSTALL_SCOPES),
-          scopesOf(mcpConfigPaths(client, paths)),
+          scopesOf(mcpConfigPaths(client, paths, { portable })),
           client,
           'MCP config file',
+          preferredMcpScope(client),
         );
-        const path = mcpConfigPath(client, scope, paths)!;
+        const target = mcpConfigTarget(client, scope, paths, { portable })!;
+        const { path } = target;
         const change = await removeMcpServer(path, {
-          containerKey: client === 'vscode' ? 'servers' : 'mcpServers',
+          containerKey: target.containerKey,
+          within: target.container.slice(0, -1),
+          format: target.format,
           serverKey: reference.name,
         });
         result = { scope, path, action: change.action === 'removed' ? 'removed' : 'absent', backup: change.backup };

@@ -13,10 +13,14 @@ const MAX_ENTRIES = 20_000;
 
 /**
  * Reads every file under `folder` as item files (paths relative to it, `/`-separated, sorted), with the executable
- * bit of each. Skips `.git`, `.DS_Store` and `__MACOSX`. Symbolic links, other special files and paths git cannot
- * hold are listed together in one ValidationError; more than 20,000 entries is a TooLargeError.
+ * bit of each. Skips `.git`, `.DS_Store` and `__MACOSX`, and what `skip` says (a path relative to `folder`; a
+ * skipped folder is not read). Symbolic links, other special files and paths git cannot hold are listed together
+ * in one ValidationError; more than 20,000 entries is a TooLargeError.
  */
-export async function readLocalFolder(folder: string): Promise<ItemFile[]> {
+export async function readLocalFolder(
+  folder: string,
+  options: { skip?: (path: string, isDirectory: boolean) => boolean | Promise<boolean> } = {},
+): Promise<ItemFile[]> {
   const files: ItemFile[] = [];
   const problems: Problem[] = [];
   let entries = 0;
@@ -24,10 +28,11 @@ export async function readLocalFolder(folder: string): Promise<ItemFile[]> {
     const children = await readdir(absolute, { withFileTypes: true });
     for (const child of children) {
       if (SKIPPED.has(child.name)) continue;
+      const path = relative ? `${relative}/${child.name}` : child.name;
+      if (options.skip && (await options.skip(path, child.isDirectory()))) continue;
       if (++entries > MAX_ENTRIES) {
         throw new TooLargeError(`${folder} holds more than ${MAX_ENTRIES} files and folders; is it the right folder?`);
       }
-      const path = relative ? `${relative}/${child.name}` : child.name;
       const full = join(absolute, child.name);
       if (child.isSymbolicLink()) {
         problems.push({ path, message: 'is a symbolic link; an item holds only files and folders (copy the file in)' });

@@ -1,9 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { nameProblem } from '../../../domain/catalog/item-name.ts';
 import { type ItemBundle, prepareBundle } from '../../../domain/catalog/prepare-bundle.ts';
 import { DEFAULT_CONTENT_LIMITS } from '../../../domain/content/content-limits.ts';
 import type { ItemFile } from '../../../domain/content/content-store.ts';
+import type { IgnoreRules } from '../../../lib/gitignore/ignore-rules.ts';
 import { readZipBundle } from '../../../lib/zip/zip-reader.ts';
 import { CliError } from '../cli-error.ts';
 import { readLocalFolder } from './local-folder.ts';
@@ -57,9 +58,42 @@ export async function readLocalItem(path: string, cwd: string): Promise<LocalIte
   });
 }
 
-export async function readItemFolder(source: string, absolute: string): Promise<LocalItem> {
+/**
+ * Reads an item folder. With `ignore`, what git would ignore is left out: the rules that apply above the folder
+ * (`ignore.rules`, for paths relative to the folder being imported, in which this one is `ignore.folder`) and the
+ * `.gitignore` files inside it; an ignored folder is not read at all.
+ */
+export async function readItemFolder(
+  source: string,
+  absolute: string,
+  ignore?: { rules: IgnoreRules; folder: string },
+): Promise<LocalItem> {
   const folderName = basename(absolute);
-  return { source, files: await readLocalFolder(absolute), folderName, suggestedName: validName(folderName) };
+  const files = await readLocalFolder(
+    absolute,
+    ignore ? { skip: ignoredIn(absolute, ignore.rules, ignore.folder) } : {},
+  );
+  return { source, files, folderName, suggestedName: validName(folderName) };
+}
+
+/** A `skip` for readLocalFolder: each folder's rules are its parent's plus its own `.gitignore`, read once. */
+function ignoredIn(absolute: string, rules: IgnoreRules, folder: string) {
+  const inImport = (path: string) => (folder === '' ? path : path === '' ? folder : `${folder}/${path}`);
+  const parentOf = (path: string) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
+  const cache = new Map<string, Promise<IgnoreRules>>();
+  const rulesOf = (path: string): Promise<IgnoreRules> => {
+    let found = cache.get(path);
+    if (!found) {
+      const above = path === '' ? Promise.resolve(rules) : rulesOf(parentOf(path));
+      found = above.then((outer) =>
+        outer.withFolder(join(absolute, ...path.split('/').filter(Boolean)), inImport(path)),
+      );
+      cache.set(path, found);
+    }
+    return found;
+  };
+  return async (path: string, isDirectory: boolean) =>
+    (await rulesOf(parentOf(path))).ignores(inImport(path), isDirectory);
 }
 
 function isZip(bytes: Uint8Array): boolean {

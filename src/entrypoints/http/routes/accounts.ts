@@ -7,6 +7,16 @@ import { logoutUser } from '../../../application/accounts/logout-user.ts';
 import { registerUser } from '../../../application/accounts/register-user.ts';
 import { revokeSessions } from '../../../application/accounts/revoke-sessions.ts';
 import type { AtlasDeps } from '../../../application/deps.ts';
+import type { Actor } from '../../../domain/accounts/actor.ts';
+import type { UserTeam } from '../../../domain/accounts/team.ts';
+import type { User } from '../../../domain/accounts/user.ts';
+import {
+  csrfTokenFor,
+  endBrowserSession,
+  requireSameOrigin,
+  sessionSecretOf,
+  startBrowserSession,
+} from '../browser-session.ts';
 import { presentTeam, presentUser } from '../presenters.ts';
 import {
   LoginSchema,
@@ -16,6 +26,7 @@ import {
   SignedInSchema,
   UserAnswerSchema,
 } from '../schemas/accounts.ts';
+import { BrowserSessionSchema } from '../schemas/browser-session.ts';
 import { NoContent } from '../schemas/common.ts';
 import { withProblems } from '../schemas/problem.ts';
 
@@ -108,6 +119,89 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = asy
     },
   );
 
+  // Browser sessions (see browser-session.ts): the same sign-in, register and sign-out, with the session token in an
+  // HttpOnly cookie instead of the body. Signing in from another site is refused by origin.
+  const sameOrigin: preHandlerHookHandler = async (request) => requireSameOrigin(request);
+  const browserSession = async (actor: Actor, user: User, csrfToken: string | null) => {
+    const { teams } = await getMe(deps, { ...actor, user });
+    return { me: presentMe(user, teams), csrfToken };
+  };
+
+  app.get(
+    '/session',
+    {
+      onSend: noStore,
+      schema: {
+        tags: ['accounts'],
+        summary: "The browser's session: who is signed in, and the CSRF token its writes send as X-CSRF-Token",
+        response: withProblems({ 200: BrowserSessionSchema }),
+      },
+    },
+    async (request, reply) => {
+      const secret = request.headers.authorization === undefined ? sessionSecretOf(request) : undefined;
+      const { user } = request.actor;
+      if (!user) {
+        if (secret !== undefined) endBrowserSession(request, reply);
+        return { me: null, csrfToken: null };
+      }
+      return browserSession(request.actor, user, secret === undefined ? null : csrfTokenFor(secret));
+    },
+  );
+
+  app.post(
+    '/session',
+    {
+      preHandler: [sameOrigin, limitByAddress],
+      onSend: noStore,
+      schema: {
+        tags: ['accounts'],
+        summary: 'Sign in from a browser: sets the HttpOnly session cookie',
+        body: LoginSchema,
+        response: withProblems({ 200: BrowserSessionSchema }),
+      },
+    },
+    async (request, reply) => {
+      const { user, token } = await loginUser(deps, request.body, request.actor);
+      const csrf = startBrowserSession(request, reply, token, deps.accounts.sessionTtlMs);
+      return browserSession(request.actor, user, csrf);
+    },
+  );
+
+  app.post(
+    '/session/register',
+    {
+      preHandler: [sameOrigin, limitByAddress, limitByAccount((body) => lower(body.email))],
+      onSend: noStore,
+      schema: {
+        tags: ['accounts'],
+        summary: 'Create an account from a browser and sign in with the HttpOnly session cookie',
+        body: NewAccountSchema,
+        response: withProblems({ 201: BrowserSessionSchema }),
+      },
+    },
+    async (request, reply) => {
+      const { user, token } = await registerUser(deps, request.body, request.actor);
+      const csrf = startBrowserSession(request, reply, token, deps.accounts.sessionTtlMs);
+      return reply.status(201).send(await browserSession(request.actor, user, csrf));
+    },
+  );
+
+  app.delete(
+    '/session',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Sign out of the browser session: revokes its token and drops the cookie',
+        response: withProblems({ 204: NoContent }),
+      },
+    },
+    async (request, reply) => {
+      endBrowserSession(request, reply);
+      if (request.actor.user) await logoutUser(deps, request.actor);
+      return reply.status(204).send(null);
+    },
+  );
+
   app.get(
     '/me',
     {
@@ -121,7 +215,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = asy
     },
     async (request) => {
       const { user, teams } = await getMe(deps, request.actor);
-      return { user: presentUser(user), teams: teams.map((t) => ({ team: presentTeam(t.team), role: t.role })) };
+      return presentMe(user, teams);
     },
   );
 
@@ -142,3 +236,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRouteOptions> = asy
     },
   );
 };
+
+function presentMe(user: User, teams: readonly UserTeam[]) {
+  return { user: presentUser(user), teams: teams.map((t) => ({ team: presentTeam(t.team), role: t.role })) };
+}

@@ -7,6 +7,7 @@ import { installItem } from '../../../application/catalog/install-item.ts';
 import { requireUser } from '../../../application/catalog/item-access.ts';
 import { getItemVersion, listItemVersions } from '../../../application/catalog/list-item-versions.ts';
 import { patchItem } from '../../../application/catalog/patch-item.ts';
+import { previewPublish } from '../../../application/catalog/preview-publish.ts';
 import { publishItem } from '../../../application/catalog/publish-item.ts';
 import { readItemFile, readItemFiles } from '../../../application/catalog/read-item-file.ts';
 import { searchItems } from '../../../application/catalog/search-items.ts';
@@ -14,6 +15,7 @@ import { updateItem } from '../../../application/catalog/update-item.ts';
 import type { AtlasDeps } from '../../../application/deps.ts';
 import { formatItemRef, toItemRef } from '../../../domain/catalog/item-ref.ts';
 import type { ItemFile } from '../../../domain/content/content-store.ts';
+import { blobId } from '../../../domain/content/tree-id.ts';
 import { ValidationError } from '../../../domain/errors.ts';
 import { readZipBundle } from '../../../lib/zip/zip-reader.ts';
 import { writeZipBundle } from '../../../lib/zip/zip-writer.ts';
@@ -50,12 +52,12 @@ import {
   type PublishBody,
   PublishBodySchema,
   PublishedSchema,
-  PublishQuerySchema,
   SearchQuerySchema,
   type UpdateBody,
   UpdateBodySchema,
 } from '../schemas/items.ts';
 import { withProblems } from '../schemas/problem.ts';
+import { PublishedOrPreviewSchema, PublishQueryWithDryRunSchema } from '../schemas/publish-preview.ts';
 
 const ZIP_TYPES = ['application/zip', 'application/x-zip-compressed', 'application/octet-stream'];
 
@@ -106,11 +108,11 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; maxBodyByt
       onRequest: beforePublishBody,
       schema: {
         tags: ['items'],
-        summary: 'Publish a new item (JSON files, or a zip with ?namespace=)',
+        summary: 'Publish a new item (JSON files, or a zip with ?namespace=); ?dryRun=true checks and previews only',
         security: [{ bearer: [] }],
-        querystring: PublishQuerySchema,
+        querystring: PublishQueryWithDryRunSchema,
         body: bodySchema(PublishBodySchema) as unknown as typeof PublishBodySchema,
-        response: withProblems({ 200: PublishedSchema, 201: PublishedSchema }),
+        response: withProblems({ 200: PublishedOrPreviewSchema, 201: PublishedSchema }),
       },
     },
     async (request, reply) => {
@@ -118,18 +120,38 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; maxBodyByt
       const body = (zipped ? {} : request.body) as Partial<PublishBody>;
       const namespace = zipped ? request.query.namespace : body.namespace;
       if (!namespace) throw new ValidationError({ path: 'query/namespace', message: 'is required with a zip upload' });
-      const result = await publishItem(
-        deps,
-        {
-          namespace,
-          files: filesOf(request),
-          name: zipped ? request.query.name : body.name,
-          tags: body.tags,
-          visibility: body.visibility,
-          message: body.message,
-        },
-        request.actor,
-      );
+      const input = {
+        namespace,
+        files: filesOf(request),
+        name: zipped ? request.query.name : body.name,
+        tags: body.tags,
+        visibility: body.visibility,
+        message: body.message,
+      };
+      if (request.query.dryRun) {
+        const { ref, bundle, version, tags, existing } = await previewPublish(deps, input, request.actor);
+        return {
+          dryRun: true as const,
+          ref: formatItemRef(ref),
+          kind: ref.kind,
+          namespace: ref.namespace,
+          name: ref.name,
+          version,
+          treeSha: bundle.treeSha,
+          manifest: { ...(bundle.manifest.manifest as unknown as Record<string, unknown>) },
+          files: bundle.files.map((file) => ({
+            path: file.path,
+            executable: file.executable === true,
+            blobSha: blobId(file.content),
+            size: file.content.byteLength,
+          })),
+          tags,
+          warnings: bundle.warnings,
+          existing: existing ? presentItem(existing) : null,
+          unchanged: existing?.treeSha === bundle.treeSha,
+        };
+      }
+      const result = await publishItem(deps, input, request.actor);
       const published = presentPublished(result);
       reply.header('etag', etagOf(result.treeSha)).header('location', `/api/v1/items/${published.item.ref}`);
       return reply.status(result.unchanged ? 200 : 201).send(published);
@@ -141,7 +163,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; maxBodyByt
     {
       schema: {
         tags: ['items'],
-        summary: 'Search and browse the catalog',
+        summary: 'Search and browse the catalog; facets=true also counts each kind, team, tag and status',
         querystring: SearchQuerySchema,
         response: withProblems({ 200: ItemPageSchema }),
       },
@@ -149,7 +171,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; maxBodyByt
     async (request) => {
       const { limit, ...query } = request.query;
       const page = await searchItems(deps, { ...query, limit: limit ?? 20 }, request.actor);
-      return { items: page.items.map(presentItem), nextCursor: page.nextCursor };
+      return { items: page.items.map(presentItem), nextCursor: page.nextCursor, facets: page.facets };
     },
   );
 

@@ -1,14 +1,14 @@
 import { type Static, Type } from 'typebox';
 import { ITEM_STATUSES, type ItemStatus, VISIBILITIES } from '../../../domain/catalog/catalog-item.ts';
 import { INSTALL_CLIENTS } from '../../../domain/catalog/install-clients.ts';
-import { ITEM_KINDS } from '../../../domain/catalog/item-kind.ts';
 import { ITEM_SORTS } from '../../../domain/catalog/item-repository.ts';
 import { DateTime, literalUnion, PageQuery, pageOf, refTo, Sha } from './common.ts';
+import { FacetsQuery, FacetsSchema } from './facets.ts';
+import { ItemKindSchema, ItemStatusSchema } from './item-values.ts';
 import { FieldProblemSchema } from './problem.ts';
 
-export const ItemKindSchema = literalUnion(ITEM_KINDS);
+export { ItemKindSchema, ItemStatusSchema };
 export const VisibilitySchema = literalUnion(VISIBILITIES);
-export const ItemStatusSchema = literalUnion(ITEM_STATUSES);
 /** The statuses a caller may set: `invalid` is sync's verdict on a folder, never a choice. */
 export const SettableStatusSchema = literalUnion(
   ITEM_STATUSES.filter((status): status is Exclude<ItemStatus, 'invalid'> => status !== 'invalid'),
@@ -29,6 +29,13 @@ export const ItemSchema = Type.Object(
     title: Type.Union([Type.String(), Type.Null()]),
     description: Type.String(),
     version: Type.Union([Type.String(), Type.Null()]),
+    serverName: Type.Optional(
+      Type.String({
+        description:
+          'MCP servers: the server.json `name`, which one item at most declares (compared exactly). Absent for skills, tools, and an MCP server whose name another item holds.',
+        examples: ['io.github.acme/weather'],
+      }),
+    ),
     tags: Type.Array(Type.String()),
     visibility: VisibilitySchema,
     status: ItemStatusSchema,
@@ -71,7 +78,15 @@ export const IfMatchHeadersSchema = Type.Object({ 'if-match': Type.Optional(Type
 
 export const SearchQuerySchema = Type.Object(
   {
-    q: Type.Optional(Type.String({ maxLength: 200, description: 'Words; a misspelt name still matches.' })),
+    q: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description:
+          'Words, in any order: an item matches when any of them does, best matches first (name, title, description, ' +
+          'tags, then the start of SKILL.md). Words inside punctuation are found by their parts (`next.js`, ' +
+          '`snake_case`); a misspelt word of five letters or more still finds what it meant, ranked lower.',
+      }),
+    ),
     kind: Type.Optional(ItemKindSchema),
     namespace: Type.Optional(Type.String({ maxLength: 39 })),
     team: Type.Optional(Type.String({ maxLength: 39 })),
@@ -80,6 +95,7 @@ export const SearchQuerySchema = Type.Object(
     status: Type.Optional(ItemStatusSchema),
     sort: Type.Optional(ItemSortSchema),
     ...PageQuery,
+    ...FacetsQuery,
   },
   { additionalProperties: false },
 );
@@ -211,8 +227,11 @@ export const ItemDetailsSchema = Type.Object({
 });
 export type ItemDetails = Static<typeof ItemDetailsSchema>;
 
-/** `GET /items`: one page of search results. */
-export const ItemPageSchema = pageOf(refTo(ItemSchema));
+/** `GET /items`: one page of search results, with facet counts when asked for (`facets=true`). */
+export const ItemPageSchema = Type.Object({
+  ...pageOf(refTo(ItemSchema)).properties,
+  facets: Type.Optional(FacetsSchema),
+});
 export type ItemPage = Static<typeof ItemPageSchema>;
 
 /** One commit in an item's history. */
@@ -251,10 +270,13 @@ export const McpInstallConfigSchema = Type.Object({
   client: InstallClientSchema,
   serverKey: Type.String({ description: "The entry's name in the client's servers map." }),
   entry: Type.Record(Type.String(), Type.Unknown(), {
-    description: 'The object to place under `containerKey[serverKey]` in the config file.',
+    description: 'The object to place under `containerKey[serverKey]` in the config file (for Codex, a TOML table).',
   }),
   configPath: ClientPathsSchema,
-  containerKey: Type.Union([Type.Literal('mcpServers'), Type.Literal('servers')]),
+  containerKey: Type.Union([Type.Literal('mcpServers'), Type.Literal('servers'), Type.Literal('mcp_servers')]),
+  format: Type.Union([Type.Literal('json'), Type.Literal('jsonc'), Type.Literal('toml')], {
+    description: "The config file's syntax: JSON, JSON with comments, or TOML (Codex).",
+  }),
   secrets: Type.Array(Type.String(), { description: 'Secret variables the user provides.' }),
   notes: Type.Array(Type.String()),
   source: Type.Object(
@@ -272,7 +294,22 @@ export const McpInstallConfigSchema = Type.Object({
       { description: 'VS Code only: entries for the top-level `inputs` list of `.vscode/mcp.json`.' },
     ),
   ),
-  command: Type.Optional(Type.String({ description: 'Claude Code only: the `claude mcp add` command line.' })),
+  portable: Type.Optional(
+    Type.Object(
+      {
+        entry: Type.Record(Type.String(), Type.Unknown()),
+        configPath: ClientPathsSchema,
+        containerKey: Type.Literal('mcpServers'),
+      },
+      {
+        description:
+          'VS Code only: the same server for the portable file Copilot agents read (`.mcp.json`, `~/.copilot/mcp-config.json`), with secrets from the environment.',
+      },
+    ),
+  ),
+  command: Type.Optional(
+    Type.String({ description: 'Claude Code only: the `claude mcp add-json` command line, secrets left unexpanded.' }),
+  ),
 });
 export type McpInstallConfig = Static<typeof McpInstallConfigSchema>;
 

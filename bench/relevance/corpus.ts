@@ -1,0 +1,331 @@
+/**
+ * A catalog of skills, MCP servers and tools as an organisation's teams would publish them, and natural-language
+ * queries, each with the item a person typing it wants. The relevance benchmark (bench/relevance.bench.ts)
+ * searches the catalog for each query and reports where the wanted item ranks.
+ *
+ * Many items compete for the same words on purpose (several PDF, GitHub, Kubernetes, Slack and SQL items), so
+ * that a query is won by the right item, not by the only one. Installs vary as they do in a real catalog.
+ */
+
+export interface CorpusItem {
+  /** `kind/namespace/name`. */
+  readonly ref: string;
+  readonly description: string;
+  readonly tags: readonly string[];
+  readonly installs: number;
+  /** An MCP server's or a tool's title. */
+  readonly title?: string;
+  /** The start of SKILL.md's body. */
+  readonly body?: string;
+  /** An MCP server's tool names, as its server.json lists them. */
+  readonly tools?: readonly string[];
+}
+
+export interface CorpusQuery {
+  readonly q: string;
+  /** The reference of the item the person wants. */
+  readonly want: string;
+  /** What the query exercises. */
+  readonly rule: 'words' | 'missing words' | 'punctuation' | 'typo' | 'name' | 'tags' | 'body' | 'tools' | 'installs';
+}
+
+type Row = [ref: string, description: string, tags: string, installs: number, extra?: Partial<CorpusItem>];
+
+// biome-ignore format: one item a line reads better
+const ROWS: Row[] = [
+  // Documents
+  ['skill/docs/pdf-tools', 'Extract text, tables and form fields from PDF files, split and merge PDFs, and fill PDF forms.', 'pdf,documents', 2400, { body: 'Use this skill whenever the user hands you a PDF. Start with pdfplumber for text and tables; fall back to OCR for scanned pages.' }],
+  ['skill/docs/pdf-form-filler', 'Fill in PDF forms from structured data and flatten the result for signing.', 'pdf,forms', 310],
+  ['skill/docs/docx-writer', 'Create and edit Word documents (.docx) with headings, tables, tracked changes and comments.', 'word,documents,office', 1800, { body: 'Build documents with python-docx. Keep styles consistent and never lose tracked changes.' }],
+  ['skill/docs/pptx-builder', 'Build PowerPoint slide decks from an outline, with speaker notes and the company template.', 'powerpoint,slides,office', 1500],
+  ['skill/docs/xlsx-analyst', 'Read, analyse and write Excel spreadsheets: formulas, pivot tables and charts with openpyxl.', 'excel,spreadsheets,office', 1700],
+  ['skill/docs/markdown-to-pdf', 'Render Markdown notes into a styled PDF with a table of contents and page numbers.', 'markdown,pdf', 420],
+  ['skill/docs/ocr-scanner', 'Recognise text in scanned images and photographed receipts with Tesseract OCR.', 'ocr,images,documents', 530],
+  ['skill/finance/invoice-parser', 'Pull vendor, dates, line items and totals out of invoice PDFs into JSON.', 'invoices,pdf,finance', 640],
+  ['skill/legal/contract-reviewer', 'Review contracts for risky clauses: liability caps, auto-renewal, termination and governing law.', 'legal,contracts,review', 380],
+  ['skill/people/resume-formatter', 'Reformat a CV into the company resume template and tighten the wording.', 'hiring,documents', 150],
+  // Git hosting and code review
+  ['mcp/platform/github', 'Issues, pull requests, code search and repository files on GitHub.', 'github,git,code-review', 5200, { title: 'GitHub', tools: ['create_issue', 'list_pull_requests', 'get_pull_request_diff', 'search_code', 'create_branch', 'merge_pull_request'] }],
+  ['mcp/platform/gitlab', 'Merge requests, pipelines and issues on a self-hosted GitLab.', 'gitlab,git,ci', 900, { title: 'GitLab', tools: ['list_merge_requests', 'get_pipeline', 'create_issue', 'retry_job'] }],
+  ['skill/devex/pr-reviewer', 'Review a pull request diff like a senior engineer: correctness, tests, naming and risk.', 'code-review,github', 3100, { body: 'Read the whole diff first. Comment on behaviour before style. Ask for tests where a change has none.' }],
+  ['skill/devex/commit-message-writer', 'Write conventional commit messages from the staged diff.', 'git,commits', 2200],
+  ['skill/devex/changelog-generator', 'Turn merged pull requests since the last tag into a grouped CHANGELOG entry.', 'changelog,releases,git', 880],
+  ['skill/devex/release-notes', 'Draft customer-facing release notes from the changelog and the tickets behind it.', 'releases,writing', 610],
+  ['skill/devex/git-bisect-helper', 'Find the commit that introduced a bug with git bisect and a test script.', 'git,debugging', 270],
+  ['tool/devex/codeowners-check', 'Check that every changed path in a pull request has an owner in CODEOWNERS.', 'github,code-review', 190, { title: 'CODEOWNERS check' }],
+  ['skill/devex/branch-cleanup', 'Delete merged and stale branches locally and on the remote, safely.', 'git,cleanup', 240],
+  ['skill/devex/merge-conflict-resolver', 'Resolve git merge conflicts by reading both sides and the common ancestor.', 'git,merge', 720],
+  // Cloud and infrastructure
+  ['mcp/platform/kubernetes', 'Inspect and operate Kubernetes clusters: pods, deployments, logs and events.', 'kubernetes,k8s,cloud', 4100, { title: 'Kubernetes', tools: ['list_pods', 'get_pod_logs', 'describe_deployment', 'scale_deployment', 'get_events', 'rollout_restart'] }],
+  ['skill/platform/helm-chart-linter', 'Lint Helm charts and rendered manifests for missing limits, probes and labels.', 'helm,kubernetes', 520],
+  ['skill/platform/terraform-planner', 'Read a terraform plan and explain what will be created, changed or destroyed, and the risks.', 'terraform,iac,cloud', 1900, { body: 'Run terraform plan -out, then terraform show -json. Flag destroys and replacements first.' }],
+  ['mcp/finance/aws-cost-explorer', 'Query AWS Cost Explorer: spend by service, account and tag, and forecasts.', 'aws,cost,finops', 760, { title: 'AWS Cost Explorer', tools: ['get_cost_and_usage', 'get_cost_forecast'] }],
+  ['mcp/data/bigquery', 'Run SQL against Google BigQuery datasets and inspect table schemas.', 'gcp,bigquery,sql', 1300, { title: 'BigQuery', tools: ['run_query', 'list_datasets', 'get_table_schema'] }],
+  ['skill/platform/docker-compose-doctor', 'Diagnose docker compose stacks that will not start: ports, volumes, health checks and networks.', 'docker,containers', 680],
+  ['skill/sre/k8s-crashloop-debugger', 'Work out why a pod is in CrashLoopBackOff from its events, logs and previous container state.', 'kubernetes,debugging,incidents', 1450, { body: 'Check kubectl describe pod for the last state and exit code, then logs --previous.' }],
+  ['skill/platform/argo-rollouts', 'Plan canary and blue-green rollouts with Argo Rollouts and read their analysis runs.', 'kubernetes,deployments', 330],
+  ['mcp/platform/cloudflare', 'Manage Cloudflare DNS records, cache purges and Workers.', 'dns,cdn,cloudflare', 470, { title: 'Cloudflare', tools: ['list_dns_records', 'create_dns_record', 'purge_cache'] }],
+  ['skill/platform/ansible-runner', 'Write and dry-run Ansible playbooks against an inventory.', 'ansible,iac', 260],
+  // Data and databases
+  ['mcp/data/postgres', 'Read-only SQL access to PostgreSQL databases: schemas, queries and EXPLAIN plans.', 'postgres,sql,database', 3900, { title: 'PostgreSQL', tools: ['query', 'list_tables', 'describe_table', 'explain_query'] }],
+  ['skill/data/sql-query-optimizer', 'Speed up slow SQL queries by reading EXPLAIN ANALYZE output and suggesting indexes.', 'sql,performance,postgres', 2100, { body: 'Always ask for the EXPLAIN (ANALYZE, BUFFERS) output. Look for sequential scans on large tables and misestimated rows.' }],
+  ['mcp/data/snowflake', 'Query Snowflake warehouses and list databases, schemas and tables.', 'snowflake,sql,warehouse', 1100, { title: 'Snowflake', tools: ['run_query', 'list_warehouses', 'list_tables'] }],
+  ['skill/data/dbt-docs', 'Write dbt model documentation and tests from the SQL of each model.', 'dbt,analytics', 590],
+  ['skill/data/csv-cleaner', 'Clean messy CSV files: encodings, delimiters, duplicate rows and inconsistent dates.', 'csv,data-cleaning', 1250],
+  ['skill/data/data-quality-checks', 'Define data quality checks (nulls, uniqueness, freshness) for warehouse tables.', 'data-quality,analytics', 430],
+  ['mcp/data/mongodb', 'Query MongoDB collections and aggregation pipelines.', 'mongodb,database,nosql', 980, { title: 'MongoDB', tools: ['find', 'aggregate', 'list_collections'] }],
+  ['mcp/platform/redis', 'Inspect Redis keys, memory use and slow log.', 'redis,cache,database', 640, { title: 'Redis', tools: ['get_key', 'scan_keys', 'slowlog_get'] }],
+  ['skill/search/elasticsearch-query-builder', 'Write Elasticsearch query DSL for full-text search, filters and aggregations.', 'elasticsearch,search', 560],
+  ['tool/data/parquet-schema', 'Print the schema and row groups of a Parquet file.', 'parquet,data', 210, { title: 'Parquet schema' }],
+  ['skill/data/migration-writer', 'Write safe, reversible database schema migrations for PostgreSQL without locking big tables.', 'postgres,migrations,database', 870],
+  // Web front end
+  ['skill/web/nextjs-app-router', 'Build pages with the Next.js App Router: server components, layouts, loading states and route handlers.', 'nextjs,react,web', 2600, { body: 'Prefer server components. Fetch data in the component that needs it and stream with Suspense.' }],
+  ['skill/web/react-component-generator', 'Generate typed React components with props, tests and a story.', 'react,typescript,web', 1900],
+  ['skill/web/tailwind-ui', 'Style interfaces with Tailwind CSS utility classes and the design tokens.', 'tailwind,css,web', 1400],
+  ['skill/web/storybook-writer', 'Write Storybook stories for every state of a component.', 'storybook,react', 470],
+  ['skill/design/ui-kit', 'Use @acme/ui-kit, the company design system: buttons, forms, dialogs and layout primitives.', 'design-system,react,components', 1650, { body: 'Import components from @acme/ui-kit, never copy their styles. Tokens come from @acme/tokens.' }],
+  ['skill/web/accessibility-auditor', 'Audit pages for WCAG 2.2 problems: contrast, labels, focus order and ARIA misuse.', 'accessibility,a11y,web', 980],
+  ['mcp/web/lighthouse', 'Run Lighthouse audits and report performance, accessibility and SEO scores.', 'performance,web,seo', 560, { title: 'Lighthouse', tools: ['run_audit', 'compare_reports'] }],
+  ['skill/web/vue-to-react-migration', 'Migrate Vue 2 single-file components to React function components.', 'vue,react,migration', 120],
+  ['skill/web/sveltekit-routes', 'Build SvelteKit routes with load functions and form actions.', 'svelte,web', 140],
+  ['skill/web/css-refactor', 'Untangle legacy CSS: remove dead selectors and reduce specificity.', 'css,refactoring', 300],
+  // Testing
+  ['mcp/qa/playwright', 'Drive a real browser with Playwright: navigate, click, fill forms and take screenshots.', 'playwright,browser,testing', 3600, { title: 'Playwright', tools: ['navigate', 'click', 'fill', 'screenshot', 'evaluate'] }],
+  ['skill/qa/jest-test-writer', 'Write Jest unit tests for JavaScript and TypeScript modules, mocking only at the edges.', 'jest,testing,javascript', 1500],
+  ['skill/qa/pytest-fixtures', 'Write pytest tests with fixtures, parametrize and temporary folders.', 'pytest,python,testing', 1300],
+  ['skill/qa/flaky-test-triage', 'Find out why an end-to-end test fails one run in ten: timing, shared state and order.', 'testing,ci,flaky', 690, { body: 'Rerun the test fifty times in a loop and record the failures before changing anything.' }],
+  ['skill/qa/k6-load-test', 'Write k6 load test scripts with thresholds and ramping stages.', 'load-testing,performance', 410],
+  ['skill/qa/pact-contract-tests', 'Write consumer-driven contract tests with Pact between services.', 'contract-testing,microservices', 180],
+  ['skill/qa/mutation-testing', 'Run mutation testing with Stryker and read the survivors.', 'testing,quality', 90],
+  ['skill/qa/test-coverage-report', 'Explain a coverage report and pick the untested code worth testing first.', 'coverage,testing', 260],
+  ['skill/security/fuzzing-harness', 'Write a fuzzing harness for a parser with libFuzzer or Atheris.', 'fuzzing,security,testing', 75],
+  ['skill/qa/snapshot-updater', 'Review and update failing snapshot tests without hiding real regressions.', 'snapshots,testing', 160],
+  // Communication
+  ['mcp/platform/slack', 'Read and post Slack messages, search channels and list threads.', 'slack,chat', 4700, { title: 'Slack', tools: ['post_message', 'search_messages', 'list_channels', 'get_thread_replies'] }],
+  ['skill/devex/slack-digest', 'Summarise the unread Slack channels you follow into a short daily digest.', 'slack,summaries', 1200],
+  ['skill/people/email-drafter', 'Draft clear, polite emails from a few bullet points, in the sender\'s tone.', 'email,writing', 2000],
+  ['mcp/it/gmail', 'Search, read and draft Gmail messages and labels.', 'email,gmail,google', 2300, { title: 'Gmail', tools: ['search_emails', 'read_email', 'create_draft', 'add_label'] }],
+  ['tool/it/teams-notifier', 'Post a message card to a Microsoft Teams channel through an incoming webhook.', 'teams,notifications', 300, { title: 'Teams notifier' }],
+  ['mcp/community/discord', 'Read and send Discord messages in the servers the bot has joined.', 'discord,chat', 380, { title: 'Discord', tools: ['send_message', 'read_messages'] }],
+  ['skill/people/meeting-notes', 'Turn a meeting transcript into decisions, action items with owners, and open questions.', 'meetings,summaries', 2500, { body: 'List decisions first. Every action item has one owner and a date.' }],
+  ['mcp/it/google-calendar', 'Find free slots, create events and list meetings on Google Calendar.', 'calendar,google,scheduling', 1600, { title: 'Google Calendar', tools: ['list_events', 'find_free_slots', 'create_event'] }],
+  ['skill/people/zoom-transcripts', 'Clean up Zoom auto-transcripts: speakers, filler words and timestamps.', 'zoom,transcripts', 220],
+  ['skill/devex/standup-summary', 'Write your standup update from yesterday\'s commits, tickets and pull requests.', 'standup,summaries', 940],
+  // Planning and tickets
+  ['mcp/platform/jira', 'Search, create and update Jira issues, sprints and boards.', 'jira,tickets,project-management', 3300, { title: 'Jira', tools: ['search_issues', 'create_issue', 'transition_issue', 'add_comment'] }],
+  ['mcp/platform/linear', 'Create and triage Linear issues and cycles.', 'linear,tickets', 1200, { title: 'Linear', tools: ['create_issue', 'list_cycles', 'update_issue'] }],
+  ['skill/pm/ticket-writer', 'Write a well-formed ticket: problem, acceptance criteria and out of scope.', 'tickets,jira,writing', 1100],
+  ['skill/pm/sprint-planner', 'Plan a sprint from the backlog, team capacity and last sprint\'s velocity.', 'agile,planning', 450],
+  ['mcp/docs/confluence', 'Search and read Confluence pages and spaces.', 'confluence,wiki,docs', 1400, { title: 'Confluence', tools: ['search_pages', 'get_page'] }],
+  ['mcp/docs/notion', 'Query Notion databases and read or create pages.', 'notion,wiki,docs', 1900, { title: 'Notion', tools: ['query_database', 'create_page', 'search'] }],
+  ['skill/pm/roadmap-builder', 'Turn goals and initiatives into a quarterly roadmap with dependencies.', 'planning,roadmap', 280],
+  ['skill/pm/okr-tracker', 'Draft measurable OKRs and score them at the end of the quarter.', 'okr,goals', 190],
+  ['skill/pm/estimation-helper', 'Break work into tasks and estimate it with ranges, naming the unknowns.', 'estimation,planning', 350],
+  ['mcp/pm/asana', 'Create and update Asana tasks and projects.', 'asana,tasks', 420, { title: 'Asana', tools: ['create_task', 'list_projects'] }],
+  // Security
+  ['skill/security/secret-scanner', 'Find leaked API keys, passwords and tokens in a repository and its git history.', 'secrets,security,git', 1700, { body: 'Scan the working tree and every commit. Treat any hit as leaked: rotate first, then rewrite history.' }],
+  ['skill/security/dependency-audit', 'Audit npm, pip and Go dependencies for known vulnerabilities and propose upgrades.', 'dependencies,vulnerabilities,security', 1400],
+  ['skill/security/semgrep-rules', 'Write Semgrep rules that catch an insecure pattern across the codebase.', 'semgrep,sast,security', 330],
+  ['skill/security/threat-model', 'Run a STRIDE threat model for a new service and list mitigations.', 'threat-modeling,security', 260],
+  ['skill/identity/oauth-debugger', 'Debug OAuth 2.0 and OpenID Connect flows: redirects, scopes, PKCE and token errors.', 'oauth,oidc,auth', 590],
+  ['tool/identity/jwt-decode', 'Decode a JSON Web Token and check its signature, expiry and claims.', 'jwt,auth', 1150, { title: 'JWT decode' }],
+  ['mcp/security/cve-lookup', 'Look up CVEs by identifier or package and read their severity.', 'cve,vulnerabilities', 280, { title: 'CVE lookup', tools: ['get_cve', 'search_cves_by_package'] }],
+  ['skill/security/iam-policy-review', 'Review AWS IAM policies for wildcards, privilege escalation and unused permissions.', 'aws,iam,security', 510],
+  ['skill/security/pentest-checklist', 'Walk through the OWASP web checklist against a staging site.', 'owasp,pentest,security', 170],
+  ['skill/security/sbom-generator', 'Produce a CycloneDX software bill of materials for a build.', 'sbom,supply-chain', 120],
+  // Observability and incidents
+  ['mcp/sre/sentry', 'Read Sentry issues, stack traces and releases.', 'sentry,errors,monitoring', 2200, { title: 'Sentry', tools: ['list_issues', 'get_issue_events', 'resolve_issue'] }],
+  ['mcp/sre/datadog', 'Query Datadog metrics, monitors and logs.', 'datadog,monitoring,metrics', 1800, { title: 'Datadog', tools: ['query_metrics', 'list_monitors', 'search_logs'] }],
+  ['skill/sre/grafana-dashboards', 'Design Grafana dashboards with the four golden signals for a service.', 'grafana,dashboards,monitoring', 730],
+  ['skill/sre/prometheus-alert-rules', 'Write Prometheus alerting rules with sensible thresholds and runbook links.', 'prometheus,alerts,monitoring', 860],
+  ['skill/sre/incident-postmortem', 'Write a blameless postmortem: timeline, impact, root cause and follow-ups.', 'incidents,postmortem', 1350, { body: 'Build the timeline from chat and deploy logs. Separate contributing factors from the trigger.' }],
+  ['skill/sre/log-parser', 'Parse unstructured application logs into fields and spot error bursts.', 'logs,parsing', 480],
+  ['skill/sre/oncall-handoff', 'Write the on-call handoff: open incidents, noisy alerts and risky deploys.', 'oncall,incidents', 390],
+  ['tool/sre/slo-calculator', 'Compute error budgets and burn rates from an SLO target and a window.', 'slo,reliability', 260, { title: 'SLO calculator' }],
+  ['mcp/sre/pagerduty', 'List PagerDuty incidents and on-call schedules, acknowledge and resolve.', 'pagerduty,oncall,incidents', 940, { title: 'PagerDuty', tools: ['list_incidents', 'acknowledge_incident', 'get_oncall'] }],
+  ['skill/sre/trace-analyzer', 'Find the slow span in an OpenTelemetry trace and explain the latency.', 'tracing,opentelemetry,performance', 340],
+  // Code and languages
+  ['skill/devex/python-type-hints', 'Add type hints to untyped Python code and make mypy pass.', 'python,typing', 990],
+  ['skill/devex/rust-clippy-fixer', 'Fix Rust clippy warnings idiomatically, one lint at a time.', 'rust,linting', 310],
+  ['skill/devex/go-error-wrapping', 'Wrap Go errors with context and errors.Is/As, replacing string matching.', 'go,errors', 220],
+  ['tool/devex/case-converter', 'Convert identifiers between camelCase, snake_case, kebab-case and PascalCase.', 'naming,text', 640, { title: 'Case converter' }],
+  ['skill/devex/regex-builder', 'Build and explain regular expressions, with test strings that pass and fail.', 'regex,text', 1200],
+  ['skill/devex/json-schema-generator', 'Generate a JSON Schema from example JSON documents.', 'json-schema,json', 560],
+  ['skill/platform/openapi-linter', 'Lint OpenAPI 3.1 specs for naming, pagination and error-format rules.', 'openapi,api-design', 470],
+  ['skill/platform/graphql-schema-designer', 'Design GraphQL schemas: types, connections and mutations that evolve safely.', 'graphql,api-design', 380],
+  ['skill/devex/extract-function-refactor', 'Refactor long functions by extracting well-named helpers without changing behaviour.', 'refactoring,clean-code', 720],
+  ['skill/devex/dead-code-finder', 'Find unused exports, files and dependencies in a TypeScript project.', 'typescript,cleanup', 410],
+  // AI and ML
+  ['skill/ml/prompt-library', 'A library of tested prompt patterns for extraction, classification and summarisation.', 'prompts,llm', 1500],
+  ['skill/ml/rag-pipeline', 'Build a retrieval-augmented generation pipeline: chunking, embeddings, vector search and citations.', 'rag,embeddings,llm', 1300, { body: 'Chunk by headings, not by characters. Store the source of every chunk so answers can cite it.' }],
+  ['mcp/ml/vector-search', 'Store and search embeddings in a pgvector index.', 'embeddings,vectors,search', 620, { title: 'Vector search', tools: ['upsert_embeddings', 'similarity_search'] }],
+  ['skill/ml/model-eval', 'Evaluate an LLM feature with a labelled set, graders and regression tracking.', 'evals,llm', 540],
+  ['mcp/ml/huggingface', 'Search Hugging Face models and datasets and read their cards.', 'huggingface,models', 700, { title: 'Hugging Face', tools: ['search_models', 'get_model_card', 'search_datasets'] }],
+  ['skill/ml/fine-tune-dataset-prep', 'Prepare and deduplicate a fine-tuning dataset in JSONL chat format.', 'fine-tuning,datasets', 260],
+  ['tool/ml/token-counter', 'Count the tokens of a text for a given model and estimate its cost.', 'tokens,llm,cost', 880, { title: 'Token counter' }],
+  ['skill/ml/image-captioner', 'Write alt text and captions for images in a consistent style.', 'images,accessibility', 300],
+  ['mcp/ml/speech-to-text', 'Transcribe audio files with speaker labels and timestamps.', 'audio,transcription', 450, { title: 'Speech to text', tools: ['transcribe'] }],
+  ['skill/docs/translation-reviewer', 'Review translations for meaning, tone and glossary terms.', 'translation,i18n', 230],
+  // Small tools
+  ['tool/platform/get-weather', 'Current weather and a 5-day forecast for a city.', 'weather', 1900, { title: 'Get weather' }],
+  ['tool/finance/currency-converter', 'Convert amounts between currencies at the day\'s exchange rate.', 'currency,finance', 870, { title: 'Currency converter' }],
+  ['tool/platform/unit-converter', 'Convert between units of length, mass, temperature and data size.', 'units,conversion', 430, { title: 'Unit converter' }],
+  ['tool/platform/timezone-converter', 'Convert a time between time zones and find overlapping working hours.', 'timezones,scheduling', 650, { title: 'Time zone converter' }],
+  ['tool/platform/calculator', 'Evaluate arithmetic expressions exactly, with units and percentages.', 'math', 1200, { title: 'Calculator' }],
+  ['tool/platform/uuid-generator', 'Generate UUIDs (v4 and v7) and ULIDs.', 'ids,uuid', 520, { title: 'UUID generator' }],
+  ['tool/security/hash-calculator', 'Compute SHA-256, SHA-1 and MD5 digests of text or a file.', 'hashing,checksums', 310, { title: 'Hash calculator' }],
+  ['tool/growth/url-shortener', 'Create short links with the company domain and read their click counts.', 'links,marketing', 240, { title: 'URL shortener' }],
+  ['tool/growth/qr-code', 'Make a QR code image for a URL or text.', 'qr,images', 360, { title: 'QR code' }],
+  ['tool/security/password-generator', 'Generate strong random passwords and passphrases.', 'passwords,security', 580, { title: 'Password generator' }],
+  // Design
+  ['mcp/design/figma', 'Read Figma files, frames, components and design tokens.', 'figma,design', 2100, { title: 'Figma', tools: ['get_file', 'get_frame_image', 'list_components', 'get_variables'] }],
+  ['skill/design/design-tokens', 'Keep design tokens in sync between Figma variables and CSS custom properties.', 'design-tokens,css,design', 450],
+  ['tool/design/icon-search', 'Find icons in the company icon set by meaning.', 'icons,design', 390, { title: 'Icon search' }],
+  ['skill/design/color-palette', 'Build accessible colour palettes with enough contrast for text.', 'color,accessibility,design', 330],
+  ['skill/docs/mermaid-diagrams', 'Draw sequence, flow and entity-relationship diagrams in Mermaid.', 'diagrams,mermaid,docs', 1450],
+  ['mcp/design/excalidraw', 'Create and edit Excalidraw whiteboard sketches.', 'whiteboard,diagrams', 280, { title: 'Excalidraw', tools: ['create_drawing', 'export_png'] }],
+  ['tool/design/svg-optimizer', 'Shrink SVG files without changing how they look.', 'svg,images', 260, { title: 'SVG optimizer' }],
+  ['skill/design/brand-guidelines', 'Apply the brand guidelines: logo use, colours, typography and voice.', 'brand,design,writing', 610],
+  ['tool/design/image-resizer', 'Resize and convert images to WebP and AVIF at several widths.', 'images,webp', 470, { title: 'Image resizer' }],
+  ['skill/design/screenshot-annotator', 'Annotate screenshots with arrows, boxes and blurred secrets for docs and bug reports.', 'screenshots,images,docs', 180],
+  // Money and business
+  ['mcp/finance/stripe', 'Look up Stripe customers, payments, subscriptions and refunds.', 'stripe,payments,billing', 1700, { title: 'Stripe', tools: ['get_customer', 'list_payments', 'create_refund', 'list_subscriptions'] }],
+  ['skill/finance/invoice-generator', 'Generate invoices from billable hours and send them as PDF.', 'invoices,billing', 520],
+  ['skill/finance/expense-report', 'Fill in an expense report from receipts and the travel policy.', 'expenses,finance', 690],
+  ['mcp/sales/salesforce', 'Query Salesforce accounts, opportunities and contacts with SOQL.', 'salesforce,crm,sales', 1300, { title: 'Salesforce', tools: ['soql_query', 'get_account', 'update_opportunity'] }],
+  ['mcp/sales/hubspot', 'Read and update HubSpot contacts, companies and deals.', 'hubspot,crm,marketing', 980, { title: 'HubSpot', tools: ['search_contacts', 'update_deal'] }],
+  ['mcp/finance/quickbooks', 'Read QuickBooks invoices, bills and the chart of accounts.', 'accounting,quickbooks', 410, { title: 'QuickBooks', tools: ['list_invoices', 'get_account'] }],
+  ['skill/finance/sales-forecast', 'Forecast next quarter\'s revenue from the pipeline and win rates.', 'forecasting,sales', 260],
+  ['tool/finance/vat-calculator', 'Compute VAT and sales tax for a country and a product category.', 'tax,finance', 300, { title: 'VAT calculator' }],
+  ['skill/finance/budget-tracker', 'Track a team budget against actual spend each month.', 'budget,finance', 230],
+  ['skill/finance/payroll-checker', 'Check payroll runs for missing hours, wrong rates and duplicate payments.', 'payroll,finance', 140],
+  // Developer productivity
+  ['skill/devex/shell-command-explainer', 'Explain what a shell command does, flag by flag, before you run it.', 'shell,bash,cli', 1600],
+  ['skill/platform/dockerfile-optimizer', 'Make Docker images smaller and builds faster: multi-stage builds, cache order and distroless bases.', 'docker,containers,performance', 1250, { body: 'Order layers from least to most frequently changed. Copy the lockfile before the sources.' }],
+  ['skill/devex/makefile-writer', 'Write a Makefile with phony targets for build, test and release.', 'make,build', 290],
+  ['tool/devex/cron-expression', 'Explain a cron expression in plain words and list its next run times.', 'cron,scheduling', 820, { title: 'Cron expression' }],
+  ['skill/devex/ssh-config', 'Write ~/.ssh/config entries with jump hosts and per-host keys.', 'ssh,cli', 210],
+  ['skill/devex/env-file-manager', 'Keep .env files in sync with .env.example and never commit secrets.', 'env,configuration,secrets', 380],
+  ['skill/devex/npm-package-publisher', 'Publish an npm package: version bump, changelog, provenance and tags.', 'npm,packaging,releases', 450],
+  ['skill/devex/monorepo-tasks', 'Run and cache tasks across a pnpm and Turborepo monorepo.', 'monorepo,pnpm,build', 520],
+  ['skill/devex/vscode-settings', 'Set up VS Code workspace settings, recommended extensions and launch configs.', 'vscode,editor', 340],
+  ['skill/devex/snake-case-linter', 'Enforce snake_case names for Python modules, functions and variables.', 'python,naming,linting', 160],
+  // Writing and docs
+  ['skill/docs/api-docs-writer', 'Write reference docs for an HTTP API from its OpenAPI spec, with examples.', 'api,docs,openapi', 870],
+  ['skill/docs/readme-generator', 'Write a README: what it is, how to install, how to use, how to contribute.', 'readme,docs', 2300],
+  ['skill/docs/adr-writer', 'Write an architecture decision record with context, options and consequences.', 'adr,architecture,docs', 510],
+  ['skill/docs/technical-writing-style', 'Apply the house style: plain words, active voice, short sentences.', 'writing,style,docs', 760],
+  ['skill/docs/docstring-writer', 'Write docstrings for Python functions in Google style.', 'python,docs', 480],
+  ['skill/docs/i18n-extractor', 'Extract hard-coded UI strings into translation files with ICU messages.', 'i18n,localization', 270],
+  ['skill/docs/tutorial-writer', 'Write a step-by-step tutorial that a beginner can follow to the end.', 'tutorials,docs,writing', 320],
+  ['skill/docs/glossary-builder', 'Build a glossary of product terms from the docs and keep it consistent.', 'glossary,docs', 110],
+  ['skill/docs/runbook-writer', 'Write an operational runbook: symptoms, checks, fixes and escalation.', 'runbooks,oncall,docs', 640],
+  ['skill/docs/changelog-style', 'Rewrite changelog entries in the Keep a Changelog format.', 'changelog,writing', 150],
+  // Browser and the web
+  ['mcp/web/puppeteer', 'Automate Chrome with Puppeteer: open pages, click, type and capture screenshots.', 'browser,automation,chrome', 1350, { title: 'Puppeteer', tools: ['goto', 'click', 'type', 'screenshot', 'pdf'] }],
+  ['skill/web/web-scraper', 'Scrape structured data from web pages politely, respecting robots.txt and rate limits.', 'scraping,web,data', 1500],
+  ['skill/web/sitemap-crawler', 'Crawl a sitemap and report broken pages and redirects.', 'seo,crawling', 260],
+  ['mcp/web/rss-reader', 'Subscribe to RSS and Atom feeds and read the latest entries.', 'rss,news', 310, { title: 'RSS reader', tools: ['list_feeds', 'get_entries'] }],
+  ['mcp/web/fetch', 'Fetch a URL and return it as clean Markdown for the model.', 'web,fetch,markdown', 3800, { title: 'Fetch', tools: ['fetch_url'] }],
+  ['tool/web/html-to-markdown', 'Convert HTML pages to Markdown, keeping tables and code blocks.', 'html,markdown,conversion', 690, { title: 'HTML to Markdown' }],
+  ['skill/growth/seo-audit', 'Audit a page for SEO: titles, meta descriptions, headings, structured data and speed.', 'seo,marketing,web', 730],
+  ['tool/web/link-checker', 'Check every link of a page or docs site for 404s and redirects.', 'links,docs,web', 420, { title: 'Link checker' }],
+  ['skill/web/cookie-consent', 'Implement a GDPR cookie consent banner that blocks trackers until consent.', 'gdpr,privacy,web', 200],
+  ['skill/web/web-vitals', 'Improve Core Web Vitals: LCP, INP and CLS, from field data.', 'performance,web', 540],
+  // Mobile
+  ['skill/mobile/ios-release', 'Prepare an iOS App Store release: version, build, TestFlight and review notes.', 'ios,release,mobile', 420],
+  ['skill/mobile/android-gradle', 'Fix Android Gradle build failures and speed up builds.', 'android,gradle,mobile', 390],
+  ['skill/mobile/react-native-upgrade', 'Upgrade React Native between versions with the upgrade helper diff.', 'react-native,mobile', 260],
+  ['tool/mobile/app-store-screenshots', 'Render App Store and Play Store screenshots for every device size.', 'screenshots,mobile', 180, { title: 'App store screenshots' }],
+  ['skill/mobile/flutter-widgets', 'Build Flutter widgets with state management and golden tests.', 'flutter,dart,mobile', 330],
+  // Charts and dashboards
+  ['skill/data/chart-builder', 'Pick the right chart for the data and draw it with matplotlib or Vega-Lite.', 'charts,visualization', 1100],
+  ['skill/data/dashboard-spec', 'Write a dashboard spec: questions, metrics, filters and owners.', 'dashboards,analytics', 290],
+  ['skill/data/excel-charts', 'Add native charts to Excel workbooks from a data range.', 'excel,charts', 310],
+  ['mcp/data/metabase', 'Run saved Metabase questions and read dashboards.', 'metabase,analytics,dashboards', 450, { title: 'Metabase', tools: ['run_card', 'list_dashboards'] }],
+  ['skill/data/ab-test-analysis', 'Analyse an A/B test: sample size, significance and the effect with its interval.', 'experiments,statistics', 520],
+  // People and support
+  ['skill/support/support-reply', 'Draft a reply to a customer support ticket from the knowledge base, in a friendly tone.', 'support,customers,writing', 1250],
+  ['mcp/support/zendesk', 'Search and update Zendesk tickets and macros.', 'zendesk,support,tickets', 870, { title: 'Zendesk', tools: ['search_tickets', 'update_ticket', 'list_macros'] }],
+  ['skill/people/interview-questions', 'Write structured interview questions and a scorecard for a role.', 'hiring,interviews', 420],
+  ['skill/people/onboarding-plan', 'Plan a new hire\'s first 30 days: accounts, people to meet and a first task.', 'onboarding,people', 380],
+  ['skill/people/performance-review', 'Write a balanced performance review with examples and growth areas.', 'reviews,people', 290],
+  // More near-misses for common words
+  ['skill/alice/pdf-merge', 'Merge several PDFs into one and reorder pages.', 'pdf', 95],
+  ['tool/docs/pdf-page-count', 'Count the pages of a PDF file.', 'pdf', 60, { title: 'PDF page count' }],
+  ['skill/bob/github-actions-debugger', 'Debug failing GitHub Actions workflows: matrix, caching, secrets and permissions.', 'github-actions,ci,github', 1150],
+  ['skill/platform/github-actions-writer', 'Write GitHub Actions workflows for build, test and deploy with caching.', 'github-actions,ci', 1400],
+  ['skill/sre/kubernetes-cost-reducer', 'Cut Kubernetes spend: right-size requests, bin-pack nodes and use spot instances.', 'kubernetes,cost,finops', 380],
+  ['skill/platform/kubectl-cheatsheet', 'Answer kubectl questions with the exact command and its flags.', 'kubernetes,cli', 1900],
+  ['skill/devex/slack-bot-builder', 'Build a Slack bot with Bolt: slash commands, events and interactive messages.', 'slack,bots', 560],
+  ['skill/data/sqlite-explorer', 'Explore a SQLite file: tables, sample rows and quick aggregates.', 'sqlite,sql,database', 640],
+  ['mcp/data/mysql', 'Read-only queries against MySQL databases and their schemas.', 'mysql,sql,database', 1500, { title: 'MySQL', tools: ['query', 'list_tables'] }],
+  ['skill/carol/csv-to-sql', 'Load a CSV into a SQL table with inferred column types.', 'csv,sql', 210],
+];
+
+export const CORPUS: CorpusItem[] = ROWS.map(([ref, description, tags, installs, extra]) => ({
+  ref,
+  description,
+  tags: tags.split(','),
+  installs,
+  ...extra,
+}));
+
+// biome-ignore format: one query a line reads better
+export const QUERIES: CorpusQuery[] = [
+  { q: 'extract tables from a pdf', want: 'skill/docs/pdf-tools', rule: 'words' },
+  { q: 'how do I fill in a PDF form automatically', want: 'skill/docs/pdf-form-filler', rule: 'missing words' },
+  { q: 'pdf-tools', want: 'skill/docs/pdf-tools', rule: 'punctuation' },
+  { q: 'turn invoice pdfs into json', want: 'skill/finance/invoice-parser', rule: 'words' },
+  { q: 'write a word document with tracked changes', want: 'skill/docs/docx-writer', rule: 'words' },
+  { q: 'make a slide deck from my outline', want: 'skill/docs/pptx-builder', rule: 'missing words' },
+  { q: 'review my pull request', want: 'skill/devex/pr-reviewer', rule: 'words' },
+  { q: 'open an issue on github from the agent', want: 'mcp/platform/github', rule: 'missing words' },
+  { q: 'merge_pull_request', want: 'mcp/platform/github', rule: 'tools' },
+  { q: 'conventional commit message from staged changes', want: 'skill/devex/commit-message-writer', rule: 'words' },
+  { q: 'why is my pod stuck in crashloopbackoff', want: 'skill/sre/k8s-crashloop-debugger', rule: 'missing words' },
+  { q: 'kuberntes pods and logs', want: 'mcp/platform/kubernetes', rule: 'typo' },
+  { q: 'explain what terraform plan will destroy', want: 'skill/platform/terraform-planner', rule: 'words' },
+  { q: 'how much are we spending on aws per service', want: 'mcp/finance/aws-cost-explorer', rule: 'missing words' },
+  { q: 'my sql query is slow, which index should I add', want: 'skill/data/sql-query-optimizer', rule: 'missing words' },
+  { q: 'postgres', want: 'mcp/data/postgres', rule: 'name' },
+  { q: 'postgrse explain plans', want: 'mcp/data/postgres', rule: 'typo' },
+  { q: 'clean up a messy csv file with bad dates', want: 'skill/data/csv-cleaner', rule: 'words' },
+  { q: 'next.js server components', want: 'skill/web/nextjs-app-router', rule: 'punctuation' },
+  { q: 'nextjs app router layouts', want: 'skill/web/nextjs-app-router', rule: 'punctuation' },
+  { q: '@acme/ui-kit dialog', want: 'skill/design/ui-kit', rule: 'punctuation' },
+  { q: 'is this page accessible, check contrast and aria', want: 'skill/web/accessibility-auditor', rule: 'missing words' },
+  { q: 'click through the site in a real browser and take screenshots', want: 'mcp/qa/playwright', rule: 'missing words' },
+  { q: 'write unit tests with jest', want: 'skill/qa/jest-test-writer', rule: 'words' },
+  { q: 'test fails randomly in ci sometimes', want: 'skill/qa/flaky-test-triage', rule: 'missing words' },
+  { q: 'post a message to a slack channel', want: 'mcp/platform/slack', rule: 'words' },
+  { q: 'summarize my unread slack', want: 'skill/devex/slack-digest', rule: 'missing words' },
+  { q: 'action items from a meeting transcript', want: 'skill/people/meeting-notes', rule: 'words' },
+  { q: 'find a free slot in my calendar', want: 'mcp/it/google-calendar', rule: 'words' },
+  { q: 'create a jira ticket', want: 'mcp/platform/jira', rule: 'words' },
+  { q: 'acceptance criteria for a ticket', want: 'skill/pm/ticket-writer', rule: 'words' },
+  { q: 'did someone commit an api key to the repo', want: 'skill/security/secret-scanner', rule: 'missing words' },
+  { q: 'decode jwt', want: 'tool/identity/jwt-decode', rule: 'name' },
+  { q: 'vulnerable npm dependencies', want: 'skill/security/dependency-audit', rule: 'words' },
+  { q: 'blameless postmortem for last night\'s outage', want: 'skill/sre/incident-postmortem', rule: 'missing words' },
+  { q: 'alerting rules for prometheus', want: 'skill/sre/prometheus-alert-rules', rule: 'words' },
+  { q: 'who is on call right now', want: 'mcp/sre/pagerduty', rule: 'tools' },
+  { q: 'convert camelCase to snake_case', want: 'tool/devex/case-converter', rule: 'punctuation' },
+  { q: 'snake_case', want: 'skill/devex/snake-case-linter', rule: 'punctuation' },
+  { q: 'add type hints so mypy passes', want: 'skill/devex/python-type-hints', rule: 'words' },
+  { q: 'retrieval augmented generation with citations', want: 'skill/ml/rag-pipeline', rule: 'words' },
+  { q: 'how many tokens is this prompt', want: 'tool/ml/token-counter', rule: 'missing words' },
+  { q: 'whats the weather in paris', want: 'tool/platform/get-weather', rule: 'missing words' },
+  { q: 'convert euros to dollars', want: 'tool/finance/currency-converter', rule: 'missing words' },
+  { q: 'figma componnets', want: 'mcp/design/figma', rule: 'typo' },
+  { q: 'draw a sequence diagram', want: 'skill/docs/mermaid-diagrams', rule: 'words' },
+  { q: 'refund a stripe payment', want: 'mcp/finance/stripe', rule: 'words' },
+  { q: 'make my docker image smaller', want: 'skill/platform/dockerfile-optimizer', rule: 'words' },
+  { q: 'what does this cron expression mean', want: 'tool/devex/cron-expression', rule: 'missing words' },
+  { q: 'turn a web page into markdown for the model', want: 'mcp/web/fetch', rule: 'installs' },
+  { q: 'fix failing github actions workflow', want: 'skill/bob/github-actions-debugger', rule: 'words' },
+  { q: 'write a readme', want: 'skill/docs/readme-generator', rule: 'words' },
+  { q: 'chunk documents by headings for embeddings', want: 'skill/ml/rag-pipeline', rule: 'body' },
+  { q: 'pdf', want: 'skill/docs/pdf-tools', rule: 'installs' },
+  { q: 'ci', want: 'skill/platform/github-actions-writer', rule: 'tags' },
+];

@@ -1,0 +1,131 @@
+/**
+ * What only the PostgreSQL adapter's search does (the item repository contract covers what it answers): facet
+ * counts kept by a trigger and folded in by readers, prepared statements in and out of transactions, and
+ * postings rewritten at start when search-text.ts changes. On PGlite, and on a server when one is configured.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { ItemSearch } from '../../domain/catalog/item-repository.ts';
+import { editDistance } from '../../domain/catalog/search-text.ts';
+import type { Database } from '../../domain/repositories.ts';
+import { buildItem, buildTeam } from '../../domain/testing/builders.ts';
+import { InMemoryDatabase } from '../memory/in-memory-database.ts';
+import type { Connection } from './connection.ts';
+import { toItem } from './postgres-item-repository.ts';
+import { reindexSearch, SEARCH_INDEX_VERSION } from './postgres-item-search.ts';
+import { describeWithServer } from './testing/server-database.ts';
+import { openTestPglite, openTestServer, type TestDatabase } from './testing/test-databases.ts';
+
+const admin = { kind: 'admin' } as const;
+const facetsOf = async (db: Database, query: Omit<ItemSearch, 'sort' | 'limit'>) =>
+  (await db.items.searchWithFacets({ sort: 'relevance', limit: 20, ...query })).facets;
+
+function searchAdapterSuite(open: () => Promise<TestDatabase>) {
+  let test: TestDatabase;
+  let db: Database;
+  let connection: Connection;
+  beforeAll(async () => {
+    test = await open();
+  });
+  afterAll(() => test.close());
+  beforeEach(async () => {
+    await test.reset();
+    db = test.database;
+    connection = test.connection;
+  });
+
+  const count = async (table: string) =>
+    Number(
+      (
+        (await connection.db.execute(sql.raw(`select count(*) as n from ${table}`))) as unknown as {
+          rows: { n: string | number }[];
+        }
+      ).rows[0]!.n,
+    );
+
+  it('keeps facet counts exact while changes pile up, and folds them in when read', async () => {
+    const team = buildTeam({ slug: 'bulk' });
+    await db.teams.insert(team);
+    const memory = new InMemoryDatabase();
+    await memory.teams.insert(team);
+    for (let i = 0; i < 90; i++) {
+      const item = buildItem(`skill/bulk/item-${i}`, {
+        teamId: i % 2 === 0 ? team.id : null,
+        tags: [`tag-${i % 7}`, `tag-${i % 3}`],
+        status: i % 10 === 0 ? 'deprecated' : 'active',
+      });
+      await db.items.insert(item);
+      await memory.items.insert(item);
+    }
+    expect(await count('catalog_facet_changes')).toBeGreaterThan(1000);
+    const expected = await facetsOf(memory, { viewer: admin });
+    expect(await facetsOf(db, { viewer: admin })).toEqual(expected);
+    expect(await count('catalog_facet_changes')).toBe(0);
+    expect(await facetsOf(db, { viewer: admin })).toEqual(expected);
+    expect(await facetsOf(db, { viewer: admin, tag: 'tag-1' })).toEqual(
+      await facetsOf(memory, { viewer: admin, tag: 'tag-1' }),
+    );
+  });
+
+  it('counts every write to catalog_items, even one made outside the repository', async () => {
+    await db.items.insert(buildItem('skill/x/one', { tags: ['a'] }));
+    await connection.db.execute(sql`update catalog_items set tags = array['b', 'c'], kind = 'tool'`);
+    expect(await facetsOf(db, { viewer: admin })).toMatchObject({
+      kind: [{ value: 'tool', count: 1 }],
+      tag: [
+        { value: 'b', count: 1 },
+        { value: 'c', count: 1 },
+      ],
+    });
+    await connection.db.execute(sql`delete from catalog_items`);
+    expect(await facetsOf(db, { viewer: admin })).toEqual({ kind: [], team: [], tag: [], status: [] });
+  });
+
+  it('answers the same search inside a transaction and out of it, again and again', async () => {
+    await db.items.insert(buildItem('skill/x/pdf-tools', { description: 'Extract tables from PDF files.' }));
+    const outside = [];
+    for (let i = 0; i < 8; i++)
+      outside.push(await db.items.search({ q: 'pdf', sort: 'relevance', limit: 5, viewer: admin }));
+    const inside = await db.transaction((tx) =>
+      tx.items.search({ q: 'pdf', sort: 'relevance', limit: 5, viewer: admin }),
+    );
+    expect(new Set(outside.map((page) => JSON.stringify(page))).size).toBe(1);
+    expect(inside).toEqual(outside[0]);
+    expect(inside.items.map((i) => i.name)).toEqual(['pdf-tools']);
+  });
+
+  it('measures edit distance in SQL exactly as the domain does', async () => {
+    const words = ['tables', 'tabels', 'table', 'kubernetes', 'kuberntes', 'ca', 'abc', 'kitten', 'sitting', 'a'];
+    for (const a of words) {
+      for (const b of words) {
+        const result = (await connection.db.execute(
+          sql`select catalog_search_edit_distance(${a}, ${b}) as d`,
+        )) as unknown as { rows: { d: number }[] };
+        expect(result.rows[0]!.d, `${a} ${b}`).toBe(editDistance(a, b));
+      }
+    }
+  });
+
+  it('rewrites postings written under an older version of the search text at start', async () => {
+    await db.items.insert(buildItem('skill/x/weather', { description: 'Forecasts for a city.' }));
+    await connection.db.execute(sql`delete from catalog_search_terms`);
+    await connection.db.execute(sql`update catalog_search_state set version = 0`);
+    expect((await db.items.search({ q: 'forecasts', sort: 'relevance', limit: 5, viewer: admin })).items).toEqual([]);
+    expect(await reindexSearch(connection.db, toItem)).toBe(1);
+    expect(await reindexSearch(connection.db, toItem)).toBe(0);
+    const found = await db.items.search({ q: 'forecasts', sort: 'relevance', limit: 5, viewer: admin });
+    expect(found.items.map((i) => i.name)).toEqual(['weather']);
+    const state = (await connection.db.execute(sql`select version from catalog_search_state`)) as unknown as {
+      rows: { version: number }[];
+    };
+    expect(state.rows).toEqual([{ version: SEARCH_INDEX_VERSION }]);
+  });
+}
+
+describe('PostgreSQL search adapter: PGlite', () => {
+  searchAdapterSuite(() => openTestPglite(inject('pgliteDump')));
+});
+
+describeWithServer('PostgreSQL search adapter: server', (server) => {
+  searchAdapterSuite(() => openTestServer(server.url, server.template));
+});

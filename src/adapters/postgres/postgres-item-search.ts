@@ -1,0 +1,625 @@
+import { createHash } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import { and, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import type { CatalogItem, ItemStatus } from '../../domain/catalog/catalog-item.ts';
+import type { ItemKind } from '../../domain/catalog/item-kind.ts';
+import {
+  FACET_VALUES_LIMIT,
+  type FacetCount,
+  type ItemFacetQuery,
+  type ItemFacets,
+  type ItemSearch,
+  type ItemSort,
+} from '../../domain/catalog/item-repository.ts';
+import { searchScope } from '../../domain/catalog/search-scope.ts';
+import { queryTerms, SEARCH_LIMITS, searchDocument } from '../../domain/catalog/search-text.ts';
+import type { Viewer } from '../../domain/catalog/viewer.ts';
+import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
+import type { Db } from './connection.ts';
+import {
+  catalogFacetChanges,
+  catalogFacetCounts,
+  catalogSearchState,
+  catalogSearchTerms,
+  catalogSearchWords,
+  FACET_TEAM,
+  catalogItems as items,
+  READER_KEYS,
+  teamMemberships,
+  teams,
+} from './schema.ts';
+
+/**
+ * Search, browse and facets over PostgreSQL (a server or PGlite), and the rank inputs they read.
+ *
+ * A search reads, for each term of the query, at most SEARCH_LIMITS.candidatesPerTerm postings from the rank
+ * index (a term's heaviest, most installed items first, already filtered by reader key and status), scores the
+ * union and keeps the SEARCH_LIMITS.candidates best: its cost follows those limits, not the catalog's size.
+ * Filters, sort, page and facets then work on those candidates through a covering index. A browse walks the
+ * index of its sort from the cursor. Facets of a browse add up precomputed counts (catalog_facet_counts).
+ */
+
+/** Bumped whenever search-text.ts indexes items differently: postings written under an older one are rewritten. */
+export const SEARCH_INDEX_VERSION = 1;
+
+/** Facet changes beyond this many are folded into the counts by the next facets read. */
+const FACET_CHANGES_FOLD_AT = 1000;
+const FACET_CHANGES_FOLD_BATCH = 20_000;
+
+type Rows<T> = { rows: T[] };
+const rowsOf = <T>(result: unknown): T[] => (result as Rows<T>).rows;
+
+const dialect = new PgDialect();
+/** Statements prepared in each PGlite instance (one session, so they last as long as it does). */
+const preparedIn = new WeakMap<object, Set<string>>();
+
+/** A value as a SQL literal, for EXECUTE on PGlite: strings quoted (standard_conforming_strings), numbers as is. */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return `'${String(value).replaceAll("'", "''")}'`;
+}
+
+/**
+ * Runs a read whose shape repeats (a search, facets) as a prepared statement named by its text, so that
+ * PostgreSQL plans it once and then reuses the plan: on PGlite planning such a query costs more than running it.
+ * A server gets a named protocol-level statement per pooled connection; PGlite, which has one session, a
+ * PREPARE once and an EXECUTE with the values as literals. Inside a transaction (no client at hand) it simply runs.
+ */
+async function readRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const client = (db as unknown as { $client?: unknown }).$client;
+  if (client instanceof pg.Pool) {
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    return (await client.query({ name: statementName(text), text, values: params })).rows as T[];
+  }
+  if (client instanceof PGlite) {
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    const name = statementName(text);
+    const names = preparedIn.get(client) ?? new Set<string>();
+    preparedIn.set(client, names);
+    if (!names.has(name)) {
+      await client.query(`prepare ${name} as ${text}`);
+      names.add(name);
+    }
+    const args = params.length === 0 ? '' : `(${params.map(literal).join(', ')})`;
+    return (await client.query<T>(`execute ${name}${args}`)).rows;
+  }
+  return rowsOf<T>(await db.execute(query));
+}
+
+const statementName = (text: string) => `atlas_search_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+
+const { reader: _reader, ...itemColumns } = getTableColumns(items);
+/**
+ * The item's columns by name, for a raw SELECT: never `i.*`, whose shape a later migration would change under a
+ * statement the server has prepared ("cached plan must not change result type").
+ */
+const itemColumnList = (alias: string) =>
+  sql.raw(
+    Object.values(itemColumns)
+      .map((column) => `${alias}."${column.name}"`)
+      .join(', '),
+  );
+
+/** A catalog_items row as either driver returns it from a raw query, as the item Drizzle would have read. */
+export function itemFromRow(row: Record<string, unknown>): typeof items.$inferSelect {
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(itemColumns)) {
+    const value = row[column.name];
+    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return out as typeof items.$inferSelect;
+}
+
+/** A null of each item column's type, in order: the item columns of a row that is not an item. */
+const typedNulls = sql.raw(
+  Object.values(itemColumns)
+    .map((column) => `null::${column.getSQLType()}`)
+    .join(', '),
+);
+
+// ---- Writing rank inputs
+
+/**
+ * Writes the postings and words of items just written, replacing the postings they had (the installs, reader
+ * key and status the postings copy come from the rows). Runs in the caller's transaction.
+ */
+export async function writeSearchTerms(db: Db, written: readonly CatalogItem[], replacing: boolean): Promise<void> {
+  if (written.length === 0) return;
+  if (replacing) {
+    await db.delete(catalogSearchTerms).where(
+      inArray(
+        catalogSearchTerms.itemId,
+        written.map((item) => item.id),
+      ),
+    );
+  }
+  const postings: { i: string; t: string; w: number }[] = [];
+  const words = new Map<string, string>();
+  for (const item of written) {
+    const doc = searchDocument(item);
+    for (const [t, w] of doc.terms) postings.push({ i: item.id, t, w });
+    for (const [word, term] of doc.words) words.set(word, term);
+  }
+  await db.execute(sql`
+    with posted as (
+      insert into ${catalogSearchTerms} (item_id, term, weight, usage_count, reader, status)
+      select i.id, p.t, p.w, i.usage_count, i.reader, i.status
+      from jsonb_to_recordset(${JSON.stringify(postings)}::jsonb) as p(i uuid, t text, w smallint)
+      join ${items} i on i.id = p.i
+    )
+    insert into ${catalogSearchWords} (word, term)
+    select w.word, w.term
+    from jsonb_to_recordset(${JSON.stringify([...words].map(([word, term]) => ({ word, term })))}::jsonb)
+      as w(word text, term text)
+    where not exists (select 1 from ${catalogSearchWords} s where s.word collate "C" = w.word collate "C")`);
+}
+
+/** Copies an item's new install count onto its postings, which order a term's items by it. */
+export async function copyUsageCount(db: Db, itemId: string, usageCount: number): Promise<void> {
+  await db
+    .update(catalogSearchTerms)
+    .set({ usageCount })
+    .where(and(eq(catalogSearchTerms.itemId, itemId), sql`${catalogSearchTerms.usageCount} <> ${usageCount}`));
+}
+
+/**
+ * Rewrites the postings of every item when they were written under an older SEARCH_INDEX_VERSION (or never,
+ * for rows older than search postings): run after migrations, before anything searches. Batches of 500.
+ */
+export async function reindexSearch(db: Db, toItem: (row: typeof items.$inferSelect) => CatalogItem): Promise<number> {
+  const [state] = await db.select().from(catalogSearchState);
+  if (state?.version === SEARCH_INDEX_VERSION) return 0;
+  let done = 0;
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const batch = await db.select().from(items).where(sql`${items.id} > ${after}::uuid`).orderBy(items.id).limit(500);
+    if (batch.length === 0) break;
+    await db.transaction((tx) => writeSearchTerms(tx as unknown as Db, batch.map(toItem), true));
+    done += batch.length;
+    after = batch.at(-1)!.id;
+  }
+  await db
+    .insert(catalogSearchState)
+    .values({ id: 1, version: SEARCH_INDEX_VERSION })
+    .onConflictDoUpdate({ target: catalogSearchState.id, set: { version: SEARCH_INDEX_VERSION } });
+  return done;
+}
+
+// ---- The read rule
+
+/** The reader keys a viewer may read, as SQL: undefined for an admin, who reads everything. */
+function readerKeys(viewer: Viewer): SQL | undefined {
+  if (viewer.kind === 'admin') return undefined;
+  if (viewer.kind === 'anonymous') return sql`array[${READER_KEYS.everyone}::uuid]`;
+  return sql`(array[${READER_KEYS.everyone}::uuid, ${viewer.userId}::uuid] || array(select ${teamMemberships.teamId} from ${teamMemberships} where ${teamMemberships.userId} = ${viewer.userId}::uuid))`;
+}
+
+/** `column = any(keys)`, or nothing for an admin. */
+function readable(column: SQL, viewer: Viewer): SQL {
+  const keys = readerKeys(viewer);
+  return keys === undefined ? sql`true` : sql`${column} = any(${keys})`;
+}
+
+/** A list of values as SQL: `(a, b, c)`, each bound. */
+const listOf = (values: readonly string[]) =>
+  sql`(${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )})`;
+
+// ---- Orderings and cursors
+
+type CursorKey = (string | number | null)[];
+
+interface Order {
+  readonly tag: string;
+  readonly arity: number;
+  /** ORDER BY over a relation `r` with columns score, rank_usage, id, updated_at, usage_count, name. */
+  readonly orderBy: SQL;
+  /** Rows of `r` strictly after a cursor's key. */
+  after(key: CursorKey): SQL;
+  key(row: PageRow): CursorKey;
+}
+
+interface PageRow {
+  id: string;
+  score: string | number | null;
+  rank_usage: number | null;
+  /** updated_at as ISO 8601 text, which the cursor carries and SQL reads back exactly. */
+  updated_key: string;
+  usage_count: number;
+  name: string;
+}
+
+function orderOf(sort: ItemSort, searching: boolean): Order {
+  switch (sort) {
+    case 'relevance':
+      return {
+        tag: 'items:relevance',
+        arity: 3,
+        orderBy: sql`r.score desc, r.rank_usage desc, r.id desc`,
+        after: ([score, usage, id]) =>
+          sql`(r.score, r.rank_usage, r.id) < (${score}::bigint, ${usage}::integer, ${id}::uuid)`,
+        key: (row) => [Number(row.score), Number(row.rank_usage), row.id],
+      };
+    case 'updated':
+      return {
+        tag: `items:updated${searching ? ':q' : ''}`,
+        arity: 2,
+        orderBy: sql`r.updated_at desc, r.id desc`,
+        after: ([at, id]) => sql`(r.updated_at, r.id) < (${at}::timestamptz, ${id}::uuid)`,
+        key: (row) => [row.updated_key, row.id],
+      };
+    case 'installs':
+      return {
+        tag: `items:installs${searching ? ':q' : ''}`,
+        arity: 2,
+        orderBy: sql`r.usage_count desc, r.id desc`,
+        after: ([n, id]) => sql`(r.usage_count, r.id) < (${n}::integer, ${id}::uuid)`,
+        key: (row) => [row.usage_count, row.id],
+      };
+    case 'name':
+      return {
+        tag: `items:name${searching ? ':q' : ''}`,
+        arity: 2,
+        orderBy: sql`r.name collate "C" asc, r.id asc`,
+        after: ([name, id]) => sql`(r.name collate "C", r.id) > (${name}::text collate "C", ${id}::uuid)`,
+        key: (row) => [row.name, row.id],
+      };
+  }
+}
+
+// ---- Candidates of a query
+
+/**
+ * The candidates of `q` as CTEs ending in `candidates(id, score, rank_usage)`: the SEARCH_LIMITS.candidates best
+ * items the viewer may read in `statuses`, scored as search-text.ts says. Undefined when `q` has no terms.
+ */
+function candidateCtes(q: string, viewer: Viewer, statuses: readonly ItemStatus[]): SQL | undefined {
+  const terms = queryTerms(q);
+  if (terms.length === 0) return undefined;
+  const p = sql.raw('p');
+  const visible = sql`${readable(sql`${p}.reader`, viewer)} and ${p}.status in ${listOf(statuses)}`;
+  const perTerm = SEARCH_LIMITS.candidatesPerTerm;
+  return sql`
+    q(term, factor, typo) as (
+      select * from jsonb_to_recordset(${JSON.stringify(terms.map((t) => ({ term: t.term, factor: t.factor, typo: t.typo ?? '' })))}::jsonb)
+        as q(term text, factor integer, typo text)
+    ),
+    unknown as (
+      select distinct q.typo from q where q.typo <> '' and not exists (
+        select 1 from ${catalogSearchTerms} p where p.term = q.term and ${visible})
+    ),
+    corrected as (
+      select c.term from unknown u cross join lateral (
+        select w.term from (
+          select w.word, w.term, similarity(w.word, u.typo) as sim
+          from (
+            select distinct word, term from ${catalogSearchWords}
+            where word % u.typo
+              or (word collate "C" >= left(u.typo, ${SEARCH_LIMITS.typoPrefix}) collate "C"
+                and word collate "C" < left(u.typo, ${SEARCH_LIMITS.typoPrefix}) || '{' collate "C")
+          ) w
+          where abs(length(w.word) - length(u.typo)) <= ${SEARCH_LIMITS.typoLengthDelta}
+            and exists (select 1 from ${catalogSearchTerms} p where p.term = w.term and ${visible})
+          order by sim desc, w.word collate "C"
+          limit ${SEARCH_LIMITS.typoCandidates}
+        ) w
+        where catalog_search_edit_distance(w.word, u.typo) <= case when length(u.typo) >= 8 then 2 else 1 end
+        order by catalog_search_edit_distance(w.word, u.typo), w.sim desc, w.word collate "C"
+        limit ${SEARCH_LIMITS.typoCorrections}) c
+    ),
+    terms as (
+      select term, max(factor) as factor
+      from (select term, factor from q union all select term, 1 from corrected) t group by term
+    ),
+    lists as (
+      select t.term, t.factor, l.item_id, l.weight, l.usage_count, l.df from terms t cross join lateral (
+        select x.*, count(*) over () as df from (
+          select p.item_id, p.weight, p.usage_count from ${catalogSearchTerms} p
+          where p.term = t.term and ${visible}
+          order by p.weight desc, p.usage_count desc, p.item_id desc
+          limit ${perTerm}
+        ) x) l
+    ),
+    candidates as (
+      select l.item_id as id,
+        sum(l.weight * l.factor * (100 + round(100 * ln(1 + ${perTerm}::float8 / l.df))::integer))::bigint as score,
+        max(l.usage_count) as rank_usage
+      from lists l
+      group by l.item_id
+      order by score desc, rank_usage desc, id desc
+      limit ${SEARCH_LIMITS.candidates}
+    )`;
+}
+
+/** The filters other than the query, the read rule and the status scope, over `i` (catalog_items). */
+interface Filters {
+  kind?: SQL;
+  team?: SQL;
+  tag?: SQL;
+  status?: SQL;
+  /** Namespace and owner: not facets, they narrow every count. */
+  narrow?: SQL;
+}
+
+function filtersOf(query: ItemFacetQuery): Filters {
+  const i = sql.raw('i');
+  return {
+    kind: query.kind ? sql`${i}.kind = ${query.kind}` : undefined,
+    team: query.teamId ? sql`${i}.team_id = ${query.teamId}::uuid` : undefined,
+    tag: query.tag ? sql`${i}.tags @> array[${query.tag.toLowerCase()}]::text[]` : undefined,
+    status: query.status ? sql`${i}.status = ${query.status}` : undefined,
+    narrow: and(
+      query.namespace ? sql`${i}.namespace = ${query.namespace.toLowerCase()}` : undefined,
+      query.ownerUserId ? sql`${i}.owner_user_id = ${query.ownerUserId}::uuid` : undefined,
+    ),
+  };
+}
+
+const allOf = (...conditions: (SQL | undefined)[]) => and(...conditions) ?? sql`true`;
+
+// ---- Search
+
+/** A page of search or browse results: catalog_items rows as the driver returns them, and the next cursor. */
+export async function searchPage(
+  db: Db,
+  query: ItemSearch,
+): Promise<{ rows: Record<string, unknown>[]; nextCursor?: string }> {
+  const q = query.q?.trim() ? query.q.trim() : undefined;
+  const searching = q !== undefined;
+  const sort = query.sort === 'relevance' && !searching ? 'updated' : query.sort;
+  const order = orderOf(sort, searching);
+  const cursor = query.cursor === undefined ? undefined : decodeCursor(order.tag, query.cursor, order.arity);
+  const f = filtersOf(query);
+  const limit = query.limit + 1;
+  const after = cursor === undefined ? sql`true` : order.after(cursor);
+
+  let rows: (PageRow & Record<string, unknown>)[];
+  if (searching) {
+    const ctes = candidateCtes(q, query.viewer, searchScope(query.status));
+    if (ctes === undefined) return { rows: [] };
+    // Candidates, then (to filter or sort them otherwise) their columns through the covering index, then the
+    // whole rows of one page. By relevance and unfiltered, the page comes straight from the candidates.
+    const filtered = [f.kind, f.team, f.tag, f.status, f.narrow].some((condition) => condition !== undefined);
+    const r =
+      sort === 'relevance' && !filtered
+        ? sql`select c.id, c.score, c.rank_usage from candidates c`
+        : sql`
+          select c.id, c.score, c.rank_usage, i.updated_at, i.usage_count, i.name
+          from candidates c join ${items} i on i.id = c.id
+          where ${allOf(f.kind, f.team, f.tag, f.status, f.narrow)}`;
+    rows = await readRows(
+      db,
+      sql`
+        with ${ctes},
+        r as (${r}),
+        page as (select r.* from r where ${after} order by ${order.orderBy} limit ${limit})
+        select ${itemColumnList('i')}, r.score, r.rank_usage, to_json(i.updated_at) #>> '{}' as updated_key
+        from page r join ${items} i on i.id = r.id
+        order by ${order.orderBy}`,
+    );
+  } else {
+    // A browse: the index of the sort, walked from the cursor, rows filtered as they come. With a tag it is
+    // planned each time, never from a generic plan: how common the tag is decides between walking the sort's
+    // index and collecting the tag's items first.
+    const browse = sql`
+      select ${itemColumnList('r')}, null::bigint as score, null::integer as rank_usage,
+        to_json(r.updated_at) #>> '{}' as updated_key
+      from (
+        select i.* from ${items} i
+        where ${readable(sql`i.reader`, query.viewer)}
+          and ${query.status ? sql`i.status = ${query.status}` : sql`i.status in ('active', 'deprecated')`}
+          and ${allOf(f.kind, f.team, f.tag, f.narrow)}
+      ) r
+      where ${after}
+      order by ${order.orderBy}
+      limit ${limit}`;
+    rows = query.tag ? rowsOf(await db.execute(browse)) : await readRows(db, browse);
+  }
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    rows: page,
+    ...(rows.length > query.limit && last ? { nextCursor: encodeCursor(order.tag, order.key(last)) } : {}),
+  };
+}
+
+// ---- Facets
+
+interface FacetRow {
+  facet: 'kind' | 'team' | 'tag' | 'status';
+  value: string;
+  count: string | number;
+}
+
+function facetsOf(rows: FacetRow[]): ItemFacets {
+  const pick = <T extends string>(facet: FacetRow['facet']): FacetCount<T>[] =>
+    rows
+      .filter((r) => r.facet === facet && Number(r.count) > 0)
+      .map((r) => ({ value: r.value as T, count: Number(r.count) }))
+      .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  return {
+    kind: pick<ItemKind>('kind'),
+    team: pick('team').slice(0, FACET_VALUES_LIMIT),
+    tag: pick('tag').slice(0, FACET_VALUES_LIMIT),
+    status: pick<ItemStatus>('status'),
+  };
+}
+
+/**
+ * The four facets over a relation `m(kind, status, team_id, tags)` of matching items (each facet with every
+ * filter but its own), as one SELECT of (facet, value, count).
+ */
+function countMatches(f: Filters): SQL {
+  const limit = FACET_VALUES_LIMIT;
+  return sql`
+    select 'kind' as facet, i.kind as value, count(*) as count from m i
+      where ${allOf(f.team, f.tag, f.status)} group by i.kind
+    union all
+    (select 'team', t.slug, count(*) from m i join ${teams} t on t.id = i.team_id
+      where ${allOf(f.kind, f.tag, f.status)} group by t.slug order by count(*) desc, t.slug collate "C" limit ${limit})
+    union all
+    (select 'tag', g.tag, count(*) from m i cross join lateral (select distinct unnest(i.tags) as tag) g
+      where ${allOf(f.kind, f.team, f.status)} group by g.tag order by count(*) desc, g.tag collate "C" limit ${limit})
+    union all
+    select 'status', i.status, count(*) from m i where ${allOf(f.kind, f.team, f.tag)} group by i.status`;
+}
+
+/**
+ * A page and its facet counts. A search finds its candidates once, in one statement that answers both the page
+ * rows and the counts; a browse reads its page and its counts side by side.
+ */
+export async function searchWithFacets(
+  db: Db,
+  query: ItemSearch,
+): Promise<{ rows: Record<string, unknown>[]; nextCursor?: string; facets: ItemFacets }> {
+  const q = query.q?.trim() ? query.q.trim() : undefined;
+  if (q === undefined) {
+    const [page, facets] = await Promise.all([searchPage(db, query), browseFacetCounts(db, query)]);
+    return { ...page, facets };
+  }
+  const ctes = candidateCtes(q, query.viewer, searchScope(query.status));
+  if (ctes === undefined) return { rows: [], facets: { kind: [], team: [], tag: [], status: [] } };
+  const order = orderOf(query.sort, true);
+  const cursor = query.cursor === undefined ? undefined : decodeCursor(order.tag, query.cursor, order.arity);
+  const f = filtersOf(query);
+  const rows = await readRows<Record<string, unknown> & PageRow & FacetRow & { part: string }>(
+    db,
+    sql`
+      with ${ctes},
+      m as materialized (
+        select c.id, c.score, c.rank_usage, i.kind, i.status, i.team_id, i.tags, i.updated_at, i.usage_count, i.name
+        from candidates c join ${items} i on i.id = c.id
+        where ${allOf(f.narrow)}
+      ),
+      r as (select * from m i where ${allOf(f.kind, f.team, f.tag, f.status)}),
+      page as (
+        select r.id, r.score, r.rank_usage, row_number() over (order by ${order.orderBy}) as ord
+        from r where ${cursor === undefined ? sql`true` : order.after(cursor)}
+        order by ${order.orderBy} limit ${query.limit + 1}
+      ),
+      counted as (${countMatches(f)})
+      select 'item' as part, ${itemColumnList('i')}, r.score, r.rank_usage, r.ord,
+        to_json(i.updated_at) #>> '{}' as updated_key, null::text as facet, null::text as value, null::bigint as count
+      from page r join ${items} i on i.id = r.id
+      union all
+      select 'facet', ${typedNulls}, null, null, null, null, c.facet, c.value, c.count from counted c`,
+  );
+  const pageRows = rows.filter((row) => row.part === 'item').sort((a, b) => Number(a.ord) - Number(b.ord));
+  const page = pageRows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    rows: page,
+    ...(pageRows.length > query.limit && last ? { nextCursor: encodeCursor(order.tag, order.key(last)) } : {}),
+    facets: facetsOf(rows.filter((row) => row.part === 'facet')),
+  };
+}
+
+/** Facet counts of a browse: one by one for a namespace or an owner, else sums of the precomputed counts. */
+async function browseFacetCounts(db: Db, query: ItemFacetQuery): Promise<ItemFacets> {
+  const scope = searchScope(query.status);
+  const f = filtersOf(query);
+  if (f.narrow !== undefined) {
+    // A namespace or an owner: few enough items to count one by one.
+    const i = sql.raw('i');
+    const rows = await readRows<FacetRow>(
+      db,
+      sql`
+        with m as materialized (
+          select i.kind, i.status, i.team_id, i.tags from ${items} i
+          where ${readable(sql`${i}.reader`, query.viewer)} and i.status in ${listOf(scope)} and ${f.narrow}
+        )
+        ${countMatches(f)}`,
+    );
+    return facetsOf(rows);
+  }
+  return browseFacets(db, query, scope);
+}
+
+/** Facets of a browse without namespace or owner: sums of the precomputed counts, whatever the catalog's size. */
+async function browseFacets(db: Db, query: ItemFacetQuery, scope: readonly ItemStatus[]): Promise<ItemFacets> {
+  const kind = query.kind ?? '*';
+  const team = query.teamId ?? FACET_TEAM.any;
+  const tag = query.tag?.toLowerCase() ?? '*';
+  const limit = FACET_VALUES_LIMIT;
+  // The cells of one facet: two dimensions fixed (a filter's value, or `*` for any), the viewer's reader keys,
+  // the scope's statuses; each facet reads its own index range, plus the changes not yet folded in.
+  const cells = (where: SQL) => sql`
+    select c.kind, c.team_id, c.tag, c.status, c.count from ${catalogFacetCounts} c
+    where ${where} and ${readable(sql`c.reader`, query.viewer)} and c.status in ${listOf(scope)}
+    union all
+    select c.kind, c.team_id, c.tag, c.status, c.count from changes c where ${where}`;
+  const status = query.status ? sql`c.status = ${query.status}` : sql`true`;
+  const rows = await readRows<FacetRow>(
+    db,
+    sql`
+      with changes as materialized (
+        select kind, team_id, tag, status, count from ${catalogFacetChanges} c
+        where ${readable(sql`c.reader`, query.viewer)} and c.status in ${listOf(scope)}
+      )
+      select 'kind' as facet, c.kind as value, sum(c.count) as count
+        from (${cells(sql`c.team_id = ${team}::uuid and c.tag = ${tag} and c.kind <> '*'`)}) c
+        where ${status} group by c.kind
+      union all
+      (select 'team', t.slug, sum(c.count)
+        from (${cells(sql`c.kind = ${kind} and c.tag = ${tag} and c.team_id <> ${FACET_TEAM.any}::uuid`)}) c
+        join ${teams} t on t.id = c.team_id
+        where ${status} group by t.slug having sum(c.count) > 0
+        order by sum(c.count) desc, t.slug collate "C" limit ${limit})
+      union all
+      (select 'tag', c.tag, sum(c.count)
+        from (${cells(sql`c.kind = ${kind} and c.team_id = ${team}::uuid and c.tag <> '*'`)}) c
+        where ${status} group by c.tag having sum(c.count) > 0
+        order by sum(c.count) desc, c.tag collate "C" limit ${limit})
+      union all
+      select 'status', c.status, sum(c.count)
+        from (${cells(sql`c.team_id = ${team}::uuid and c.tag = ${tag} and c.kind = ${kind}`)}) c
+        group by c.status
+      union all
+      select 'pending', '', count(*) from (select 1 from ${catalogFacetChanges} offset ${FACET_CHANGES_FOLD_AT} limit 1) x`,
+  );
+  const pending = rows.some((r) => (r.facet as string) === 'pending' && Number(r.count) > 0);
+  if (pending) await compactFacetCounts(db, FACET_CHANGES_FOLD_BATCH);
+  return facetsOf(rows);
+}
+
+/**
+ * Recounts catalog_facet_counts from catalog_items, dropping pending changes: for a bulk load made with the
+ * facet trigger disabled, or to repair counts. Run it where no other write runs.
+ */
+export async function rebuildFacetCounts(db: Db): Promise<void> {
+  await db.execute(sql`delete from ${catalogFacetChanges}`);
+  await db.execute(sql`delete from ${catalogFacetCounts}`);
+  await db.execute(sql`
+    insert into ${catalogFacetCounts} (reader, status, kind, team_id, tag, count)
+    select c.reader, c.status, c.kind, c.team_id, c.tag, sum(c.count)::integer
+    from ${items} i, catalog_facet_cells(i.reader, i.status, i.kind, i.team_id, i.tags, 1) c
+    group by 1, 2, 3, 4, 5`);
+}
+
+/**
+ * Folds up to `limit` rows of catalog_facet_changes into catalog_facet_counts, oldest first; rows another
+ * session is folding are skipped, so folds never wait on each other. Returns how many rows were folded.
+ */
+export async function compactFacetCounts(db: Db, limit: number): Promise<number> {
+  const result = await db.execute(sql`
+    with moved as (
+      delete from ${catalogFacetChanges} where id in (
+        select id from ${catalogFacetChanges} order by id limit ${limit} for update skip locked)
+      returning reader, status, kind, team_id, tag, count
+    ),
+    folded as (
+      insert into ${catalogFacetCounts} as f (reader, status, kind, team_id, tag, count)
+      select reader, status, kind, team_id, tag, sum(count)::integer from moved
+      group by reader, status, kind, team_id, tag
+      order by kind, team_id, tag, status, reader
+      on conflict (kind, team_id, tag, status, reader) do update set count = f.count + excluded.count
+    )
+    select count(*) as moved from moved`);
+  return Number(rowsOf<{ moved: string | number }>(result)[0]?.moved ?? 0);
+}

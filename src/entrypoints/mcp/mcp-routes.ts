@@ -1,0 +1,90 @@
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { AtlasDeps } from '../../application/deps.ts';
+import { UnauthenticatedError } from '../../domain/errors.ts';
+import type { McpCall } from './mcp-call.ts';
+import { createMcpServer } from './mcp-server.ts';
+
+/** The request headers the transport reads; nothing else (credentials included) is handed to it. */
+const TRANSPORT_HEADERS = ['accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'last-event-id'];
+
+function toWebRequest(request: FastifyRequest, baseUrl: string): Request {
+  const headers = new Headers();
+  for (const name of TRANSPORT_HEADERS) {
+    const value = request.headers[name];
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const body = typeof request.body === 'string' ? request.body : '';
+  return new Request(new URL(request.url, baseUrl), { method: 'POST', headers, body });
+}
+
+/**
+ * `POST /mcp`: the catalog as an MCP server over Streamable HTTP, stateless: every request gets a server and a
+ * transport of its own, and JSON answers rather than event streams. The caller is whoever the bearer token
+ * names (resolved for every route in onRequest); without one, only what public read allows, and nothing at all
+ * (401 with a Bearer challenge) when public read is off. `GET` (a server-to-client stream) and `DELETE` (ending
+ * a session) have no meaning without sessions: 405.
+ */
+export const mcpRoutes: FastifyPluginAsync<{ deps: AtlasDeps }> = async (app, { deps }) => {
+  // The transport parses and checks the body itself, so that malformed JSON, a wrong media type or a message
+  // that is not JSON-RPC get the JSON-RPC errors MCP clients expect. The app's body limit still applies.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  // The SDK builds one per server unless given one: one per process is enough.
+  const validator = new AjvJsonSchemaValidator();
+
+  app.post(
+    '/mcp',
+    {
+      schema: {
+        tags: ['mcp'],
+        summary: 'The MCP endpoint: tools to search and read the catalog, and the MCP Skills extension',
+        security: [{ bearer: [] }],
+      },
+    },
+    async (request, reply) => {
+      if (!deps.authorizer.canBrowse(request.actor)) {
+        throw new UnauthenticatedError('sign in to use the catalog over MCP: send Authorization: Bearer <token>');
+      }
+      const baseUrl = `${request.protocol}://${request.host || 'localhost'}`;
+      const call: McpCall = { deps, actor: request.actor, log: request.log, baseUrl };
+      const server = createMcpServer(call, validator);
+      const transport = new WebStandardStreamableHTTPServerTransport({
+        sessionIdGenerator: undefined,
+        enableJsonResponse: true,
+      });
+      try {
+        await server.connect(transport);
+        const response = await transport.handleRequest(toWebRequest(request, baseUrl));
+        // A use case asked the caller to sign in: HTTP says so, with the challenge (see the error handler).
+        if (call.unauthenticated) throw call.unauthenticated;
+        const body = await response.text();
+        reply.status(response.status);
+        response.headers.forEach((value, name) => {
+          if (name !== 'content-length') reply.header(name, value);
+        });
+        return reply.send(body === '' ? null : body);
+      } finally {
+        await server.close();
+      }
+    },
+  );
+
+  const notAllowed = async (_request: FastifyRequest, reply: FastifyReply) =>
+    reply
+      .status(405)
+      .header('allow', 'POST')
+      .type('application/json')
+      .send({
+        jsonrpc: '2.0',
+        error: {
+          code: -32000,
+          message: 'Method not allowed: this endpoint is stateless; POST JSON-RPC messages to it',
+        },
+        id: null,
+      });
+  const hidden = { schema: { hide: true } };
+  app.get('/mcp', hidden, notAllowed);
+  app.delete('/mcp', hidden, notAllowed);
+};
