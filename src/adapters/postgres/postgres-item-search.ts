@@ -53,7 +53,7 @@ const rowsOf = <T>(result: unknown): T[] => (result as Rows<T>).rows;
 
 const dialect = new PgDialect();
 /** Statements prepared in each PGlite instance (one session, so they last as long as it does). */
-const preparedIn = new WeakMap<object, Set<string>>();
+const preparedIn = new WeakMap<object, Map<string, Promise<unknown>>>();
 
 /** A value as a SQL literal, for EXECUTE on PGlite: strings quoted (standard_conforming_strings), numbers as is. */
 function literal(value: unknown): string {
@@ -78,12 +78,16 @@ async function readRows<T>(db: Db, query: SQL): Promise<T[]> {
   if (client instanceof PGlite) {
     const { sql: text, params } = dialect.sqlToQuery(query);
     const name = statementName(text);
-    const names = preparedIn.get(client) ?? new Set<string>();
-    preparedIn.set(client, names);
-    if (!names.has(name)) {
-      await client.query(`prepare ${name} as ${text}`);
-      names.add(name);
+    const prepared = preparedIn.get(client) ?? new Map<string, Promise<unknown>>();
+    preparedIn.set(client, prepared);
+    // One PREPARE per name even when concurrent reads of one shape arrive together (a second would fail).
+    let preparing = prepared.get(name);
+    if (preparing === undefined) {
+      preparing = client.query(`prepare ${name} as ${text}`);
+      prepared.set(name, preparing);
+      preparing.catch(() => prepared.delete(name));
     }
+    await preparing;
     const args = params.length === 0 ? '' : `(${params.map(literal).join(', ')})`;
     return (await client.query<T>(`execute ${name}${args}`)).rows;
   }
