@@ -8,11 +8,12 @@
  * - page 500 of a browse against page 1, taking turns at one connection: no slower than 1.3x.
  * DESIGN.md section 11. Runs on embedded PGlite, and also on a PostgreSQL server when ATLAS_BENCH_DATABASE_URL
  * is set (a fresh database is created on it and dropped afterwards). The rows are bulk-loaded (bulk-catalog.ts),
- * the git content written in commits of 1,000 items. The load generator runs in a worker thread, so that it
+ * the git content written as loose objects into a local repository, one commit, which the server reads as Atlas
+ * does (LocalGitContentStore). The load generator runs in a worker thread, so that it
  * does not share the server's event loop. Figures go to bench/results/catalog-search-<size>.json.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -21,7 +22,8 @@ import { Worker } from 'node:worker_threads';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import { InMemoryContentStore } from '../src/adapters/memory/in-memory-content-store.ts';
+import { encodeCommit } from '../src/adapters/git/git-objects.ts';
+import { LocalGitContentStore } from '../src/adapters/git/local-git-content-store.ts';
 import { type Connection, openPglite, openPostgres } from '../src/adapters/postgres/connection.ts';
 import { runMigrations } from '../src/adapters/postgres/migrate.ts';
 import { PostgresDatabase } from '../src/adapters/postgres/postgres-database.ts';
@@ -32,12 +34,14 @@ import type { Team } from '../src/domain/accounts/team.ts';
 import type { User } from '../src/domain/accounts/user.ts';
 import type { CatalogItem, ItemStatus } from '../src/domain/catalog/catalog-item.ts';
 import { type ItemKind, KIND_LAYOUT } from '../src/domain/catalog/item-kind.ts';
-import type { FileChange } from '../src/domain/content/content-store.ts';
+import type { ContentStore, FileChange } from '../src/domain/content/content-store.ts';
+import { EXECUTABLE_MODE, FILE_MODE, type GitTreeEntry, TREE_MODE } from '../src/domain/content/tree-id.ts';
 import { buildItem, buildTeam, buildUser } from '../src/domain/testing/builders.ts';
 import { buildApp } from '../src/entrypoints/http/app.ts';
 import { CHEAP_ARGON2 } from '../src/testing/in-memory-deps.ts';
 import { bulkLoadItems } from './bulk-catalog.ts';
 import { type BenchOptions, type BenchResult, type Figure, percentile, round } from './harness.ts';
+import { looseObjectWriter } from './loose-objects.ts';
 
 const DEFAULT_ITEMS = 10_000;
 const CONNECTIONS = 10;
@@ -243,25 +247,80 @@ function itemFiles(item: CatalogItem): FileChange[] {
   return files;
 }
 
-/** Writes every item folder into git, 1,000 per commit, and points each row at its commit and tree. */
-async function seedContent(items: CatalogItem[]): Promise<{ content: InMemoryContentStore; rows: CatalogItem[] }> {
-  const content = new InMemoryContentStore();
-  const rows: CatalogItem[] = [];
-  for (let start = 0; start < items.length; start += 1000) {
-    const batch = items.slice(start, start + 1000);
-    const { commitSha, trees } = await content.commit({
-      changes: batch.flatMap(itemFiles),
-      message: `Seed items ${start + 1} to ${start + batch.length}`,
-      author: AUTHOR,
-      expectedHead: await content.head(),
-    });
-    for (const item of batch) {
-      const treeSha = trees[item.gitPath];
-      if (!treeSha) throw new Error(`no tree for ${item.gitPath}`);
-      rows.push({ ...item, commitSha, treeSha });
+interface GitFolder {
+  readonly files: Map<string, GitTreeEntry>;
+  readonly folders: Map<string, GitFolder>;
+}
+
+/**
+ * Writes every item folder into a local git repository as loose objects straight to disk (the objects a commit
+ * through the store would write), in one commit on the branch, and points each row at it: the catalog's
+ * content lives in git, not in the server's memory, as it does in Atlas.
+ */
+async function seedContent(
+  gitdir: string,
+  items: CatalogItem[],
+): Promise<{ content: ContentStore; rows: CatalogItem[] }> {
+  const empty = await LocalGitContentStore.open(gitdir);
+  const parent = await empty.head();
+  await empty.close();
+  const { write, tree } = looseObjectWriter(gitdir);
+  const root: GitFolder = { files: new Map(), folders: new Map() };
+  for (const item of items) {
+    for (const file of itemFiles(item)) {
+      if (file.type !== 'write') continue;
+      const parts = file.path.split('/');
+      let folder = root;
+      for (const part of parts.slice(0, -1)) {
+        let next = folder.folders.get(part);
+        if (!next) {
+          next = { files: new Map(), folders: new Map() };
+          folder.folders.set(part, next);
+        }
+        folder = next;
+      }
+      const name = parts.at(-1)!;
+      folder.files.set(name, {
+        name,
+        mode: file.executable ? EXECUTABLE_MODE : FILE_MODE,
+        sha: write('blob', file.content),
+      });
     }
   }
-  return { content, rows };
+  const trees = new Map<string, string>();
+  const writeFolder = (folder: GitFolder, path: string): string => {
+    const entries = [...folder.files.values()];
+    for (const [name, sub] of folder.folders) {
+      entries.push({ name, mode: TREE_MODE, sha: writeFolder(sub, path === '' ? name : `${path}/${name}`) });
+    }
+    const sha = tree(entries);
+    trees.set(path, sha);
+    return sha;
+  };
+  const signature = {
+    name: AUTHOR.name,
+    email: AUTHOR.email,
+    timestamp: Math.floor(Date.now() / 1000),
+    timezoneOffset: 0,
+  };
+  const commitSha = write(
+    'commit',
+    encodeCommit({
+      tree: writeFolder(root, ''),
+      parents: [parent],
+      author: signature,
+      committer: signature,
+      message: 'Seed',
+    }),
+  );
+  // The repository is this benchmark's alone, so the branch can be moved without the store's lock.
+  writeFileSync(join(gitdir, 'refs/heads/main'), `${commitSha}\n`);
+  const rows = items.map((item) => {
+    const treeSha = trees.get(item.gitPath);
+    if (!treeSha) throw new Error(`no tree for ${item.gitPath}`);
+    return { ...item, commitSha, treeSha };
+  });
+  return { content: await LocalGitContentStore.open(gitdir), rows };
 }
 
 interface LoadResult {
@@ -326,12 +385,16 @@ async function listen(app: FastifyInstance): Promise<string> {
   return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 }
 
-async function seed(connection: Connection, size: number) {
+/**
+ * Seeds git and the database, and keeps only what the measurements need (the reader, the references to get):
+ * the server process holds no copy of the catalog, as Atlas's does not.
+ */
+async function seed(connection: Connection, gitdir: string, size: number) {
   const started = performance.now();
   await runMigrations(connection);
   const db = new PostgresDatabase(connection);
   const generated = catalog(size);
-  const { content, rows } = await seedContent(generated.items);
+  const { content, rows } = await seedContent(gitdir, generated.items);
   const contentMs = performance.now() - started;
   await db.transaction(async (repos) => {
     for (const user of [...generated.users, generated.reader]) await repos.users.insert(user);
@@ -341,7 +404,23 @@ async function seed(connection: Connection, size: number) {
   await bulkLoadItems(connection, rows);
   // Planner statistics and the visibility map, as autovacuum would leave them on a server after a bulk load.
   await connection.db.execute(sql`vacuum analyze`);
-  return { db, content, generated, rows, contentMs, seedMs: performance.now() - started };
+  const mine = new Set(generated.memberships.filter((m) => m.userId === generated.reader.id).map((m) => m.teamId));
+  const readable = rows.filter(
+    (item) => item.status !== 'deleted' && (item.visibility === 'org' || (item.teamId && mine.has(item.teamId))),
+  );
+  const step = Math.floor(readable.length / GET_REFS);
+  const refs = Array.from({ length: GET_REFS }, (_, i) => readable[i * step] as CatalogItem).map(
+    (item) => `/api/v1/items/${item.kind}/${item.namespace}/${item.name}`,
+  );
+  return {
+    db,
+    content,
+    reader: generated.reader,
+    refs,
+    readableCount: readable.length,
+    contentMs,
+    seedMs: performance.now() - started,
+  };
 }
 
 interface Measured {
@@ -388,8 +467,9 @@ async function measureEngine(
   connection: Connection,
   size: number,
 ): Promise<{ figures: Figure[]; notes: string[] }> {
-  const { db, content, generated, rows, contentMs, seedMs } = await seed(connection, size);
-  const { token, secret } = issueToken(generated.reader.id, 'personal', 'bench', new Date(), null);
+  const gitdir = mkdtempSync(join(tmpdir(), 'atlas-bench-search-git-'));
+  const { db, content, reader, refs, readableCount, contentMs, seedMs } = await seed(connection, gitdir, size);
+  const { token, secret } = issueToken(reader.id, 'personal', 'bench', new Date(), null);
   await db.tokens.insert(token);
   const headers = { authorization: `Bearer ${secret}` };
   const deps = assembleDeps(
@@ -403,14 +483,6 @@ async function measureEngine(
   const notes: string[] = [];
   try {
     const url = await listen(app);
-    const mine = new Set(generated.memberships.filter((m) => m.userId === generated.reader.id).map((m) => m.teamId));
-    const readable = rows.filter(
-      (item) => item.status !== 'deleted' && (item.visibility === 'org' || (item.teamId && mine.has(item.teamId))),
-    );
-    const step = Math.floor(readable.length / GET_REFS);
-    const refs = Array.from({ length: GET_REFS }, (_, i) => readable[i * step] as CatalogItem).map(
-      (item) => `/api/v1/items/${item.kind}/${item.namespace}/${item.name}`,
-    );
     const scenarios = {
       search: SEARCHES.map((q) => `/api/v1/items?q=${encodeURIComponent(q)}`),
       browse: BROWSES.map((query) => `/api/v1/items?${query}`),
@@ -470,7 +542,7 @@ async function measureEngine(
     );
 
     // Page 500 of a browse (or the last full one of a smaller catalog) against page 1, one connection, taking turns.
-    const deepPage = Math.min(DEEP_PAGE, Math.floor(readable.length / 20));
+    const deepPage = Math.min(DEEP_PAGE, Math.floor(readableCount / 20));
     const deep = await cursorOfPage(url, DEEP_BROWSE, deepPage, headers);
     const first = [`/api/v1/items?${DEEP_BROWSE}`];
     const later = [`/api/v1/items?${DEEP_BROWSE}&cursor=${deep}`];
@@ -496,10 +568,13 @@ async function measureEngine(
     );
     notes.push(
       `${label}: ${size.toLocaleString('en')} items seeded in ${round(seedMs / 1000, 1)} s ` +
-        `(git content ${round(contentMs / 1000, 1)} s; rows, postings and facet counts bulk-loaded), then vacuum analyze`,
+        `(git content as loose objects in a local repository ${round(contentMs / 1000, 1)} s; rows, postings and ` +
+        'facet counts bulk-loaded), then vacuum analyze',
     );
   } finally {
     await app.close();
+    await content.close?.();
+    rmSync(gitdir, { recursive: true, force: true });
   }
   return { figures, notes };
 }
