@@ -1,7 +1,7 @@
 /**
  * The benchmark harness: `npm run bench [name ...] [-- --items N]` runs every benchmark (or the named ones),
  * prints its figures and writes them to bench/results/<name>.json. `--items` sets the catalog size of the
- * benchmarks that take one (catalog-search).
+ * benchmarks that take one (catalog-search, initial-sync, serve-memory, marketplaces).
  */
 import { type BenchOptions, type BenchResult, printResult, writeResult } from './harness.ts';
 
@@ -10,9 +10,13 @@ const benches: Record<string, () => Promise<{ run(options: BenchOptions): Promis
   'catalog-search': () => import('./catalog-search.bench.ts'),
   relevance: () => import('./relevance.bench.ts'),
   sync: () => import('./sync.bench.ts'),
+  'initial-sync': () => import('./initial-sync.bench.ts'),
   startup: () => import('./startup.bench.ts'),
+  'serve-memory': () => import('./serve-memory.bench.ts'),
   'mixed-load': () => import('./mixed-load.bench.ts'),
   registry: () => import('./registry.bench.ts'),
+  web: () => import('./web.bench.ts'),
+  marketplaces: () => import('./marketplaces.bench.ts'),
 };
 
 function parseArguments(args: string[]): { names: string[]; options: BenchOptions } {

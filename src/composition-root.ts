@@ -79,6 +79,19 @@ export async function openContentStore(config: Pick<AtlasConfig, 'content' | 'li
   return LocalGitContentStore.open(config.content.dir, { branch: config.content.branch, limits: config.limits });
 }
 
+/** The generated branch of ATLAS_MARKETPLACE_COMMIT, beside the content branch of the same repository. */
+async function openMarketplaceBranch(
+  config: Pick<AtlasConfig, 'content' | 'marketplaceBranch'>,
+): Promise<Pick<AtlasDeps, 'marketplaceBranch'>> {
+  if (config.marketplaceBranch === null) return {};
+  if (config.content.kind === 'github') {
+    const { GitHubGeneratedBranch } = await import('./adapters/github/github-generated-branch.ts');
+    return { marketplaceBranch: new GitHubGeneratedBranch({ ...config.content, name: config.marketplaceBranch }) };
+  }
+  const { LocalGitGeneratedBranch } = await import('./adapters/git/local-git-generated-branch.ts');
+  return { marketplaceBranch: new LocalGitGeneratedBranch(config.content.dir, config.marketplaceBranch) };
+}
+
 export interface Atlas {
   readonly deps: AtlasDeps;
   readonly config: AtlasConfig;
@@ -113,7 +126,7 @@ export async function createAtlas(config: AtlasConfig, options: { migrate?: bool
       server && config.databaseUrl
         ? await PostgresBroadcast.open(config.databaseUrl, server.pool)
         : new InProcessBroadcast();
-    const deps = assembleDeps(db, content, config, { broadcast });
+    const deps = { ...assembleDeps(db, content, config, { broadcast }), ...(await openMarketplaceBranch(config)) };
     const open = connection;
     return {
       deps,

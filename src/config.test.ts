@@ -159,6 +159,21 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('lets the MCP endpoint answer localhost, the listening host and ATLAS_ALLOWED_HOSTS, or any host with *', () => {
+    expect(loadConfig({}).allowedHosts).toEqual(['127.0.0.1']);
+    expect(loadConfig({ ATLAS_HOST: '0.0.0.0' }).allowedHosts).toEqual([]);
+    expect(loadConfig({ ATLAS_HOST: 'fd00::5' }).allowedHosts).toEqual(['[fd00::5]']);
+    expect(
+      loadConfig({ ATLAS_HOST: '::', ATLAS_ALLOWED_HOSTS: 'Atlas.Example.com, 10.0.0.5,[fd00::1]' }).allowedHosts,
+    ).toEqual(['atlas.example.com', '10.0.0.5', '[fd00::1]']);
+    expect(loadConfig({ ATLAS_ALLOWED_HOSTS: '*' }).allowedHosts).toBeNull();
+    for (const bad of ['https://atlas.example.com', 'atlas.example.com:8443', 'atlas/mcp', '-atlas', 'fd00::1']) {
+      expect(configError({ ATLAS_ALLOWED_HOSTS: `localhost,${bad}` }), bad).toEqual([
+        `ATLAS_ALLOWED_HOSTS: must be * or a comma-separated list of host names without scheme or port, like atlas.example.com,10.0.0.5,[fd00::1] (got "${bad}")`,
+      ]);
+    }
+  });
+
   it('hides the password of a bad DATABASE_URL', () => {
     const [line] = configError({ DATABASE_URL: 'mysql://atlas:hunter2@db/atlas' });
     expect(line).toMatch(/^DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);

@@ -52,6 +52,17 @@ export interface AtlasConfig {
   readonly serverJsonStrict: boolean;
   /** Anonymous readers may read the MCP Registry API (org-visible servers only). */
   readonly registryPublic: boolean;
+  /**
+   * Host names the MCP endpoint answers besides localhost, 127.0.0.1 and [::1] (its `Host`, and its `Origin` when
+   * sent), against DNS rebinding: ATLAS_ALLOWED_HOSTS, plus ATLAS_HOST when that is one address or name. Null (`*`)
+   * turns the check off.
+   */
+  readonly allowedHosts: readonly string[] | null;
+  /**
+   * The branch of the content repository the worker keeps the plugin marketplace files on (org-visible skills
+   * only), or null when off (ATLAS_MARKETPLACE_COMMIT).
+   */
+  readonly marketplaceBranch: string | null;
 }
 
 export interface ConnectionLimits {
@@ -103,6 +114,9 @@ export const CONFIG_VARIABLES = [
   'ATLAS_TRUST_PROXY',
   'ATLAS_SERVER_JSON_STRICT',
   'ATLAS_REGISTRY_PUBLIC',
+  'ATLAS_ALLOWED_HOSTS',
+  'ATLAS_MARKETPLACE_COMMIT',
+  'ATLAS_MARKETPLACE_BRANCH',
 ] as const;
 
 /** Reads `.env` in `cwd` when present; variables already in the environment win over it. */
@@ -171,10 +185,34 @@ export function loadConfig(env: Env = readEnv()): AtlasConfig {
     return false;
   };
 
+  const allowedHosts = (): AtlasConfig['allowedHosts'] => {
+    const value = get('ATLAS_ALLOWED_HOSTS');
+    if (value === '*') return null;
+    const hosts = (value ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean);
+    const bad = hosts.find((h) => !isHostName(h));
+    if (bad !== undefined) {
+      errors.push(
+        `ATLAS_ALLOWED_HOSTS: must be * or a comma-separated list of host names without scheme or port, like atlas.example.com,10.0.0.5,[fd00::1] (got "${bad}")`,
+      );
+    }
+    const listen = (get('ATLAS_HOST') ?? '127.0.0.1').toLowerCase();
+    const own = ['0.0.0.0', '::'].includes(listen) ? [] : [isIP(listen) === 6 ? `[${listen}]` : listen];
+    return [...new Set([...hosts, ...own])];
+  };
+
   const home = resolve(get('ATLAS_HOME') ?? '.atlas');
   const branch = get('ATLAS_CONTENT_BRANCH') ?? 'main';
   if (!/^[A-Za-z0-9._/-]+$/.test(branch) || branch.includes('..')) {
     errors.push(`ATLAS_CONTENT_BRANCH: must be a branch name like main (got "${branch}")`);
+  }
+  const marketplaceBranch = get('ATLAS_MARKETPLACE_BRANCH') ?? 'atlas-marketplace';
+  if (!/^[A-Za-z0-9._/-]+$/.test(marketplaceBranch) || marketplaceBranch.includes('..')) {
+    errors.push(`ATLAS_MARKETPLACE_BRANCH: must be a branch name like atlas-marketplace (got "${marketplaceBranch}")`);
+  } else if (marketplaceBranch === branch) {
+    errors.push(`ATLAS_MARKETPLACE_BRANCH: must not be the content branch (${branch})`);
   }
   const contentSpec = get('ATLAS_CONTENT') ?? 'local';
   let content: ContentConfig = { kind: 'local', dir: resolve(home, 'content.git'), branch };
@@ -229,6 +267,8 @@ export function loadConfig(env: Env = readEnv()): AtlasConfig {
     trustProxy: trustProxy(),
     serverJsonStrict: bool('ATLAS_SERVER_JSON_STRICT', false),
     registryPublic: bool('ATLAS_REGISTRY_PUBLIC', false),
+    allowedHosts: allowedHosts(),
+    marketplaceBranch: bool('ATLAS_MARKETPLACE_COMMIT', false) ? marketplaceBranch : null,
   };
   for (const origin of config.corsOrigins) {
     if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
@@ -257,6 +297,15 @@ function isProxyAddress(value: string): boolean {
   if (family === 0 || rest.length > 0) return false;
   if (prefix === undefined) return true;
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** A host name as a `Host` header carries it, without port: a DNS name, an IPv4 address or a bracketed IPv6 one. */
+function isHostName(value: string): boolean {
+  if (value.startsWith('[') && value.endsWith(']')) return isIP(value.slice(1, -1)) === 6;
+  return (
+    isIP(value) === 4 ||
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(value)
+  );
 }
 
 /** Hides a password in a URL before it is printed. */

@@ -223,6 +223,11 @@ const TABLE: RouteCase[] = [
     expect: readSecret,
   },
   {
+    route: 'GET /api/v1/items/{kind}/{namespace}/{name}/install-config',
+    request: () => ({ url: '/api/v1/items/skill/alpha/secret/install-config?client=claude-code' }),
+    expect: readSecret,
+  },
+  {
     route: 'POST /api/v1/items/{kind}/{namespace}/{name}/installs',
     request: () => ({ url: '/api/v1/items/skill/alpha/team-skill/installs', payload: { client: 'claude-code' } }),
     expect: { rbac: all(200, 401), permissive: all(200, 200) },
@@ -248,6 +253,11 @@ const TABLE: RouteCase[] = [
     expect: { rbac: all(403, 401, { admin: 200 }), permissive: all(200, 401) },
   },
   {
+    route: 'POST /api/v1/sync/run',
+    request: () => ({ url: '/api/v1/sync/run' }),
+    expect: { rbac: all(403, 401, { admin: 202 }), permissive: all(202, 401) },
+  },
+  {
     route: 'POST /api/v1/sync/verify',
     request: () => ({ url: '/api/v1/sync/verify', payload: {} }),
     expect: { rbac: all(403, 401, { admin: 200 }), permissive: all(200, 401) },
@@ -255,6 +265,26 @@ const TABLE: RouteCase[] = [
   {
     route: 'GET /api/v1/audit',
     request: () => ({ url: '/api/v1/audit' }),
+    expect: { rbac: all(403, 401, { admin: 200 }), permissive: all(200, 401) },
+  },
+  {
+    route: 'GET /api/v1/exports/claude-code/managed-settings.json',
+    request: () => ({ url: '/api/v1/exports/claude-code/managed-settings.json' }),
+    expect: { rbac: all(403, 401, { admin: 200 }), permissive: all(200, 401) },
+  },
+  {
+    route: 'GET /api/v1/exports/claude-code/managed-mcp.json',
+    request: () => ({ url: '/api/v1/exports/claude-code/managed-mcp.json' }),
+    expect: { rbac: all(403, 401, { admin: 200 }), permissive: all(200, 401) },
+  },
+  {
+    route: 'GET /api/v1/exports/copilot/managed-settings.json',
+    request: () => ({ url: '/api/v1/exports/copilot/managed-settings.json' }),
+    expect: { rbac: all(403, 401, { admin: 200 }), permissive: all(200, 401) },
+  },
+  {
+    route: 'GET /api/v1/exports/kiro/registry.json',
+    request: () => ({ url: '/api/v1/exports/kiro/registry.json' }),
     expect: { rbac: all(403, 401, { admin: 200 }), permissive: all(200, 401) },
   },
 ];
@@ -354,13 +384,18 @@ describeEachDatabase('authorisation matrix', (open) => {
       for (const routeCase of TABLE) {
         it(`${routeCase.route}: ${ACTORS.map((a) => `${a} ${routeCase.expect[authz][a]}`).join(', ')}`, async () => {
           const got: Partial<Statuses> = {};
+          // A write starts every actor from a fresh seed; a read changes nothing, so its actors share one.
+          const method = routeCase.route.split(' ')[0];
+          let seeded: Seeded | undefined;
           for (const actor of ACTORS) {
-            await open();
-            content.reset();
-            const seeded = await seed(deps, passwordHash);
+            if (!seeded || method !== 'GET') {
+              await open();
+              content.reset();
+              seeded = await seed(deps, passwordHash);
+            }
             const { url, payload, headers } = routeCase.request(seeded, actor);
             const response = await app.inject({
-              method: routeCase.route.split(' ')[0] as 'GET',
+              method: method as 'GET',
               url,
               ...(payload === undefined ? {} : { payload: payload as object }),
               headers: {

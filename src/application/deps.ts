@@ -4,6 +4,7 @@ import type { ClientConfigs } from '../domain/catalog/install-clients.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { ContentLimits } from '../domain/content/content-limits.ts';
 import type { ContentStore } from '../domain/content/content-store.ts';
+import type { GeneratedBranch } from '../domain/content/generated-branch.ts';
 import type { ManifestOptions } from '../domain/manifests/parse-manifest.ts';
 import type { Database } from '../domain/repositories.ts';
 import type { WebhookVerifier } from '../domain/sync/webhook-verifier.ts';
@@ -58,4 +59,6 @@ export interface AtlasDeps {
   readonly loginThrottle: LoginThrottle;
   /** Who may read the MCP Registry API; a token is required when absent. */
   readonly registry?: RegistrySettings;
+  /** The branch the worker keeps the plugin marketplace files on (ATLAS_MARKETPLACE_COMMIT); absent when off. */
+  readonly marketplaceBranch?: GeneratedBranch;
 }

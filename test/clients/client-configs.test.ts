@@ -6,17 +6,13 @@
  * the sandbox Atlas wrote into. Also runs the `claude mcp add-json` command the install answer prints, in a shell
  * that has the secret set, and checks the secret never reaches the file.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, copyFixture, registerUser, type Sandbox, sandbox, startTestServer } from '../support/cli-harness.ts';
-
-const run = promisify(execFile);
-const NPM_CLI = join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
-const CLIENTS = ['@openai/codex@0.169.0', '@google/gemini-cli@0.61.0', '@anthropic-ai/claude-code@2.1.328'];
+import { installAgentClis } from './support/agent-clis.ts';
 
 interface Result {
   readonly code: number | null;
@@ -74,23 +70,12 @@ describe('the coding agents read what atlas install --client writes', () => {
 
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'atlas-agents-'));
-    prefix = join(scratch, 'prefix');
-    try {
-      await run(
-        process.execPath,
-        [NPM_CLI, 'install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', '--ignore-scripts', ...CLIENTS],
-        { cwd: scratch, maxBuffer: 64 * 1024 * 1024 },
-      );
-    } catch (error) {
-      const output = `${(error as { stderr?: string }).stderr ?? ''} ${(error as Error).message}`;
-      if (!/E(NOTFOUND|AI_AGAIN|CONNREFUSED|CONNRESET|TIMEDOUT|NETUNREACH)|network|offline/i.test(output)) throw error;
-      unreachable = output.split('\n').find((line) => /err/i.test(line)) ?? output.slice(0, 200);
+    const clis = await installAgentClis();
+    if ('unreachable' in clis) {
+      unreachable = clis.unreachable;
       return;
     }
-    // Install scripts stay off (Gemini CLI's would compile native modules it does not need to list servers), but
-    // Claude Code's is what puts its native program, from its platform package, in place of the stub.
-    const claudeCode = join(prefix, 'lib', 'node_modules', '@anthropic-ai', 'claude-code');
-    await run(process.execPath, [join(claudeCode, 'install.cjs')], { cwd: claudeCode });
+    prefix = clis.prefix;
     server = await startTestServer();
     token = await registerUser(server.url, 'alice');
     box = sandbox({ ATLAS_URL: server.url, ATLAS_TOKEN: token });

@@ -416,7 +416,7 @@ describeEachDatabase('the MCP endpoint', (open: () => Promise<Database>) => {
       expect(notASkill.text).toMatch(/not a skill/);
     });
 
-    it('get_install_config renders the install use case: a config with placeholders, never a secret, and counts it', async () => {
+    it('get_install_config renders what the install API renders: a config with placeholders, never a secret, and counts nothing', async () => {
       const client = await as(tokens.bob);
       const vault = await callTool(client, 'get_install_config', { ref: 'mcp/platform/vault', client: 'claude-code' });
       expect(vault.isError, vault.text).toBeFalsy();
@@ -424,15 +424,21 @@ describeEachDatabase('the MCP endpoint', (open: () => Promise<Database>) => {
         ref: 'mcp/platform/vault',
         client: 'claude-code',
         scope: 'user',
-        usageCount: 1,
+        usageCount: 0,
         install: { kind: 'mcp', config: { serverKey: 'vault', secrets: ['VAULT_TOKEN'] } },
       });
-      const http = await httpClient(server.app).post(
-        '/api/v1/items/mcp/platform/vault/installs',
-        { client: 'claude-code' },
-        tokens.bob,
-      );
+      const again = await callTool(client, 'get_install_config', { ref: 'mcp/platform/vault', client: 'cursor' });
+      expect(again.structured.usageCount).toBe(0);
+      const api = httpClient(server.app);
+      expect((await api.get('/api/v1/items/mcp/platform/vault', tokens.bob)).body.item.usageCount).toBe(0);
+      const http = await api.post('/api/v1/items/mcp/platform/vault/installs', { client: 'claude-code' }, tokens.bob);
       expect(vault.structured.install).toEqual(http.body.install);
+      expect(http.body.usageCount).toBe(1);
+      const counted = await callTool(client, 'get_install_config', {
+        ref: 'mcp/platform/vault',
+        client: 'claude-code',
+      });
+      expect(counted.structured.usageCount).toBe(1);
       expect(JSON.stringify(vault)).not.toContain(SECRET_DEFAULT);
       expect(vault.text).toContain('VAULT_TOKEN');
 

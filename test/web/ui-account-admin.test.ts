@@ -2,6 +2,11 @@
  * Accounts, teams and administration in the web UI in Chromium: registering, keyboard entry (skip link), creating
  * and revoking an API token, managing a team's members, and the admin sync and audit pages; axe on every state.
  */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAtlas } from '../support/atlas-process.ts';
@@ -18,8 +23,10 @@ import {
   startWebAtlas,
 } from './web-support.ts';
 
+const exec = promisify(execFile);
+
 describe.skipIf(!hasChromium)('web UI: account, tokens, teams and admin', () => {
-  let atlas: RunningAtlas;
+  let atlas: RunningAtlas & { home: string };
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -27,7 +34,8 @@ describe.skipIf(!hasChromium)('web UI: account, tokens, teams and admin', () => 
   let ada: string;
 
   beforeAll(async () => {
-    atlas = await startWebAtlas();
+    // No poller: only the admin's Sync now may bring in a commit made in git.
+    atlas = await startWebAtlas({ ATLAS_POLL_SECONDS: '0' });
     const api = apiClient(atlas.url);
     ada = await api.register('ada', 'Ada Lovelace');
     await api.register('linus', 'Linus Pauling');
@@ -93,7 +101,8 @@ describe.skipIf(!hasChromium)('web UI: account, tokens, teams and admin', () => 
     const me = await fetch(`${atlas.url}/api/v1/me`, { headers: { authorization: `Bearer ${secret}` } });
     expect(me.status).toBe(200);
     const row = page.getByRole('row', { name: /ci deploys/ });
-    const expires = (await row.getByRole('cell').nth(2).textContent()) ?? '';
+    expect(await row.getByRole('cell').nth(1).textContent()).toBe('Full');
+    const expires = (await row.getByRole('cell').nth(3).textContent()) ?? '';
     expect(new Date(expires).getTime() - Date.now()).toBeLessThan(31 * 86_400_000);
 
     await page.getByRole('button', { name: 'I have copied it' }).click();
@@ -104,6 +113,19 @@ describe.skipIf(!hasChromium)('web UI: account, tokens, teams and admin', () => 
     await expectAccessible(page, 'token revoked');
     const after = await fetch(`${atlas.url}/api/v1/me`, { headers: { authorization: `Bearer ${secret}` } });
     expect(after.status).toBe(401);
+
+    // A token that only reads the MCP registry: the registry answers it, the rest of the API refuses it.
+    await page.getByLabel('Token name').fill('vscode registry');
+    await page.getByLabel('Can').selectOption('registry:read');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await secretBlock.waitFor();
+    const registrySecret = ((await secretBlock.locator('pre').textContent()) ?? '').trim();
+    const registryRow = page.getByRole('row', { name: /vscode registry/ });
+    await registryRow.getByText('registry:read').waitFor();
+    const bearer = { authorization: `Bearer ${registrySecret}` };
+    expect((await fetch(`${atlas.url}/v0.1/servers`, { headers: bearer })).status).toBe(200);
+    expect((await fetch(`${atlas.url}/api/v1/me`, { headers: bearer })).status).toBe(403);
+    await page.getByRole('button', { name: 'I have copied it' }).click();
   });
 
   it('lets a team owner add a member, change their role and remove them', async () => {
@@ -190,6 +212,56 @@ describe.skipIf(!hasChromium)('web UI: account, tokens, teams and admin', () => 
     await expect.poll(() => actions.count()).toBeGreaterThan(0);
     for (const action of await actions.allTextContents()) expect(action).toMatch(/^team\./);
     await expectAccessible(page, 'audit log filtered');
+  });
+
+  it('queues a sync of a commit made in git with Sync now, and the worker brings it into the catalog', async () => {
+    // Someone pushes a skill to the content repository directly, as a git user would.
+    const clone = mkdtempSync(join(tmpdir(), 'atlas-web-clone-'));
+    try {
+      const git = (...args: string[]) =>
+        exec('git', ['-c', 'user.name=Grace', '-c', 'user.email=grace@example.com', ...args], { cwd: clone });
+      await exec('git', ['clone', '-q', '--branch', 'main', join(atlas.home, '.atlas', 'content.git'), clone]);
+      mkdirSync(join(clone, 'skills/platform/git-notes'), { recursive: true });
+      writeFileSync(join(clone, 'skills/platform/git-notes/SKILL.md'), skillMd('git-notes', 'Notes pushed with git.'));
+      await git('add', '.');
+      await git('commit', '-q', '-m', 'Add git-notes');
+      await git('push', '-q', 'origin', 'main');
+    } finally {
+      rmSync(clone, { recursive: true, force: true });
+    }
+    const api = apiClient(atlas.url);
+    const head = (await api.call('GET', '/api/v1/sync/status', ada)).head as string;
+    expect((await api.call('GET', '/api/v1/sync/status', ada)).behind).toBe(true);
+
+    await page.goto(`${atlas.url}/admin`);
+    await page.getByText(/Behind by/).waitFor();
+    await page.getByRole('button', { name: 'Sync now', exact: true }).click();
+    const queued = `Sync queued for ${head.slice(0, 7)}.`;
+    await page.getByTestId('announcer').getByText(queued).waitFor();
+    await page.locator('.notice', { hasText: queued }).waitFor();
+    // Sync now is not a verify: no drift report appears.
+    expect(await page.getByRole('heading', { name: /Verify report/ }).count()).toBe(0);
+    await expectAccessible(page, 'admin page after Sync now');
+
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+          return page.locator('dl.facts').textContent();
+        },
+        { timeout: 20_000, interval: 500 },
+      )
+      .toMatch(/Up to date.*0 queued, 0 running, 0 failed/);
+    const item = await api.call('GET', '/api/v1/items/skill/platform/git-notes', ada);
+    expect(item.item.commitSha).toBe(head);
+    const audit = await api.call('GET', '/api/v1/audit?action=sync.queue', ada);
+    expect(audit.items.map((entry: { target: string }) => entry.target)).toEqual([head]);
+
+    await page.getByRole('button', { name: 'Sync now', exact: true }).click();
+    await page
+      .getByTestId('announcer')
+      .getByText(`Already up to date at ${head.slice(0, 7)}: nothing to sync.`)
+      .waitFor();
   });
 
   it('tells a user who is not an admin that the admin pages are not theirs', async () => {

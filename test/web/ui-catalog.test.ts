@@ -39,11 +39,15 @@ describe.skipIf(!hasChromium)('web UI: browse, item page and install', () => {
   let context: BrowserContext;
   let page: Page;
   let problems: string[];
+  let ada: string;
+  /** The server's install count, as the API reports it to a reader. */
+  const installs = async () =>
+    (await apiClient(atlas.url).call('GET', '/api/v1/items/mcp/platform/weather', ada)).item.usageCount as number;
 
   beforeAll(async () => {
     atlas = await startWebAtlas();
     const api = apiClient(atlas.url);
-    const ada = await api.register('ada', 'Ada Lovelace');
+    ada = await api.register('ada', 'Ada Lovelace');
     const grace = await api.register('grace', 'Grace Hopper');
     await api.call('POST', '/api/v1/teams', ada, { slug: 'platform', name: 'Platform' });
     await api.call('PUT', '/api/v1/teams/platform/members/grace', ada, { role: 'member' });
@@ -126,6 +130,8 @@ describe.skipIf(!hasChromium)('web UI: browse, item page and install', () => {
     await page.getByText('The catalog is for signed-in people').waitFor();
     await expectAccessibleInBothSchemes(page, 'search, signed out');
     await page.goto(`${atlas.url}/account`);
+    // The account page is its own chunk: wait for it, not only for the shell.
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
     await expectAccessibleInBothSchemes(page, 'sign-in page');
     await signIn(page, atlas.url, 'grace');
     const cookies = await context.cookies(atlas.url);
@@ -305,7 +311,9 @@ describe.skipIf(!hasChromium)('web UI: browse, item page and install', () => {
     await page.getByText('not the current version').waitFor();
   });
 
-  it('copies an install snippet for a client and says so in the live region', async () => {
+  it('copies an install snippet for a client and says so in the live region, without counting an install', async () => {
+    // The 375 px test above opened this tab already: a tab that counted would have moved the count from 0.
+    expect(await installs()).toBe(0);
     await page.goto(`${atlas.url}/mcp/platform/weather/install`);
     const clients = page.getByRole('tablist', { name: 'Client' });
     await clients.getByRole('tab', { name: 'Cursor' }).click();
@@ -329,6 +337,7 @@ describe.skipIf(!hasChromium)('web UI: browse, item page and install', () => {
     await page.keyboard.press('Space');
     await page.waitForURL(/client=agents/);
     await page.getByRole('alert').waitFor();
+    expect(await installs()).toBe(0);
   });
 
   it('shows a tool-like table of the server inputs and the raw manifest', async () => {

@@ -7,8 +7,8 @@ import type { Login, Me, NewAccount } from '../../src/entrypoints/http/schemas/a
 import type { AuditPage, AuditQuery } from '../../src/entrypoints/http/schemas/audit.ts';
 import type { BrowserSession } from '../../src/entrypoints/http/schemas/browser-session.ts';
 import type {
-  InstallAnswer,
-  InstallBody,
+  InstallConfig,
+  InstallConfigQuery,
   ItemAnswer,
   ItemAtVersion,
   ItemDetails,
@@ -22,7 +22,7 @@ import type {
 } from '../../src/entrypoints/http/schemas/items.ts';
 import type { FieldProblem, ProblemDocument } from '../../src/entrypoints/http/schemas/problem.ts';
 import type { PublishPreview } from '../../src/entrypoints/http/schemas/publish-preview.ts';
-import type { SyncStatus, VerifyReport } from '../../src/entrypoints/http/schemas/sync.ts';
+import type { SyncRun, SyncStatus, VerifyReport } from '../../src/entrypoints/http/schemas/sync.ts';
 import type {
   MemberAnswer,
   NewTeam,
@@ -120,8 +120,9 @@ export const api = {
     request<ItemVersionPage>('GET', `${itemPath(ref)}/versions`, { query: { cursor, limit }, signal }),
   version: (ref: string, commit: string, signal?: AbortSignal) =>
     request<ItemAtVersion>('GET', `${itemPath(ref)}/versions/${enc(commit)}`, { signal }),
-  install: (ref: string, body: InstallBody, signal?: AbortSignal) =>
-    request<InstallAnswer>('POST', `${itemPath(ref)}/installs`, { body, signal }),
+  /** What an install into a client would give, read-only: it does not count an install. */
+  installConfig: (ref: string, query: InstallConfigQuery, signal?: AbortSignal) =>
+    request<InstallConfig>('GET', `${itemPath(ref)}/install-config`, { query: { ...query }, signal }),
   patch: (ref: string, body: PatchBody) => request<ItemAnswer>('PATCH', itemPath(ref), { body }),
   remove: (ref: string, treeSha: string) =>
     request<void>('DELETE', itemPath(ref), { headers: { 'if-match': `"${treeSha}"` } }),
@@ -143,6 +144,7 @@ export const api = {
   revokeToken: (id: string) => request<void>('DELETE', `/api/v1/tokens/${enc(id)}`),
 
   syncStatus: (signal?: AbortSignal) => request<SyncStatus>('GET', '/api/v1/sync/status', { signal }),
+  syncNow: () => request<SyncRun>('POST', '/api/v1/sync/run'),
   verify: (repair: boolean) => request<VerifyReport>('POST', '/api/v1/sync/verify', { body: { repair } }),
   audit: (query: AuditQuery, signal?: AbortSignal) =>
     request<AuditPage>('GET', '/api/v1/audit', { query: query as Query, signal }),

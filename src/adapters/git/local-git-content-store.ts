@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, openSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { init as initRepository, readBlob, readCommit, readTree } from 'isomorphic-git';
@@ -17,6 +17,7 @@ import type {
 import { encodeTree, type GitTreeEntry } from '../../domain/content/tree-id.ts';
 import { isObjectId, requireHistoryQuery, validateCommitInput } from '../../domain/content/validate-changes.ts';
 import { NotFoundError, StaleRevisionError, UnavailableError, ValidationError } from '../../domain/errors.ts';
+import { branchRefPath, readBranchRef, swapRefUnderLock } from './branch-ref.ts';
 import {
   commitMessage,
   encodeCommit,
@@ -30,6 +31,7 @@ import {
   writeItemFolders,
 } from './git-objects.ts';
 import { GitTreeReads } from './git-tree-reads.ts';
+import { LooseObjectReader } from './loose-object-reader.ts';
 import { LooseObjectWriter } from './loose-object-writer.ts';
 
 export interface LocalGitContentStoreOptions {
@@ -81,24 +83,28 @@ export class LocalGitContentStore implements ContentStore {
   readonly #trees = new Map<string, readonly GitTreeEntry[]>();
   readonly #commits = new Map<string, GitCommitInfo>();
   readonly #writer: LooseObjectWriter;
+  readonly #loose: LooseObjectReader;
   #swapping: Promise<unknown> = Promise.resolve();
+  /** Branch moves of this process queued or running: while there are any, the head is about to move. */
+  #queuedSwaps = 0;
 
   readonly #objects: GitObjectSource & GitTreeSink = {
     readTree: async (sha) => {
       const cached = this.#trees.get(sha);
       if (cached) return cached;
+      const loose = await this.#loose.readTree(sha);
+      if (loose) return this.#rememberTree(sha, loose);
       const { tree } = await readTree({ fs: atomicFs, gitdir: this.#gitdir, oid: sha, cache: this.#cache });
       return this.#rememberTree(
         sha,
         tree.map((entry) => ({ name: entry.path, mode: entry.mode, sha: entry.oid })),
       );
     },
-    writeTree: async (entries) => {
-      const sha = await this.#writer.write('tree', encodeTree(entries));
-      this.#rememberTree(sha, [...entries]);
-      return sha;
-    },
+    writeTree: async (entries) =>
+      this.#rememberTreeWritten(await this.#writer.write('tree', encodeTree(entries)), entries),
     readBlob: async (sha) => {
+      const loose = await this.#loose.readBlob(sha);
+      if (loose) return loose;
       const { blob } = await readBlob({ fs: atomicFs, gitdir: this.#gitdir, oid: sha, cache: this.#cache });
       return new Uint8Array(blob);
     },
@@ -120,6 +126,16 @@ export class LocalGitContentStore implements ContentStore {
       }
     },
   };
+  /**
+   * The same objects, whose trees are written synchronously: for the rebuild under the branch's lock, which
+   * every other publish of this process waits for, so its few writes must not queue in the thread pool behind
+   * their blobs.
+   */
+  readonly #lockedObjects: GitObjectSource & GitTreeSink = {
+    ...this.#objects,
+    writeTree: async (entries) =>
+      this.#rememberTreeWritten(this.#writer.writeSync('tree', encodeTree(entries)), entries),
+  };
   readonly #reads = new GitTreeReads(this.#objects, (at) => this.#commitAt(at));
 
   private constructor(gitdir: string, branch: string, options: LocalGitContentStoreOptions) {
@@ -128,6 +144,7 @@ export class LocalGitContentStore implements ContentStore {
     this.#limits = options.limits ?? DEFAULT_CONTENT_LIMITS;
     this.#lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
     this.#writer = new LooseObjectWriter(gitdir);
+    this.#loose = new LooseObjectReader(gitdir);
   }
 
   /**
@@ -184,20 +201,22 @@ export class LocalGitContentStore implements ContentStore {
     // The commit is built on whatever the branch points at when the swap runs (under the lock), so writers of
     // different items never send each other round a retry loop; only a change to one of these folders since
     // expectedHead is stale.
-    const build = async (head: string) => {
-      const parent = await this.#objects.readCommit(head);
-      if (!parent || !(await sameFolders(this.#objects, base.tree, parent.tree, folders.keys()))) {
+    const build = async (head: string, objects: GitObjectSource & GitTreeSink, locked: boolean) => {
+      const parent = await objects.readCommit(head);
+      if (!parent || !(await sameFolders(objects, base.tree, parent.tree, folders.keys()))) {
         throw stale(input.expectedHead);
       }
-      const tree = await replaceItemFolders(this.#objects, parent.tree, folders);
-      return this.#writeCommit(tree, [head], input.message, input.author);
+      const tree = await replaceItemFolders(objects, parent.tree, folders);
+      return this.#writeCommit(tree, [head], input.message, input.author, locked);
     };
-    // Built once before the lock on the head as it is now; rebuilt under the lock only if the branch moved.
-    const guess = this.#readRef();
-    const prebuilt = guess ? { head: guess, commitSha: await build(guess) } : undefined;
+    // Built once before the lock on the head as it is now, and rebuilt under the lock only if the branch moved.
+    // While other commits of this process wait for the lock the head will move before ours runs, so building
+    // on it now would only write trees and a commit that nothing ever points at.
+    const guess = this.#queuedSwaps === 0 ? this.#readRef() : undefined;
+    const prebuilt = guess ? { head: guess, commitSha: await build(guess, this.#objects, false) } : undefined;
     const moved = await this.#moveBranch(async (current) => {
       if (!current) throw new UnavailableError(`the branch ${this.#branch} of ${this.#gitdir} is gone`);
-      return current === prebuilt?.head ? prebuilt.commitSha : build(current);
+      return current === prebuilt?.head ? prebuilt.commitSha : build(current, this.#lockedObjects, true);
     });
     return { commitSha: moved.next, parent: moved.current!, trees: Object.fromEntries(folders) };
   }
@@ -214,6 +233,11 @@ export class LocalGitContentStore implements ContentStore {
   async close(): Promise<void> {
     this.#trees.clear();
     this.#commits.clear();
+  }
+
+  #rememberTreeWritten(sha: string, entries: readonly GitTreeEntry[]): string {
+    this.#rememberTree(sha, [...entries]);
+    return sha;
   }
 
   #rememberTree(sha: string, entries: readonly GitTreeEntry[]): readonly GitTreeEntry[] {
@@ -235,7 +259,14 @@ export class LocalGitContentStore implements ContentStore {
     return [sha, commit];
   }
 
-  async #writeCommit(tree: string, parents: string[], message: string, author: ContentAuthor): Promise<string> {
+  /** Writes a commit object; `locked` (under the branch's lock) writes it synchronously, as `#lockedObjects` does. */
+  async #writeCommit(
+    tree: string,
+    parents: string[],
+    message: string,
+    author: ContentAuthor,
+    locked = false,
+  ): Promise<string> {
     const signature = {
       name: author.name,
       email: author.email,
@@ -243,10 +274,8 @@ export class LocalGitContentStore implements ContentStore {
       timezoneOffset: 0,
     };
     const stored = commitMessage(message);
-    const sha = await this.#writer.write(
-      'commit',
-      encodeCommit({ tree, parents, author: signature, committer: signature, message: stored }),
-    );
+    const body = encodeCommit({ tree, parents, author: signature, committer: signature, message: stored });
+    const sha = locked ? this.#writer.writeSync('commit', body) : await this.#writer.write('commit', body);
     this.#rememberCommit(sha, { tree, parents, message: stored, author: signature });
     return sha;
   }
@@ -267,27 +296,11 @@ export class LocalGitContentStore implements ContentStore {
   }
 
   get #refPath(): string {
-    return join(this.#gitdir, 'refs', 'heads', ...this.#branch.split('/'));
+    return branchRefPath(this.#gitdir, this.#branch);
   }
 
-  /**
-   * The branch's commit: the loose ref when there is one, else the line in `packed-refs` (after `git gc`).
-   * Read synchronously, as every file of the ref swap: the files are tiny, and an asynchronous read would
-   * wait in libuv's thread pool behind every other publish's object writes.
-   */
   #readRef(): string | undefined {
-    const loose = readText(this.#refPath);
-    if (loose !== undefined) {
-      const sha = loose.trim();
-      if (isObjectId(sha)) return sha;
-    }
-    const packed = readText(join(this.#gitdir, 'packed-refs'));
-    const name = `refs/heads/${this.#branch}`;
-    for (const line of packed?.split('\n') ?? []) {
-      const [sha, ref] = line.trim().split(' ');
-      if (ref === name && isObjectId(sha)) return sha;
-    }
-    return undefined;
+    return readBranchRef(this.#gitdir, this.#branch);
   }
 
   /**
@@ -298,31 +311,19 @@ export class LocalGitContentStore implements ContentStore {
   async #moveBranch(
     next: (current: string | undefined) => Promise<string>,
   ): Promise<{ current: string | undefined; next: string }> {
+    this.#queuedSwaps += 1;
     const run = this.#swapping.then(async () => {
-      const lockPath = `${this.#refPath}.lock`;
-      const lock = await this.#acquireLock(lockPath);
-      let moved = false;
-      try {
-        // Re-read under the lock: this is the read the swap depends on.
-        const current = this.#readRef();
-        const sha = await next(current);
-        writeSync(lock, `${sha}\n`);
-        closeSync(lock);
-        renameSync(lockPath, this.#refPath);
-        moved = true;
-        return { current, next: sha };
-      } finally {
-        if (!moved) {
-          try {
-            closeSync(lock);
-          } catch {
-            // Closed already, before a rename that failed.
-          }
-          rmSync(lockPath, { force: true });
-        }
-      }
+      const lock = await this.#acquireLock(`${this.#refPath}.lock`);
+      // Re-read under the lock: this is the read the swap depends on.
+      const current = this.#readRef();
+      const { sha } = await swapRefUnderLock(lock, this.#refPath, async () => ({ sha: await next(current) }));
+      return { current, next: sha };
     });
-    this.#swapping = run.catch(() => undefined);
+    this.#swapping = run
+      .catch(() => undefined)
+      .finally(() => {
+        this.#queuedSwaps -= 1;
+      });
     return run;
   }
 
@@ -362,15 +363,6 @@ function unknownBase(expectedHead: string): StaleRevisionError {
 
 function isGitError(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
-}
-
-/** A small file's text, or undefined when it is not there. */
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    return ignoreMissing(error as NodeJS.ErrnoException);
-  }
 }
 
 function ignoreMissing(error: NodeJS.ErrnoException): undefined {

@@ -7,17 +7,18 @@ import { type GitObjectType, gitObjectId } from '../../domain/content/tree-id.ts
 
 const deflateAsync = promisify(deflate);
 
-/** Objects up to this size are written synchronously; larger ones are deflated and written off the event loop. */
-const SYNC_LIMIT = 256 * 1024;
+/** Objects up to this size are deflated on the event loop; larger ones in the thread pool. */
+const INLINE_DEFLATE_LIMIT = 64 * 1024;
 
 /**
  * Writes loose objects into a bare repository as git does: deflated under `objects/xx/…`, written to a
  * temporary name and renamed, so that an object appears whole or not at all (and is never rewritten once there).
  *
- * Small objects (trees, commits, most files) are written synchronously. Every asynchronous fs call waits in
- * libuv's thread pool (4 threads), so under concurrent publishes an object write, or the ref swap after it,
- * would queue behind hundreds of other writers' calls: a synchronous write of a few hundred bytes takes
- * microseconds and never waits behind anything.
+ * `write` creates its files off the event loop: creating a file costs far more than a few microseconds on a
+ * busy disk, and a synchronous create on every blob of every publish stalled every read the process was
+ * serving. Small objects are still deflated in place (cheaper than a round trip to the thread pool).
+ * `writeSync` is for the few objects written while the branch's lock is held (the trees above a changed
+ * folder and the commit), which must not queue behind other publishes' blobs, and for bulk seeding tools.
  */
 export class LooseObjectWriter {
   readonly #objects: string;
@@ -28,12 +29,14 @@ export class LooseObjectWriter {
 
   /** Stores the object and returns its id; an object already stored is left as it is. */
   async write(type: GitObjectType, body: Uint8Array): Promise<string> {
-    if (body.byteLength <= SYNC_LIMIT) return this.writeSync(type, body);
-    const { sha, path, raw } = this.#prepare(type, body);
+    const { sha, folder, path, raw } = this.#prepare(type, body);
     if (existsSync(path)) return sha;
+    // Made every time rather than remembered: `git gc` removes the folders it empties.
+    await fsp.mkdir(folder, { recursive: true });
     const temporary = temporaryBeside(path);
     try {
-      await fsp.writeFile(temporary, await deflateAsync(raw));
+      const deflated = raw.byteLength <= INLINE_DEFLATE_LIMIT ? deflateSync(raw) : await deflateAsync(raw);
+      await fsp.writeFile(temporary, deflated);
       await fsp.rename(temporary, path);
     } catch (error) {
       rmSync(temporary, { force: true });
@@ -42,10 +45,11 @@ export class LooseObjectWriter {
     return sha;
   }
 
-  /** `write`, synchronously: for small objects, and for tools that seed repositories in bulk. */
+  /** `write`, synchronously: for the small objects written under the branch's lock, and for bulk seeding. */
   writeSync(type: GitObjectType, body: Uint8Array): string {
-    const { sha, path, raw } = this.#prepare(type, body);
+    const { sha, folder, path, raw } = this.#prepare(type, body);
     if (existsSync(path)) return sha;
+    mkdirSync(folder, { recursive: true });
     const temporary = temporaryBeside(path);
     try {
       writeFileSync(temporary, deflateSync(raw));
@@ -60,10 +64,8 @@ export class LooseObjectWriter {
   #prepare(type: GitObjectType, body: Uint8Array) {
     const sha = gitObjectId(type, body);
     const folder = join(this.#objects, sha.slice(0, 2));
-    // Made every time rather than remembered: `git gc` removes the folders it empties.
-    mkdirSync(folder, { recursive: true });
     const raw = Buffer.concat([Buffer.from(`${type} ${body.byteLength}\0`), body]);
-    return { sha, path: join(folder, sha.slice(2)), raw };
+    return { sha, folder, path: join(folder, sha.slice(2)), raw };
   }
 }
 

@@ -19,8 +19,8 @@ import { copy, type InMemoryState } from './in-memory-state.ts';
 export class InMemoryItemRepository implements ItemRepository {
   constructor(private readonly state: InMemoryState) {}
 
-  #checkUnique(item: CatalogItem) {
-    for (const other of this.state.items.values()) {
+  #checkUnique(item: CatalogItem, rows: Iterable<CatalogItem> = this.state.items.values()) {
+    for (const other of rows) {
       if (other.id === item.id) continue;
       if (other.kind === item.kind && other.namespace === item.namespace && other.name === item.name) {
         throw new ConflictError(`${item.kind}/${item.namespace}/${item.name} already exists`);
@@ -42,6 +42,17 @@ export class InMemoryItemRepository implements ItemRepository {
     if (this.state.items.has(item.id)) throw new ConflictError(`item ${item.id} already exists`);
     this.#checkUnique(item);
     this.state.items.set(item.id, copy(item));
+  }
+
+  async insertMany(items: readonly CatalogItem[]): Promise<void> {
+    // All or none: each is checked against the rows and the items before it, then all are stored.
+    const staged = new Map(this.state.items.entries());
+    for (const item of items) {
+      if (staged.has(item.id)) throw new ConflictError(`item ${item.id} already exists`);
+      this.#checkUnique(item, staged.values());
+      staged.set(item.id, item);
+    }
+    for (const item of items) this.state.items.set(item.id, copy(item));
   }
 
   async update(item: CatalogItem): Promise<void> {
@@ -76,6 +87,14 @@ export class InMemoryItemRepository implements ItemRepository {
     return i && copy(i);
   }
 
+  async findByGitPaths(gitPaths: readonly string[]) {
+    const wanted = new Set(gitPaths);
+    return this.state.items
+      .values()
+      .filter((x) => wanted.has(x.gitPath))
+      .map(copy);
+  }
+
   async findByServerName(serverName: string) {
     const i = this.state.items.values().find((x) => x.serverName === serverName && x.status !== 'deleted');
     return i && copy(i);
@@ -104,6 +123,10 @@ export class InMemoryItemRepository implements ItemRepository {
     if (s.versions.values().some((v) => v.itemId === version.itemId && v.commitSha === version.commitSha)) return;
     if (s.versions.has(version.id)) throw new ConflictError(`version ${version.id} already exists`);
     s.versions.set(version.id, copy(version));
+  }
+
+  async recordVersions(versions: readonly ItemVersion[]): Promise<void> {
+    for (const version of versions) await this.recordVersion(version);
   }
 
   async listVersions(itemId: string, commits?: readonly string[]): Promise<ItemVersion[]> {

@@ -40,6 +40,26 @@ export class PostgresItemRepository implements ItemRepository {
     });
   }
 
+  insertMany(many: readonly CatalogItem[]): Promise<void> {
+    if (many.length === 0) return Promise.resolve();
+    return namingServer(many.length === 1 ? many[0]! : { serverName: null }, () =>
+      this.db.transaction(async (tx) => {
+        for (let start = 0; start < many.length; start += ROWS_PER_STATEMENT) {
+          const chunk = many.slice(start, start + ROWS_PER_STATEMENT);
+          await tx.insert(items).values(
+            chunk.map((item) => ({
+              ...item,
+              tags: [...item.tags],
+              problems: [...item.problems],
+              searchText: item.searchText ?? null,
+            })),
+          );
+          await writeSearchTerms(tx as unknown as Db, chunk, false);
+        }
+      }),
+    );
+  }
+
   update(item: CatalogItem): Promise<void> {
     return namingServer(item, async () => {
       const { id, createdAt: _createdAt, ...rest } = item;
@@ -85,6 +105,16 @@ export class PostgresItemRepository implements ItemRepository {
     return row && toItem(row);
   }
 
+  async findByGitPaths(gitPaths: readonly string[]) {
+    const found: CatalogItem[] = [];
+    for (let start = 0; start < gitPaths.length; start += PATHS_PER_LOOKUP) {
+      const chunk = gitPaths.slice(start, start + PATHS_PER_LOOKUP);
+      const rows = await translated(() => this.db.select(itemColumns).from(items).where(inArray(items.gitPath, chunk)));
+      found.push(...rows.map(toItem));
+    }
+    return found;
+  }
+
   async findByServerName(serverName: string) {
     // The predicate of catalog_items_server_name_key, so the partial index serves the lookup.
     const [row] = await translated(() =>
@@ -123,20 +153,24 @@ export class PostgresItemRepository implements ItemRepository {
   }
 
   recordVersion(version: ItemVersion): Promise<void> {
-    const { access, ...rest } = version;
     return translated(async () => {
       await this.db
         .insert(itemVersions)
-        .values({
-          ...rest,
-          manifest: version.manifest === null ? null : { ...version.manifest },
-          visibility: access?.visibility ?? null,
-          teamId: access?.teamId ?? null,
-          ownerUserId: access?.ownerUserId ?? null,
-        })
+        .values(versionRow(version))
         .onConflictDoNothing({
           target: [itemVersions.itemId, itemVersions.commitSha],
         });
+    });
+  }
+
+  recordVersions(versions: readonly ItemVersion[]): Promise<void> {
+    return translated(async () => {
+      for (let start = 0; start < versions.length; start += ROWS_PER_STATEMENT) {
+        await this.db
+          .insert(itemVersions)
+          .values(versions.slice(start, start + ROWS_PER_STATEMENT).map(versionRow))
+          .onConflictDoNothing({ target: [itemVersions.itemId, itemVersions.commitSha] });
+      }
     });
   }
 
@@ -199,8 +233,23 @@ export class PostgresItemRepository implements ItemRepository {
   }
 }
 
+/** Rows a multi-row statement carries: well under PostgreSQL's 65,535 bound parameters at 30 columns a row. */
+const ROWS_PER_STATEMENT = 500;
+const PATHS_PER_LOOKUP = 5000;
+
+function versionRow(version: ItemVersion): typeof itemVersions.$inferInsert {
+  const { access, ...rest } = version;
+  return {
+    ...rest,
+    manifest: version.manifest === null ? null : { ...version.manifest },
+    visibility: access?.visibility ?? null,
+    teamId: access?.teamId ?? null,
+    ownerUserId: access?.ownerUserId ?? null,
+  };
+}
+
 /** Runs a write of `item`, naming its server name when the unique index refuses it. */
-async function namingServer(item: CatalogItem, work: () => Promise<void>): Promise<void> {
+async function namingServer(item: Pick<CatalogItem, 'serverName'>, work: () => Promise<void>): Promise<void> {
   try {
     await translated(work);
   } catch (error) {

@@ -12,7 +12,7 @@ export class PostgresTokenRepository implements TokenRepository {
 
   insert(token: ApiToken): Promise<void> {
     return translated(async () => {
-      await this.db.insert(apiTokens).values(token);
+      await this.db.insert(apiTokens).values({ ...token, scopes: [...token.scopes] });
     });
   }
 

@@ -23,7 +23,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { TOKEN_KINDS } from '../../domain/accounts/api-token.ts';
+import { TOKEN_KINDS, TOKEN_SCOPES } from '../../domain/accounts/api-token.ts';
 import { NAMESPACE_KINDS } from '../../domain/accounts/namespace.ts';
 import { TEAM_ROLES } from '../../domain/accounts/team.ts';
 import { ITEM_STATUSES, VISIBILITIES } from '../../domain/catalog/catalog-item.ts';
@@ -382,6 +382,8 @@ export const apiTokens = pgTable(
     userId: uuid('user_id').notNull(),
     kind: text('kind', { enum: TOKEN_KINDS }).notNull(),
     name: text('name').notNull(),
+    /** What the token may do (TOKEN_SCOPES); tokens made before scopes existed are `{full}`. */
+    scopes: text('scopes', { enum: TOKEN_SCOPES }).array().notNull().default(sql`'{full}'::text[]`),
     tokenHash: text('token_hash').notNull(),
     displayPrefix: text('display_prefix').notNull(),
     createdAt: at('created_at').notNull(),
@@ -397,6 +399,10 @@ export const apiTokens = pgTable(
     ),
     index('api_tokens_user_id_idx').on(t.userId),
     check('api_tokens_kind_check', oneOf(t.kind, TOKEN_KINDS)),
+    check(
+      'api_tokens_scopes_check',
+      sql`cardinality(${t.scopes}) > 0 and ${t.scopes} <@ ${sql.raw(`array[${TOKEN_SCOPES.map((scope) => `'${scope}'`).join(', ')}]::text[]`)}`,
+    ),
   ],
 );
 

@@ -25,7 +25,7 @@ describe('authenticate', () => {
   it('resolves a session token to its user, token and address', async () => {
     const { deps, alice } = await setUp();
     const actor = await authenticate(deps, alice.secret, '198.51.100.1');
-    expect(actor).toEqual({ user: alice.user, tokenId: alice.tokenId, ip: '198.51.100.1' });
+    expect(actor).toEqual({ user: alice.user, tokenId: alice.tokenId, scopes: ['full'], ip: '198.51.100.1' });
   });
 
   it('resolves a personal API token to its user', async () => {

@@ -30,5 +30,5 @@ export async function authenticate(
   if (!cached && (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > TOUCH_EVERY_MS)) {
     await db.tokens.touch(token.id, now);
   }
-  return { user, tokenId: token.id, ip };
+  return { user, tokenId: token.id, ip, scopes: token.scopes };
 }

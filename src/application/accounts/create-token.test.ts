@@ -65,6 +65,7 @@ describe('createToken', () => {
     expect((await auditTrail(deps, 'token.create'))[0]?.details).toEqual({
       name: 'ci',
       expiresAt: expiresAt.toISOString(),
+      scopes: ['full'],
     });
   });
 
@@ -103,6 +104,32 @@ describe('createToken', () => {
     const before = await atlasState(deps);
     const problems = await problemsOf(createToken(deps, { name: '', expiresAt: 'never' }, alice));
     expect(problems.map((p) => p.path)).toEqual(['name', 'expiresAt']);
+    expect(await atlasState(deps)).toEqual(before);
+  });
+
+  it('gives a token the full scope by default, and registry:read when asked, which the actor then carries', async () => {
+    const { deps, alice } = await setUp();
+    const full = await createToken(deps, { name: 'ci' }, alice);
+    expect(full.token.scopes).toEqual(['full']);
+    expect((await authenticate(deps, full.secret, null)).scopes).toEqual(['full']);
+    const reader = await createToken(deps, { name: 'vscode', scopes: ['registry:read'] }, alice);
+    expect((await deps.db.tokens.findById(reader.token.id))?.scopes).toEqual(['registry:read']);
+    expect((await authenticate(deps, reader.secret, null)).scopes).toEqual(['registry:read']);
+    const entries = await auditTrail(deps, 'token.create');
+    expect(entries.map((e) => e.details.scopes)).toEqual(expect.arrayContaining([['full'], ['registry:read']]));
+  });
+
+  it('refuses an empty, unknown or repeated scope, naming each, and writes nothing', async () => {
+    const { deps, alice } = await setUp();
+    const before = await atlasState(deps);
+    expect(await problemsOf(createToken(deps, { name: 'ci', scopes: [] }, alice))).toEqual([
+      { path: 'scopes', message: 'must list at least one of full, registry:read' },
+    ]);
+    const problems = await problemsOf(
+      createToken(deps, { name: 'ci', scopes: ['registry:read', 'admin', 'registry:read'] }, alice),
+    );
+    expect(problems.map((p) => p.path)).toEqual(['scopes/1', 'scopes/2']);
+    expect(problems[0]?.message).toBe('"admin" is not a scope; the scopes are full, registry:read');
     expect(await atlasState(deps)).toEqual(before);
   });
 

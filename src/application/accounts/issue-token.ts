@@ -1,4 +1,4 @@
-import type { ApiToken, TokenKind } from '../../domain/accounts/api-token.ts';
+import type { ApiToken, TokenKind, TokenScope } from '../../domain/accounts/api-token.ts';
 import { newId } from '../../domain/ids.ts';
 import { newTokenSecret } from './token-secrets.ts';
 
@@ -9,6 +9,7 @@ export function issueToken(
   name: string,
   now: Date,
   expiresAt: Date | null,
+  scopes: readonly TokenScope[] = ['full'],
 ): { token: ApiToken; secret: string } {
   const { secret, hash, displayPrefix } = newTokenSecret(kind);
   return {
@@ -18,6 +19,7 @@ export function issueToken(
       userId,
       kind,
       name,
+      scopes: [...scopes],
       tokenHash: hash,
       displayPrefix,
       createdAt: now,

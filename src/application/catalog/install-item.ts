@@ -1,21 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '../../domain/accounts/actor.ts';
 import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
-import type { InstallClient, McpInstall, SkillFolder } from '../../domain/catalog/install-clients.ts';
+import type { InstallClient } from '../../domain/catalog/install-clients.ts';
 import { formatItemRef, type ItemRef } from '../../domain/catalog/item-ref.ts';
 import { newId } from '../../domain/ids.ts';
 import { auditEntry } from '../audit.ts';
 import type { AtlasDeps } from '../deps.ts';
-import { findReadableItem } from './item-access.ts';
-
-export type InstallInstructions =
-  | { kind: 'mcp'; config: McpInstall }
-  | { kind: 'skill'; folder: SkillFolder | null; notes: string[] }
-  | { kind: 'tool'; definition: Readonly<Record<string, unknown>> };
+import { getInstallInstructions, type InstallInstructions } from './get-install-instructions.ts';
 
 /**
  * Records an install (the item's usage count, once per installer and UTC day: repeats do not move it) and
- * returns what the client needs:
+ * returns what the client needs, rendered by getInstallInstructions (which shows the same without counting):
  * an MCP server's config entry for that client (secrets as placeholders, never values), the target
  * folder of a skill (its archive is the item's files, zipped), or a tool's definition. Rendering comes
  * first, so an item that cannot be installed in that client is refused without being counted.
@@ -25,8 +20,7 @@ export async function installItem(
   input: { ref: ItemRef; client: InstallClient },
   actor: Actor,
 ): Promise<{ item: CatalogItem; usageCount: number; install: InstallInstructions }> {
-  const item = await findReadableItem(deps, input.ref, actor);
-  const install = instructionsFor(deps, item, input.client);
+  const { item, install } = await getInstallInstructions(deps, input, actor);
   const now = deps.clock.now();
   const usageCount = await deps.db.transaction(async (tx) => {
     const count = await tx.items.recordInstall({
@@ -51,26 +45,4 @@ function installerOf(actor: Actor): string {
     .update(actor.ip ?? 'unknown')
     .digest('hex')
     .slice(0, 32)}`;
-}
-
-function instructionsFor(
-  { clients }: Pick<AtlasDeps, 'clients'>,
-  item: CatalogItem,
-  client: InstallClient,
-): InstallInstructions {
-  switch (item.kind) {
-    case 'mcp':
-      return { kind: 'mcp', config: clients.mcp(item.manifest, client, item.name) };
-    case 'tool':
-      return { kind: 'tool', definition: item.manifest };
-    case 'skill': {
-      const folder = clients.skillFolder(item.name, client) ?? null;
-      const notes = folder
-        ? [
-            `unzip the archive into the folder that holds ${folder.project ?? folder.user}: the zip holds one folder, ${item.name}`,
-          ]
-        : ['upload the archive in the client (Settings, Capabilities, Skills); it takes the zip as it is'];
-      return { kind: 'skill', folder, notes };
-    }
-  }
 }

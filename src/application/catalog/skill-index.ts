@@ -85,7 +85,7 @@ export async function resolveSkillIndex(
  * write of an item sets it). Read as an administrator sees rows, so that an item leaving anonymous sight (made
  * team-only, deleted) changes it too.
  */
-async function catalogRevision({ db }: Pick<AtlasDeps, 'db'>): Promise<string> {
+export async function catalogRevision({ db }: Pick<AtlasDeps, 'db'>): Promise<string> {
   const tops = await Promise.all(
     STATUS_GROUPS.map((status) =>
       db.items.search({ kind: 'skill', status, sort: 'updated', limit: 1, viewer: { kind: 'admin' } }),
@@ -117,7 +117,9 @@ export async function listSkillIndex(
   target: Pick<SkillIndexTarget, 'teamId'>,
 ): Promise<IndexedSkill[]> {
   const viewer = authorizer.viewerOf(anonymous());
-  const items: CatalogItem[] = [];
+  // Only what the index keeps of each page: a whole row (manifest, search text) of every skill of a large
+  // catalog at once was the largest thing a server ever held in memory.
+  const skills: (IndexedSkill & Pick<CatalogItem, 'createdAt'>)[] = [];
   let cursor: string | undefined;
   do {
     const page = await db.items.search({
@@ -129,10 +131,10 @@ export async function listSkillIndex(
       cursor,
       viewer,
     });
-    items.push(...page.items);
+    for (const item of page.items) skills.push({ ...toIndexedSkill(item), createdAt: item.createdAt });
     cursor = page.nextCursor;
   } while (cursor !== undefined);
-  return nameHolders(items).map(toIndexedSkill);
+  return nameHolders(skills).map(({ createdAt: _createdAt, ...skill }) => skill);
 }
 
 /** The naming rule of listSkillIndex: one skill per name, the first published; sorted by name. */

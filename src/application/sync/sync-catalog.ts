@@ -1,16 +1,15 @@
-import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
 import type { ItemDiff } from '../../domain/content/content-store.ts';
-import { compareCodePoints } from '../../domain/content/tree-id.ts';
 import { ConflictError, NotFoundError, ServerNameTakenError, StaleRevisionError } from '../../domain/errors.ts';
 import type { Repositories } from '../../domain/repositories.ts';
 import type { AtlasDeps } from '../deps.ts';
 import { compareCatalog, driftAsDiff } from './compare-catalog.ts';
 import {
-  applyFolderState,
+  applyFolderStates,
   emptyCounts,
-  type FolderState,
+  type FolderStep,
+  planFolderSteps,
   type ReconcileCounts,
-  readFolderState,
+  readFolderStates,
 } from './reconcile-folder.ts';
 
 export interface SyncResult {
@@ -57,7 +56,7 @@ const ATTEMPTS = 5;
  *   advanced first makes this one start over from there (compare-and-swap);
  * - removed folders are applied first, then folders whose item already exists, then new folders, each by path:
  *   of folders declaring one server name, the item that holds it keeps it, or on a first sync the first folder
- *   by path takes it, and the others are recorded as invalid, naming it (see applyFolderState);
+ *   by path takes it, and the others are recorded as invalid, naming it (see planFolderSteps, applyFolderStates);
  * - when `lastSyncedSha` is no longer in the history (a force push), git is compared with the whole catalog.
  */
 export async function syncCatalog(deps: Deps, options: SyncOptions = {}): Promise<SyncResult> {
@@ -69,14 +68,12 @@ export async function syncCatalog(deps: Deps, options: SyncOptions = {}): Promis
     if (from === to && revisits.length === 0) return { from, to, changed: false, folders: 0, counts: emptyCounts() };
     const diff = from === to ? [] : await diffSince(deps, from, to);
     const known = new Set(diff.map((d) => d.folder));
-    const plan: Step[] = [
-      ...(await planChanges(deps, diff, to)),
-      ...(await Promise.all(
-        revisits
-          .filter((folder) => !known.has(folder))
-          .map(async (folder) => ({ state: await readFolderState(deps, folder, to) })),
-      )),
-    ];
+    const revisited = await readFolderStates(
+      deps,
+      revisits.filter((folder) => !known.has(folder)),
+      to,
+    );
+    const plan: FolderStep[] = [...(await planFolderSteps(deps, diff, to)), ...revisited.map((state) => ({ state }))];
     const counts = emptyCounts();
     try {
       await db.transaction(async (tx) => {
@@ -84,7 +81,7 @@ export async function syncCatalog(deps: Deps, options: SyncOptions = {}): Promis
         // The compare-and-swap comes first: a concurrent sync waits here on the state row, then finds
         // it moved and starts over, instead of colliding with this one's rows.
         if (from !== to && !(await tx.sync.advance(from, to, now))) throw new LostRace();
-        for (const { state, movedFrom } of plan) await applyFolderState(tx, state, to, now, counts, movedFrom);
+        await applyFolderStates(tx, plan, to, now, counts);
       });
       return { from, to, changed: true, folders: plan.length, counts };
     } catch (error) {
@@ -112,44 +109,4 @@ async function diffSince({ db, content }: Deps, from: string | null, to: string)
   }
   const trees = await content.listItems(to);
   return driftAsDiff(compareCatalog(trees, await db.items.listPointers()), trees);
-}
-
-interface Step {
-  state: FolderState;
-  /** The row of the folder this one was moved from, unchanged. */
-  movedFrom?: CatalogItem;
-}
-
-/** Reads the folders that need work, pairing a removed folder with an added one of the same tree (a move). */
-async function planChanges(deps: Deps, diff: readonly ItemDiff[], to: string): Promise<Step[]> {
-  const { db } = deps;
-  const rows = new Map<string, CatalogItem | undefined>();
-  await Promise.all(diff.map(async (d) => rows.set(d.folder, await db.items.findByGitPath(d.folder))));
-  const live = (row: CatalogItem | undefined): row is CatalogItem => row !== undefined && row.status !== 'deleted';
-
-  const removed = diff.filter((d) => d.status === 'removed' && live(rows.get(d.folder)));
-  const added = diff.filter((d) => {
-    if (d.status === 'removed') return false;
-    const row = rows.get(d.folder);
-    // An echo: the catalog already has this exact tree here (Atlas wrote it).
-    return !(row && row.treeSha === d.newTreeSha && (row.status === 'active' || row.status === 'deprecated'));
-  });
-  const moves = new Map<string, CatalogItem>();
-  for (const gone of removed) {
-    const row = rows.get(gone.folder)!;
-    const target = added.find((a) => a.newTreeSha === row.treeSha && !rows.get(a.folder) && !moves.has(a.folder));
-    if (target && target.folder.split('/')[0] === gone.folder.split('/')[0]) moves.set(target.folder, row);
-  }
-  const movedAway = new Set([...moves.values()].map((row) => row.gitPath));
-  const steps: Step[] = [];
-  for (const d of removed) {
-    if (!movedAway.has(d.folder)) steps.push({ state: { folder: d.folder, present: false } });
-  }
-  // Items that exist keep what they hold (a server name) before new folders claim anything; then by path.
-  const isNew = (folder: string) => (live(rows.get(folder)) || moves.has(folder) ? 0 : 1);
-  const ordered = [...added].sort((a, b) => isNew(a.folder) - isNew(b.folder) || compareCodePoints(a.folder, b.folder));
-  for (const d of ordered) {
-    steps.push({ state: await readFolderState(deps, d.folder, to), movedFrom: moves.get(d.folder) });
-  }
-  return steps;
 }

@@ -83,6 +83,29 @@ describe('verifyCatalog', () => {
     await verifyCatalog(deps, { repair: true });
     expect(await row('skills/carol/helper')).toMatchObject({ status: 'active', problems: [] });
   });
+  it("keeps what the database owns of a folder moved behind sync's back, as sync does", async () => {
+    const teamId = (await deps.db.teams.findBySlug('platform'))!.id;
+    const before = (await row('skills/alice/one'))!;
+    await deps.db.items.update({ ...before, tags: ['kept'], usageCount: 7, visibility: 'team' });
+    await commitFiles(deps.content, { 'skills/platform/one/SKILL.md': skillMd('one') }, ['skills/alice/one']);
+
+    const report = await verifyCatalog(deps, { repair: true });
+    expect(report.drift).toEqual({ gitOnly: ['skills/platform/one'], dbOnly: ['skills/alice/one'], stale: [] });
+    expect(report.repaired).toEqual({ added: 0, updated: 0, removed: 0, moved: 1, invalid: 0 });
+    expect(await row('skills/platform/one')).toMatchObject({
+      id: before.id,
+      namespace: 'platform',
+      tags: ['kept'],
+      usageCount: 7,
+      visibility: 'team',
+      teamId,
+      ownerUserId: before.ownerUserId,
+      status: 'active',
+    });
+    expect(await row('skills/alice/one')).toBeUndefined();
+    expect((await verifyCatalog(deps)).driftCount).toBe(0);
+  });
+
   it("repairs in sync's order, so a folder takes a server name its holder gave up behind sync's back", async () => {
     const server = (name: string) =>
       JSON.stringify({

@@ -1,7 +1,6 @@
-import type { ItemDiff } from '../../domain/content/content-store.ts';
 import type { AtlasDeps } from '../deps.ts';
 import { compareCatalog, type Drift, driftAsDiff } from './compare-catalog.ts';
-import { applyFolderState, emptyCounts, type ReconcileCounts, readFolderState } from './reconcile-folder.ts';
+import { applyFolderStates, emptyCounts, planFolderSteps, type ReconcileCounts } from './reconcile-folder.ts';
 
 export interface VerifyReport {
   readonly head: string;
@@ -37,22 +36,16 @@ export async function verifyCatalog(
     const changes = driftAsDiff(drift, trees);
     const drifted = new Set(changes.map((d) => d.folder));
     // Invalid items are read again too: what made them invalid (a missing team, say) may be fixed.
-    const invalid = pointers.filter((p) => p.status === 'invalid' && !drifted.has(p.gitPath)).map((p) => p.gitPath);
-    // In sync's order: removals, then items that exist (drifted, then invalid), then new folders, so that an
-    // item keeps its server name against a folder that claims it.
-    const read = (folder: string) => readFolderState(deps, folder, head);
-    const foldersOf = (status: ItemDiff['status']) => changes.filter((d) => d.status === status).map((d) => d.folder);
-    const states = [
-      ...foldersOf('removed').map((folder) => ({ folder, present: false as const })),
-      ...(await Promise.all([
-        ...foldersOf('changed').map(read),
-        ...invalid.map(read),
-        ...foldersOf('added').map(read),
-      ])),
-    ];
+    const invalid = pointers
+      .filter((p) => p.status === 'invalid' && !drifted.has(p.gitPath))
+      .map((p) => ({ folder: p.gitPath, status: 'changed' as const, oldTreeSha: p.treeSha, newTreeSha: p.treeSha }));
+    // As sync plans a diff: a folder moved unchanged keeps its row (tags, installs, owner, visibility), and
+    // removals come first, then items that exist, then new folders, so that an item keeps its server name
+    // against a folder that claims it.
+    const steps = await planFolderSteps(deps, [...changes, ...invalid], head);
     await db.transaction(async (tx) => {
       const now = clock.now();
-      for (const state of states) await applyFolderState(tx, state, head, now, counts);
+      await applyFolderStates(tx, steps, head, now, counts);
       const { lastSyncedSha } = await tx.sync.getState();
       await tx.sync.advance(lastSyncedSha, head, now);
     });

@@ -252,7 +252,10 @@ export function accountRepositoriesContract(name: string, open: () => Promise<Re
     it('round-trips a token and finds it by hash; unknown hash is undefined', async () => {
       const user = buildUser({ username: 'tok' });
       await db.users.insert(user);
-      const token = buildToken(user.id, { expiresAt: new Date('2027-03-01T12:00:00.123+02:00') });
+      const token = buildToken(user.id, {
+        expiresAt: new Date('2027-03-01T12:00:00.123+02:00'),
+        scopes: ['registry:read'],
+      });
       await db.tokens.insert(token);
       expect(await db.tokens.findByHash(token.tokenHash)).toEqual(token);
       expect(await db.tokens.findById(token.id)).toEqual(token);

@@ -22,6 +22,10 @@ export const MCP_CLIENTS = INSTALL_CLIENTS.filter(
 );
 export type McpClient = (typeof MCP_CLIENTS)[number];
 
+/** The scopes rendered install paths name: the user's own config or folder, or the project's (when the client has one). */
+export const INSTALL_PATH_SCOPES = ['user', 'project'] as const;
+export type InstallPathScope = (typeof INSTALL_PATH_SCOPES)[number];
+
 /** The syntax of a client's MCP config file: plain JSON, JSON with comments (and trailing commas), or TOML. */
 export type McpConfigFormat = 'json' | 'jsonc' | 'toml';
 

@@ -122,6 +122,53 @@ export function itemRepositoryContract(name: string, open: () => Promise<Reposit
       expect(await db.items.findVersionsByNumber(item.id, '9.9.9')).toEqual([]);
     });
 
+    it('inserts many items at once, all or none, and finds them by their git paths in one lookup', async () => {
+      const many = ['skill/x/one', 'mcp/x/two', 'tool/x/three'].map((ref) => buildItem(ref, { tags: ['bulk'] }));
+      await db.items.insertMany(many);
+      await db.items.insertMany([]);
+      const found = await db.items.findByGitPaths([...many.map((i) => i.gitPath), 'skills/x/missing']);
+      expect(found.sort((a, b) => a.gitPath.localeCompare(b.gitPath))).toEqual(
+        [...many].sort((a, b) => a.gitPath.localeCompare(b.gitPath)),
+      );
+      expect(await db.items.findByGitPaths([])).toEqual([]);
+      expect(await search({ q: 'three' })).toEqual(['tool/x/three']);
+
+      // A duplicate of a stored item, or of another item of the same call, refuses the whole call.
+      const fresh = buildItem('skill/x/fresh');
+      await expect(db.items.insertMany([fresh, buildItem('skill/x/one')])).rejects.toBeInstanceOf(ConflictError);
+      await expect(db.items.insertMany([fresh, buildItem('skill/x/fresh')])).rejects.toBeInstanceOf(ConflictError);
+      await expect(
+        db.items.insertMany([
+          buildItem('mcp/x/a', { serverName: 'io.example/same' }),
+          buildItem('mcp/x/b', { serverName: 'io.example/same' }),
+        ]),
+      ).rejects.toBeInstanceOf(ServerNameTakenError);
+      expect(await db.items.findByGitPaths([fresh.gitPath, 'mcp/x/a', 'mcp/x/b'])).toEqual([]);
+    });
+
+    it('records many versions at once, each commit of an item once', async () => {
+      const [a, b] = [buildItem('skill/x/a'), buildItem('skill/x/b')];
+      await db.items.insertMany([a!, b!]);
+      const v = (item: CatalogItem, commit: string) => ({
+        id: newId(),
+        itemId: item.id,
+        commitSha: commit.repeat(40),
+        treeSha: item.treeSha,
+        version: null,
+        publishedBy: null,
+        manifest: { name: item.name },
+        access: { visibility: 'org' as const, teamId: null, ownerUserId: null },
+        createdAt: tick(),
+      });
+      const first = v(a!, '1');
+      await db.items.recordVersions([first, v(b!, '1'), v(a!, '2')]);
+      await db.items.recordVersions([{ ...first, id: newId(), version: 'ignored' }]);
+      await db.items.recordVersions([]);
+      expect((await db.items.listVersions(a!.id)).map((x) => x.commitSha)).toEqual(['2'.repeat(40), '1'.repeat(40)]);
+      expect(await db.items.listVersions(a!.id, [first.commitSha])).toEqual([first]);
+      expect(await db.items.listVersions(b!.id)).toHaveLength(1);
+    });
+
     it('counts concurrent installs without losing one', async () => {
       const item = buildItem('mcp/x/popular');
       await db.items.insert(item);

@@ -76,6 +76,11 @@ export interface ItemRepository {
    */
   insert(item: CatalogItem): Promise<void>;
   /**
+   * Inserts several items at once (what a sync of thousands of new folders writes), all or none: the same
+   * refusals as `insert`, also between the items given.
+   */
+  insertMany(items: readonly CatalogItem[]): Promise<void>;
+  /**
    * Replaces the row with the same id. @throws NotFoundError when absent; ConflictError on a taken reference;
    * ServerNameTakenError when the item is live and another live item declares its server name.
    */
@@ -83,6 +88,8 @@ export interface ItemRepository {
   findById(id: string): Promise<CatalogItem | undefined>;
   findByRef(ref: ItemRef): Promise<CatalogItem | undefined>;
   findByGitPath(gitPath: string): Promise<CatalogItem | undefined>;
+  /** The items at these git paths, in one lookup, in no particular order; paths with no item are left out. */
+  findByGitPaths(gitPaths: readonly string[]): Promise<CatalogItem[]>;
   /** The live (not deleted) item that declares this server name, compared exactly; undefined when none does. */
   findByServerName(serverName: string): Promise<CatalogItem | undefined>;
   /** The item with its owner's username and its team's slug, in one lookup (an item page needs all three). */
@@ -106,6 +113,8 @@ export interface ItemRepository {
 
   /** Records a version; recording the same commit of the same item again changes nothing. */
   recordVersion(version: ItemVersion): Promise<void>;
+  /** `recordVersion` of each, at once. */
+  recordVersions(versions: readonly ItemVersion[]): Promise<void>;
   /** The item's recorded versions, newest first; with `commits`, only those commits. */
   listVersions(itemId: string, commits?: readonly string[]): Promise<ItemVersion[]>;
   /** The recorded versions that declared this manifest version, newest first. */

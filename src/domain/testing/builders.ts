@@ -85,6 +85,7 @@ export function buildToken(userId: string, overrides: Partial<ApiToken> = {}): A
     userId,
     kind: 'personal',
     name: 'ci',
+    scopes: ['full'],
     tokenHash: newId().replaceAll('-', '') + newId().replaceAll('-', ''),
     displayPrefix: 'atlas_pat_ab',
     createdAt: tick(),

@@ -66,6 +66,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/whoami.ts')).whoamiCommand,
   },
   {
+    name: 'token',
+    group: 'account',
+    summary: 'Create, list and revoke API tokens; --scope registry:read for a token that only reads the MCP registry',
+    load: async () => (await import('./commands/token.ts')).tokenCommand,
+  },
+  {
     name: 'publish',
     group: 'catalog',
     summary: 'Validate and publish a skill, MCP server or tool from a folder or zip',
@@ -110,7 +116,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'export',
     group: 'bulk',
-    summary: "Download an item as a zip, or the catalog's skills as a Claude Code plugin marketplace",
+    summary:
+      "Download an item as a zip, the catalog's skills as a Claude Code plugin marketplace, or managed MCP settings",
     load: async () => (await import('./commands/export.ts')).exportCommand,
   },
 ];

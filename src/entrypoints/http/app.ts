@@ -7,15 +7,18 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyRequest, type FastifyServerOptions, type preHandlerHookHandler } from 'fastify';
 import type { AtlasDeps } from '../../application/deps.ts';
 import { RateLimitedError } from '../../domain/errors.ts';
-import { mcpRoutes } from '../mcp/mcp-routes.ts';
+import type { HostCheck } from '../mcp/host-check.ts';
+import { mcpHostGuard, mcpRoutes } from '../mcp/mcp-routes.ts';
 import { registryRoutes } from '../registry/registry-routes.ts';
 import { registerAuthentication } from './authentication.ts';
 import { handleError, sendProblem } from './error-handler.ts';
 import { registerMetrics } from './metrics.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { exportRoutes } from './routes/exports.ts';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
+import { marketplaceRoutes } from './routes/marketplaces.ts';
 import { skillDiscoveryRoutes } from './routes/skill-discovery.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { teamRoutes } from './routes/teams.ts';
@@ -39,6 +42,8 @@ export interface AppOptions {
   readonly rateLimits?: { readonly perAddress: number; readonly perAccount: number };
   /** Proxies whose X-Forwarded-For gives the client address (ATLAS_TRUST_PROXY); none by default. */
   readonly trustProxy?: false | number | readonly string[];
+  /** Host names the MCP endpoint answers besides localhost's (ATLAS_ALLOWED_HOSTS); null turns the check off. */
+  readonly allowedHosts?: readonly string[] | null;
   /** The built web UI (dist/web by default); null serves none. */
   readonly webRoot?: string | null;
 }
@@ -107,6 +112,11 @@ export async function buildApp(deps: AtlasDeps, options: AppOptions = {}) {
   });
   // The docs page loads only its own scripts and styles, so helmet's CSP above covers it as it is.
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  const hostCheck: HostCheck = {
+    hosts: options.allowedHosts === undefined ? [] : options.allowedHosts,
+    origins: options.corsOrigins ?? [],
+  };
+  app.addHook('onRequest', mcpHostGuard(hostCheck));
   await registerAuthentication(app, deps);
 
   const registry = registerMetrics(app, { processMetrics: options.processMetrics ?? false });
@@ -117,9 +127,11 @@ export async function buildApp(deps: AtlasDeps, options: AppOptions = {}) {
   await app.register(auditRoutes, { prefix: '/api/v1/audit', deps });
   await app.register(webhookRoutes, { prefix: '/api/v1/webhooks', deps });
   await app.register(syncRoutes, { prefix: '/api/v1/sync', deps });
+  await app.register(exportRoutes, { prefix: '/api/v1/exports', deps });
   await app.register(itemRoutes, { prefix: '/api/v1/items', deps, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 });
   await app.register(mcpRoutes, { deps });
   await app.register(skillDiscoveryRoutes, { deps });
+  await app.register(marketplaceRoutes, { deps });
   await app.register(registryRoutes, { deps });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await registerWebUi(app, options.webRoot === null ? undefined : (options.webRoot ?? defaultWebRoot()));

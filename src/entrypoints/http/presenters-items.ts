@@ -1,5 +1,5 @@
+import type { InstallInstructions as InstallResult } from '../../application/catalog/get-install-instructions.ts';
 import type { ItemDetails as ItemDetailsResult } from '../../application/catalog/get-item.ts';
-import type { InstallInstructions as InstallResult } from '../../application/catalog/install-item.ts';
 import type { getItemVersion, ItemVersionEntry } from '../../application/catalog/list-item-versions.ts';
 import type { PublishedItem } from '../../application/catalog/publish-item.ts';
 import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';

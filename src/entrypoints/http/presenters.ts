@@ -37,6 +37,7 @@ export const presentToken = (t: ApiToken): TokenJson => ({
   id: t.id,
   kind: t.kind,
   name: t.name,
+  scopes: [...t.scopes],
   prefix: t.displayPrefix,
   createdAt: t.createdAt.toISOString(),
   expiresAt: t.expiresAt?.toISOString() ?? null,

@@ -17,6 +17,7 @@ export async function startServer(config: AtlasConfig): Promise<{ url: string; s
     maxRequestBytes: config.maxRequestBytes,
     processMetrics: true,
     corsOrigins: config.corsOrigins,
+    allowedHosts: config.allowedHosts,
     trustProxy: config.trustProxy,
     fastify: {
       ...connectionTimeouts(config.connections),

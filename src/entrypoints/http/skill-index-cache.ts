@@ -26,7 +26,12 @@ export interface SkillArtifact {
   readonly paths: readonly string[];
 }
 
-export interface DiscoverableSkill extends IndexedSkill {
+/**
+ * What an index keeps of each skill to serve it: where its files are and its artifact. The description, version
+ * and installs are only needed to write the documents, and are not kept (a catalog of 100,000 skills keeps this
+ * for every one, in every scope).
+ */
+export interface DiscoverableSkill extends Pick<IndexedSkill, 'name' | 'namespace' | 'gitPath' | 'commitSha'> {
   readonly artifact: SkillArtifact;
 }
 
@@ -123,16 +128,16 @@ export class SkillIndexCache {
 
   async #build(teamId: string | null, teamSlug: string | null, revision: string): Promise<BuiltSkillIndex> {
     const listed = await listSkillIndex(this.#deps, { teamId });
-    const skills = new Map<string, DiscoverableSkill>();
+    const artifacts = new Map<string, SkillArtifact>();
     let next = 0;
     const worker = async () => {
       while (next < listed.length) {
         const skill = listed[next++]!;
-        skills.set(skill.name, { ...skill, artifact: await this.#artifactOf(skill) });
+        artifacts.set(skill.name, await this.#artifactOf(skill));
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#concurrency, listed.length) }, worker));
-    const ordered = listed.map((skill) => skills.get(skill.name)!);
+    const ordered = listed.map((skill) => ({ ...skill, artifact: artifacts.get(skill.name)! }));
     const agentSkills: AgentSkillsIndex = {
       $schema: AGENT_SKILLS_DISCOVERY_SCHEMA,
       skills: ordered.map((skill) => {
@@ -157,7 +162,12 @@ export class SkillIndexCache {
       revision,
       teamId,
       teamSlug,
-      skills: new Map(ordered.map((skill) => [skill.name, skill])),
+      skills: new Map(
+        ordered.map(({ name, namespace, gitPath, commitSha, artifact }) => [
+          name,
+          { name, namespace, gitPath, commitSha, artifact },
+        ]),
+      ),
       agentSkills: documentOf(agentSkills),
       wellKnown: documentOf(wellKnown),
     };

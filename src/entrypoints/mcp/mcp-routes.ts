@@ -1,10 +1,33 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { AtlasDeps } from '../../application/deps.ts';
 import { UnauthenticatedError } from '../../domain/errors.ts';
+import { type HostCheck, hostProblem } from './host-check.ts';
 import type { McpCall } from './mcp-call.ts';
 import { createMcpServer } from './mcp-server.ts';
+
+const MCP_PATH = '/mcp';
+
+/** A JSON-RPC error with no id, as the transport itself answers what it refuses. */
+const rpcError = (message: string) => ({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
+
+/**
+ * Refuses, with 403 and a JSON-RPC error, a request to the endpoint whose `Host` is not one of Atlas's names or whose
+ * `Origin` is neither Atlas's nor an allowed one (see host-check.ts). An application hook, added before
+ * authentication, so that a foreign name is refused before a token is even looked up. `request.host` is the Host
+ * header, or X-Forwarded-Host from a proxy ATLAS_TRUST_PROXY trusts.
+ */
+export function mcpHostGuard(check: HostCheck): onRequestHookHandler {
+  return async (request, reply) => {
+    if (request.routeOptions.url !== MCP_PATH) return;
+    const origin = request.headers.origin;
+    const problem = hostProblem(check, request.host || undefined, Array.isArray(origin) ? origin[0] : origin);
+    if (problem === undefined) return;
+    request.log.warn({ host: request.host, origin }, 'MCP request refused: %s', problem);
+    return reply.status(403).type('application/json').send(rpcError(problem));
+  };
+}
 
 /** The request headers the transport reads; nothing else (credentials included) is handed to it. */
 const TRANSPORT_HEADERS = ['accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'last-event-id'];
@@ -24,7 +47,7 @@ function toWebRequest(request: FastifyRequest, baseUrl: string): Request {
  * transport of its own, and JSON answers rather than event streams. The caller is whoever the bearer token
  * names (resolved for every route in onRequest); without one, only what public read allows, and nothing at all
  * (401 with a Bearer challenge) when public read is off. `GET` (a server-to-client stream) and `DELETE` (ending
- * a session) have no meaning without sessions: 405.
+ * a session) have no meaning without sessions: 405. Before any of it, mcpHostGuard refuses a foreign Host or Origin.
  */
 export const mcpRoutes: FastifyPluginAsync<{ deps: AtlasDeps }> = async (app, { deps }) => {
   // The transport parses and checks the body itself, so that malformed JSON, a wrong media type or a message
@@ -35,7 +58,7 @@ export const mcpRoutes: FastifyPluginAsync<{ deps: AtlasDeps }> = async (app, { 
   const validator = new AjvJsonSchemaValidator();
 
   app.post(
-    '/mcp',
+    MCP_PATH,
     {
       schema: {
         tags: ['mcp'],
@@ -76,15 +99,8 @@ export const mcpRoutes: FastifyPluginAsync<{ deps: AtlasDeps }> = async (app, { 
       .status(405)
       .header('allow', 'POST')
       .type('application/json')
-      .send({
-        jsonrpc: '2.0',
-        error: {
-          code: -32000,
-          message: 'Method not allowed: this endpoint is stateless; POST JSON-RPC messages to it',
-        },
-        id: null,
-      });
+      .send(rpcError('Method not allowed: this endpoint is stateless; POST JSON-RPC messages to it'));
   const hidden = { schema: { hide: true } };
-  app.get('/mcp', hidden, notAllowed);
-  app.delete('/mcp', hidden, notAllowed);
+  app.get(MCP_PATH, hidden, notAllowed);
+  app.delete(MCP_PATH, hidden, notAllowed);
 };

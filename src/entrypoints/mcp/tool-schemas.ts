@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { INSTALL_PATH_SCOPES } from '../../domain/catalog/install-clients.ts';
 import { ITEM_KINDS } from '../../domain/catalog/item-kind.ts';
 import { literalUnion } from '../http/schemas/common.ts';
 import {
@@ -166,15 +167,13 @@ export const ReadSkillFileOutput = Type.Object({
 });
 export type ReadSkillFileOutput = Static<typeof ReadSkillFileOutput>;
 
-export const INSTALL_SCOPES = ['user', 'project'] as const;
-
 export const GetInstallConfigInput = Type.Object(
   {
     ref: Ref,
     client: InstallClientSchema,
     scope: Type.Optional(
       Type.Union(
-        INSTALL_SCOPES.map((scope) => Type.Literal(scope)),
+        INSTALL_PATH_SCOPES.map((scope) => Type.Literal(scope)),
         {
           description: "user: the user's own config (default); project: the project's config, when the client has one.",
         },
@@ -188,7 +187,7 @@ export type GetInstallConfigInput = Static<typeof GetInstallConfigInput>;
 export const GetInstallConfigOutput = Type.Object({
   ref: Type.String(),
   client: InstallClientSchema,
-  scope: literalUnion(INSTALL_SCOPES),
+  scope: literalUnion(INSTALL_PATH_SCOPES),
   location: Type.Union([Type.String(), Type.Null()], {
     description: 'The config file (MCP servers) or folder (skills) for that scope; null when the client has none.',
   }),

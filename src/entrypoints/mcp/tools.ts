@@ -11,8 +11,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { TSchema } from 'typebox';
 import { findTeamSlugs } from '../../application/catalog/find-team-slugs.ts';
+import { getInstallInstructions, installLocation } from '../../application/catalog/get-install-instructions.ts';
 import { getItem } from '../../application/catalog/get-item.ts';
-import { installItem } from '../../application/catalog/install-item.ts';
 import { listItemVersions } from '../../application/catalog/list-item-versions.ts';
 import { listSkillFiles } from '../../application/catalog/list-skill-files.ts';
 import { readSkillFile } from '../../application/catalog/read-skill-file.ts';
@@ -307,28 +307,23 @@ export function utf8Window(bytes: Uint8Array, offset: number, maxBytes: number):
 const getInstallConfig = define<GetInstallConfigInput>(
   'get_install_config',
   'Get install instructions',
-  "What a client needs to use an item, rendered exactly as the catalog's API and CLI render it: an MCP server's config entry for the client (secret values are placeholders the user fills in, never values), a skill's target folder and archive, or a tool's definition. Counts an install.",
+  "What a client needs to use an item, rendered exactly as the catalog's API and CLI render it: an MCP server's config entry for the client (secret values are placeholders the user fills in, never values), a skill's target folder and archive, or a tool's definition. Read-only: it records no install (the user's own `atlas install` does).",
   GetInstallConfigInput,
   GetInstallConfigOutput,
-  { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
   async ({ deps, actor, baseUrl }, input) => {
     const ref = parseItemRef(input.ref);
-    const result = await installItem(deps, { ref, client: input.client }, actor);
+    const result = await getInstallInstructions(deps, { ref, client: input.client }, actor);
     const archivePath = `/api/v1/items/${formatItemRef(ref)}/archive`;
     const install = presentInstall(result.install, archivePath);
     const scope = input.scope ?? 'user';
-    const location =
-      install.kind === 'mcp'
-        ? (install.config.configPath[scope] ?? null)
-        : install.kind === 'skill'
-          ? (install.folder?.[scope] ?? null)
-          : null;
+    const location = installLocation(result.install, scope);
     const structured: GetInstallConfigOutput = {
       ref: formatItemRef(ref),
       client: input.client,
       scope,
       location,
-      usageCount: result.usageCount,
+      usageCount: result.item.usageCount,
       install,
       ...(install.kind === 'skill' ? { archiveUrl: `${baseUrl}${archivePath}` } : {}),
     };

@@ -69,7 +69,8 @@ const registryScope: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; teamRegistry: 
   const Team: TProperties = teamRegistry ? { team: Type.String({ maxLength: 64 }) } : {};
   const errors = { 400: RegistryErrorSchema, 401: RegistryErrorSchema, 404: RegistryErrorSchema };
   // `cors: false`: the app's own CORS plugin, when configured, leaves these routes to the headers above.
-  const config = { cors: false } as const;
+  // `tokenScope`: a token scoped to registry reads is let in here, and only here.
+  const config = { cors: false, tokenScope: 'registry:read' } as const;
 
   for (const base of ['/v0.1', '/v0']) {
     const documented = base === '/v0.1' && !teamRegistry;

@@ -3,6 +3,7 @@ import type { AtlasDeps } from '../../application/deps.ts';
 import { type PollResult, pollContent } from '../../application/sync/poll-content.ts';
 import { runNextSyncJob } from '../../application/sync/run-sync-job.ts';
 import type { Leadership } from '../../domain/locks.ts';
+import { startMarketplaceBranchRuntime } from './marketplace-branch-runtime.ts';
 
 export interface SyncRuntimeLog {
   info(details: object, message: string): void;
@@ -117,6 +118,12 @@ export function startSyncRuntime(deps: AtlasDeps, options: SyncRuntimeOptions): 
 
   const loops = [work()];
   if ((options.poll ?? true) && pollMs > 0) loops.push(poll());
+  const marketplace = deps.marketplaceBranch
+    ? startMarketplaceBranchRuntime(deps, deps.marketplaceBranch, {
+        log,
+        identity: { name: 'atlas', owner: 'Atlas', origin: deps.syncSettings.repository ?? 'Atlas' },
+      })
+    : undefined;
   return {
     workerId,
     isPoller: () => leadership?.held === true,
@@ -127,6 +134,7 @@ export function startSyncRuntime(deps: AtlasDeps, options: SyncRuntimeOptions): 
       for (const wake of [...wakers]) wake();
       // A sync in flight finishes (its transaction is short); the loops then see `running` is false.
       await Promise.all(loops);
+      await marketplace?.stop();
       await leadership?.release();
     },
   };

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { InstallAnswer, McpInstallConfig } from '../../../src/entrypoints/http/schemas/items.ts';
+import type { InstallConfig, McpInstallConfig } from '../../../src/entrypoints/http/schemas/items.ts';
 import { api, archiveUrl } from '../api.ts';
 import { ErrorBox, Loading } from '../components/bits.tsx';
 import { CodeBlock } from '../components/copy-button.tsx';
@@ -12,8 +12,8 @@ import type { ItemView } from './item-view.ts';
 const CLIENTS = keysOf(CLIENT_LABELS);
 
 /**
- * How to use the item in each client Atlas renders for: one tab per client. The instructions come from the install
- * API (which also counts the install, once per person a day); values typed into the inputs form stay in this page.
+ * How to use the item in each client Atlas renders for: one tab per client. The instructions come from the read-only
+ * install preview, so looking at them counts no install; values typed into the inputs form stay in this page.
  */
 export function InstallTab({ view }: { view: ItemView }) {
   const location = useLocation();
@@ -38,14 +38,14 @@ export function InstallTab({ view }: { view: ItemView }) {
 }
 
 function ClientInstructions({ view, client }: { view: ItemView; client: InstallClient }) {
-  const answer = useAsync((signal) => api.install(view.ref, { client }, signal), [view.ref, client]);
+  const answer = useAsync((signal) => api.installConfig(view.ref, { client }, signal), [view.ref, client]);
   if (answer.loading) return <Loading />;
   if (answer.error !== undefined) return <ErrorBox error={answer.error} />;
   if (!answer.data) return null;
   return <Instructions view={view} client={client} answer={answer.data} />;
 }
 
-function Instructions({ view, client, answer }: { view: ItemView; client: InstallClient; answer: InstallAnswer }) {
+function Instructions({ view, client, answer }: { view: ItemView; client: InstallClient; answer: InstallConfig }) {
   const { install } = answer;
   const cli = `atlas install ${view.ref} --client ${client}`;
   switch (install.kind) {

@@ -282,6 +282,7 @@ function Tokens() {
       const answer = await api.createToken({
         name: String(form.get('name') ?? '').trim(),
         expiresAt: new Date(Date.now() + days * 86_400_000).toISOString(),
+        scopes: [form.get('scope') === 'registry:read' ? 'registry:read' : 'full'],
       });
       setCreated(answer);
       formElement.reset();
@@ -326,6 +327,13 @@ function Tokens() {
                 {expiry.label}
               </option>
             ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${nameId}-scope`}>Can</label>
+          <select id={`${nameId}-scope`} name="scope" defaultValue="full">
+            <option value="full">Do what I can do</option>
+            <option value="registry:read">Only read the MCP registry</option>
           </select>
         </div>
         <button type="submit" className="button primary">
@@ -389,6 +397,7 @@ function TokenTable({
           <tr>
             <th scope="col">Name</th>
             <th scope="col">Starts with</th>
+            <th scope="col">Scope</th>
             <th scope="col">Created</th>
             <th scope="col">Expires</th>
             <th scope="col">Last used</th>
@@ -404,6 +413,7 @@ function TokenTable({
                 <td>
                   <code>{token.prefix}…</code>
                 </td>
+                <td>{token.scopes.includes('full') ? 'Full' : token.scopes.join(', ')}</td>
                 <td>
                   <Time iso={token.createdAt} />
                 </td>

@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import type { AuditQuery } from '../../../src/entrypoints/http/schemas/audit.ts';
-import type { VerifyReport } from '../../../src/entrypoints/http/schemas/sync.ts';
+import type { SyncRun, VerifyReport } from '../../../src/entrypoints/http/schemas/sync.ts';
 import { useAnnounce } from '../announcer.tsx';
 import { api, errorText } from '../api.ts';
 import { ErrorBox, Loading, Time } from '../components/bits.tsx';
@@ -47,8 +47,24 @@ function SyncSection() {
   const status = useAsync((signal) => api.syncStatus(signal), []);
   const announce = useAnnounce();
   const [report, setReport] = useState<VerifyReport | undefined>(undefined);
-  const [busy, setBusy] = useState<'verify' | 'repair' | undefined>(undefined);
+  const [busy, setBusy] = useState<'sync' | 'verify' | 'repair' | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
+  const [queuedText, setQueuedText] = useState<string | undefined>(undefined);
+
+  const syncNow = async () => {
+    setBusy('sync');
+    setError(undefined);
+    try {
+      const text = syncRunText(await api.syncNow());
+      setQueuedText(text);
+      announce(text);
+      status.reload();
+    } catch (caught) {
+      setError(errorText(caught));
+    } finally {
+      setBusy(undefined);
+    }
+  };
 
   const verify = async (repair: boolean) => {
     setBusy(repair ? 'repair' : 'verify');
@@ -115,23 +131,40 @@ function SyncSection() {
             <button type="button" className="button" onClick={() => status.reload()}>
               Refresh
             </button>
-            <button type="button" className="button" disabled={busy !== undefined} onClick={() => void verify(false)}>
-              {busy === 'verify' ? 'Verifying…' : 'Verify'}
-            </button>
             <button
               type="button"
               className="button primary"
               disabled={busy !== undefined}
-              onClick={() => void verify(true)}
-              aria-describedby="repair-hint"
+              onClick={() => void syncNow()}
+              aria-describedby="sync-hint"
             >
-              {busy === 'repair' ? 'Syncing…' : 'Sync now (verify and repair)'}
+              {busy === 'sync' ? 'Queueing…' : 'Sync now'}
+            </button>
+            <button
+              type="button"
+              className="button"
+              disabled={busy !== undefined}
+              onClick={() => void verify(false)}
+              aria-describedby="sync-hint"
+            >
+              {busy === 'verify' ? 'Verifying…' : 'Verify'}
+            </button>
+            <button
+              type="button"
+              className="button"
+              disabled={busy !== undefined}
+              onClick={() => void verify(true)}
+              aria-describedby="sync-hint"
+            >
+              {busy === 'repair' ? 'Repairing…' : 'Verify and repair'}
             </button>
           </p>
-          <p id="repair-hint" className="hint">
-            Sync now compares every item folder in git with the catalog and brings the catalog up to git at once; the
-            poller and webhooks do the same change by change.
+          <p id="sync-hint" className="hint">
+            Sync now queues a sync of the branch head for the worker, as a webhook or the poller would; Refresh shows
+            its progress in the queue. Verify compares every item folder in git with the catalog and reports the
+            differences; Verify and repair also brings the catalog up to git at once.
           </p>
+          {queuedText && <p className="notice">{queuedText}</p>}
           {error && <ErrorBox>{error}</ErrorBox>}
           {report && <Drift report={report} />}
 
@@ -189,6 +222,19 @@ function SyncSection() {
       )}
     </section>
   );
+}
+
+/** What a request to sync now did, as a sentence for the live region. */
+function syncRunText(run: SyncRun): string {
+  const head = shortSha(run.head);
+  switch (run.outcome) {
+    case 'queued':
+      return `Sync queued for ${head}.`;
+    case 'already-queued':
+      return `A sync is already queued; it will reach ${head}.`;
+    case 'up-to-date':
+      return `Already up to date at ${head}: nothing to sync.`;
+  }
 }
 
 function Drift({ report }: { report: VerifyReport }) {

@@ -231,8 +231,15 @@ export async function startFakeGitHub(
     if (!path.startsWith(prefix)) throw notFound();
     const route = `${req.method} ${path.slice(prefix.length)}`;
     const routes: [RegExp, (match: string) => Promise<void>][] = [
-      [/^GET git\/ref\/heads\/(.+)$/, (name) => getRef(req, res, name)],
-      [/^PATCH git\/refs\/heads\/(.+)$/, (name) => updateRef(req, res, name)],
+      [
+        /^GET git\/ref\/heads\/(.+)$/,
+        (name) => (name === branch ? getRef(req, res, name) : getOtherRef(req, res, name)),
+      ],
+      [
+        /^PATCH git\/refs\/heads\/(.+)$/,
+        (name) => (name === branch ? updateRef(req, res, name) : updateOtherRef(req, res, name)),
+      ],
+      [/^POST git\/refs$/, () => createRef(req, res)],
       [/^GET git\/commits\/([0-9a-f]{40})$/, async (sha) => send(req, res, 200, await commitBody(sha))],
       [/^POST git\/commits$/, () => createCommit(req, res)],
       [/^GET git\/trees\/([0-9a-f]{40})$/, async (sha) => send(req, res, 200, await treeBody(sha))],
@@ -263,6 +270,55 @@ export async function startFakeGitHub(
     const etag = `W/"${createHash('sha256').update(JSON.stringify(body)).digest('hex')}"`;
     if (req.headers['if-none-match'] === etag) return send(req, res, 304, undefined, { etag });
     send(req, res, 200, body, { etag });
+  }
+
+  // Branches other than the content branch (a generated branch such as the marketplaces'): read, created and moved
+  // as GitHub does, without the failure switches of the content branch.
+  const otherRefBody = (name: string, sha: string): Schemas['git-ref'] => ({
+    ref: `refs/heads/${name}`,
+    node_id: Buffer.from(`ref:${name}`).toString('base64'),
+    url: `${repoUrl}/git/refs/heads/${name}`,
+    object: { type: 'commit', sha, url: `${repoUrl}/git/commits/${sha}` },
+  });
+  const otherHead = (name: string) =>
+    resolveRef({ fs, gitdir, ref: `refs/heads/${name}` }).catch(() => undefined as string | undefined);
+
+  async function getOtherRef(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    const sha = await otherHead(name);
+    if (!sha) throw notFound();
+    send(req, res, 200, otherRefBody(name, sha));
+  }
+
+  async function createRef(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJson<JsonBody<'git/create-ref'>>(req);
+    const name = /^refs\/heads\/(.+)$/.exec(body.ref)?.[1];
+    if (!name) throw unprocessable('Reference name must start with refs/heads/');
+    const run = refLock.then(async () => {
+      if (name === branch || (await otherHead(name))) throw unprocessable('Reference already exists');
+      if (!(await readCommit({ fs, gitdir, oid: body.sha, cache }).catch(() => undefined))) {
+        throw unprocessable('Object does not exist');
+      }
+      await writeRef({ fs, gitdir, ref: `refs/heads/${name}`, value: body.sha, force: true });
+    });
+    refLock = run.catch(() => undefined);
+    await run;
+    send(req, res, 201, otherRefBody(name, body.sha));
+  }
+
+  async function updateOtherRef(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    const body = await readJson<JsonBody<'git/update-ref'>>(req);
+    const run = refLock.then(async () => {
+      const current = await otherHead(name);
+      if (!current) throw unprocessable('Reference does not exist');
+      if (!(await readCommit({ fs, gitdir, oid: body.sha, cache }).catch(() => undefined))) {
+        throw unprocessable('Object does not exist');
+      }
+      if (!body.force && !(await isAncestor(current, body.sha))) throw unprocessable('Update is not a fast forward');
+      await writeRef({ fs, gitdir, ref: `refs/heads/${name}`, value: body.sha, force: true });
+    });
+    refLock = run.catch(() => undefined);
+    await run;
+    send(req, res, 200, otherRefBody(name, body.sha));
   }
 
   async function isAncestor(ancestor: string, of: string): Promise<boolean> {

@@ -55,13 +55,20 @@ async function tablesOf(connection: Connection): Promise<string[]> {
   return (result as unknown as { rows: { tablename: string }[] }).rows.map((r) => r.tablename);
 }
 
+/**
+ * `reset` deletes every row with foreign keys switched off for the transaction (the tables are tiny in tests):
+ * a `truncate` of every table costs a new file per table, about a quarter of a second on a server, which
+ * suites that reset before every case paid hundreds of times.
+ */
 function testDatabase(connection: Connection, tables: string[], close: () => Promise<void>): TestDatabase {
-  const list = tables.map((t) => `"${t}"`).join(', ');
   return {
     database: new PostgresDatabase(connection),
     connection,
     reset: async () => {
-      await connection.db.execute(sql.raw(`truncate ${list} cascade`));
+      await connection.db.transaction(async (tx) => {
+        await tx.execute(sql.raw('set local session_replication_role = replica'));
+        for (const table of tables) await tx.execute(sql.raw(`delete from "${table}"`));
+      });
     },
     close,
   };

@@ -1,8 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import {
+  type MarketplacePlugin,
+  marketplaceJson,
+  pluginOf,
+} from '../../../application/marketplaces/marketplace-documents.ts';
 import { computeTreeId } from '../../../domain/content/tree-id.ts';
 import { readZipBundle } from '../../../lib/zip/zip-reader.ts';
+import {
+  EXPORT_NOTES_HEADER,
+  MANAGED_CLIENTS,
+  MANAGED_EXPORTS,
+  type ManagedClient,
+} from '../../http/schemas/exports.ts';
 import type { Item, ItemPage } from '../../http/schemas/items.ts';
 import { ApiError, type AtlasApi } from '../atlas-api.ts';
 import { CliError, UsageError } from '../cli-error.ts';
@@ -11,10 +22,9 @@ import { checkTree, downloadChecked } from '../install-review.ts';
 import { DOWNLOAD_LIMITS, displayPath, pathContextOf, saveFile } from '../install-targets.ts';
 import { parseReference } from '../item-reference.ts';
 import { writeFolderAtomically } from '../local/local-folder.ts';
-import { type MarketplacePlugin, marketplaceJson, pluginOf } from '../marketplace-export.ts';
 
 export const exportCommand: Command = {
-  usage: '<ref> [-o file.zip] | --marketplace [-o folder]',
+  usage: '<ref> [-o file.zip] | --marketplace [-o folder] | --managed <client> [-o path]',
   description:
     'With a reference, saves the item as a zip with one top-level folder (what "atlas publish" takes back).\n' +
     "With --marketplace, writes the catalog's skills as a Claude Code plugin marketplace, one plugin per namespace:\n" +
@@ -24,7 +34,13 @@ export const exportCommand: Command = {
     'Claude Code reads it with "/plugin marketplace add <folder>"; skills then appear as /<namespace>:<name>.\n' +
     'Every file is written byte for byte as Atlas holds it, SKILL.md included: Claude Code fields such as\n' +
     'disable-model-invocation, user-invocable, hooks or an allowed-tools list keep their meaning, and each skill\n' +
-    'folder keeps its git tree SHA.',
+    'folder keeps its git tree SHA.\n' +
+    "With --managed (administrators), writes a client's managed settings, generated from the approved MCP servers\n" +
+    '(active and visible to the whole organisation; --team and --tag narrow them):\n' +
+    '  claude-code  managed-settings.json (allowedMcpServers, deniedMcpServers, allowManagedMcpServersOnly)\n' +
+    '               and managed-mcp.json (the approved servers, in .mcp.json form)\n' +
+    '  copilot      managed-settings.json (allowedMcpServers, deniedMcpServers) for the enterprise\n' +
+    "  kiro         registry.json, the MCP registry file of Kiro's and Amazon Q Developer's profile",
   options: {
     output: {
       type: 'string',
@@ -41,6 +57,26 @@ export const exportCommand: Command = {
     namespace: { type: 'string', short: 'n', value: '<name>', description: 'With --marketplace: only this namespace' },
     name: { type: 'string', value: '<name>', description: 'With --marketplace: the marketplace name (default atlas)' },
     owner: { type: 'string', value: '<text>', description: 'With --marketplace: the owner shown (default Atlas)' },
+    managed: {
+      type: 'string',
+      value: '<client>',
+      choices: MANAGED_CLIENTS,
+      description: `Export a client's managed settings: ${MANAGED_CLIENTS.join(', ')}`,
+    },
+    file: {
+      type: 'string',
+      value: '<name>',
+      description: 'With --managed: only this file of the client (managed-settings.json or managed-mcp.json)',
+    },
+    team: { type: 'string', value: '<slug>', description: "With --managed: only this team's servers" },
+    tag: { type: 'string', value: '<tag>', description: 'With --managed: only approved servers with this tag' },
+    'known-marketplace': {
+      type: 'string',
+      value: '<extra|strict>',
+      choices: ['extra', 'strict'],
+      description:
+        "With --managed claude-code: add Atlas's plugin marketplace to managed-settings.json (strict: the only one allowed)",
+    },
     force: { type: 'boolean', short: 'f', description: 'Replace the file or folder if it exists' },
   },
   positionals: { min: 0, max: 1 },
@@ -49,8 +85,20 @@ export const exportCommand: Command = {
     'atlas export skill/platform/pdf-tools',
     'atlas export mcp/platform/github -o github.zip --version 1.2.0',
     'atlas export --marketplace -o ./marketplace',
+    'atlas export --managed claude-code -o ./claude-policy --tag approved',
+    'atlas export --managed kiro -o registry.json',
   ],
   async run(context, input) {
+    const managed = input.choice('managed', MANAGED_CLIENTS);
+    if (managed !== undefined) {
+      if (input.positionals.length > 0 || input.flag('marketplace')) {
+        throw new UsageError('give a reference, --marketplace or --managed, one of them');
+      }
+      return exportManaged(context, input, managed);
+    }
+    for (const option of ['file', 'team', 'tag', 'known-marketplace']) {
+      if (input.string(option) !== undefined) throw new UsageError(`--${option} goes with --managed`);
+    }
     if (input.flag('marketplace')) {
       if (input.positionals.length > 0) throw new UsageError('give either a reference or --marketplace, not both');
       return exportMarketplace(context, input);
@@ -221,4 +269,100 @@ async function replaceFolder(staging: string, target: string, exists: boolean): 
     throw error;
   }
   await rm(retired, { recursive: true, force: true });
+}
+
+/** Where each client reads the files, for the administrator who distributes them. */
+const MANAGED_WHERE: Record<ManagedClient, string> = {
+  'claude-code':
+    'Put them in /Library/Application Support/ClaudeCode/ (macOS), /etc/claude-code/ (Linux and WSL) or C:\\Program Files\\ClaudeCode\\ (Windows), with your device management.',
+  copilot:
+    "Merge it into the enterprise's managed-settings.json (in its .github-private repository), or deploy it with your device management.",
+  kiro: "Serve it over HTTPS and enter its URL as the MCP Registry URL of the Kiro or Q Developer profile, or point that URL at this server's /api/v1/exports/kiro/registry.json.",
+};
+
+async function exportManaged(context: CommandContext, input: CommandInput, client: ManagedClient): Promise<number> {
+  const { term } = context;
+  const available: readonly string[] = MANAGED_EXPORTS[client];
+  const only = input.string('file');
+  if (only !== undefined && !available.includes(only)) {
+    throw new UsageError(`--file for ${client} must be ${available.join(' or ')} (got "${only}")`);
+  }
+  const names = only === undefined ? available : [only];
+  const output = input.string('output');
+  // One file: -o names it, or a folder to put it in; several: -o names their folder.
+  const targets: { name: string; path: string }[] = [];
+  if (names.length === 1) {
+    const path = resolve(context.cwd, output ?? names[0]!);
+    const isFolder =
+      output !== undefined && (/[\\/]$/.test(output) || (await lstat(path).catch(() => undefined))?.isDirectory());
+    targets.push({ name: names[0]!, path: isFolder ? join(path, names[0]!) : path });
+  } else {
+    const folder = resolve(context.cwd, output ?? '.');
+    targets.push(...names.map((name) => ({ name, path: join(folder, name) })));
+  }
+  if (!input.flag('force')) {
+    for (const { path } of targets) {
+      if (await lstat(path).catch(() => undefined)) {
+        throw new CliError(`${path} already exists`, {
+          code: 'exists',
+          hint: 'add --force to replace it, or choose another path with -o',
+        });
+      }
+    }
+  }
+  const api = await context.api();
+  const query = {
+    team: input.string('team'),
+    tag: input.string('tag'),
+    marketplace: input.choice('known-marketplace', ['extra', 'strict'] as const),
+  };
+  const downloads: { name: string; path: string; bytes: Uint8Array }[] = [];
+  const notes: string[] = [];
+  // Everything is downloaded before anything is written: a refusal leaves no half of a policy behind.
+  for (const target of targets) {
+    const { bytes, response } = await api.bytes(`/api/v1/exports/${client}/${target.name}`, {
+      query,
+      hints: {
+        401: 'log in as a site administrator with "atlas login"',
+        403: 'only site administrators export managed settings',
+        404: 'check the team with "atlas whoami" or the web UI',
+      },
+    });
+    try {
+      JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      throw new CliError(`${api.url} did not answer ${target.name} with JSON`, { code: 'not_atlas' });
+    }
+    notes.push(...notesOf(response.headers.get(EXPORT_NOTES_HEADER)));
+    downloads.push({ ...target, bytes });
+  }
+  for (const { path, bytes } of downloads) {
+    await mkdir(dirname(path), { recursive: true });
+    await saveFile(path, bytes, input.flag('force'));
+  }
+  if (term.json) {
+    term.writeJson({
+      client,
+      files: downloads.map(({ name, path, bytes }) => ({ name, path, bytes: bytes.byteLength })),
+      notes,
+    });
+    return 0;
+  }
+  const where = pathContextOf(context);
+  for (const { name, path } of downloads) {
+    term.out(`${term.style.green('✓')} Wrote ${term.style.bold(name)} to ${displayPath(path, where)}`);
+  }
+  for (const note of notes) term.warn(note);
+  term.out(term.style.dim(MANAGED_WHERE[client]));
+  return 0;
+}
+
+function notesOf(header: string | null): string[] {
+  if (!header) return [];
+  try {
+    const notes: unknown = JSON.parse(decodeURIComponent(header));
+    return Array.isArray(notes) ? notes.filter((note): note is string => typeof note === 'string') : [];
+  } catch {
+    return [];
+  }
 }

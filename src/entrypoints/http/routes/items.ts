@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { authorizePublish, authorizeUpdate } from '../../../application/catalog/authorize-upload.ts';
 import { deleteItem } from '../../../application/catalog/delete-item.ts';
+import { getInstallInstructions, installLocation } from '../../../application/catalog/get-install-instructions.ts';
 import { getItem } from '../../../application/catalog/get-item.ts';
 import { installItem } from '../../../application/catalog/install-item.ts';
 import { requireUser } from '../../../application/catalog/item-access.ts';
@@ -39,6 +40,9 @@ import {
   IfMatchHeadersSchema,
   InstallAnswerSchema,
   InstallBodySchema,
+  type InstallConfig,
+  InstallConfigQuerySchema,
+  InstallConfigSchema,
   ItemAnswerSchema,
   ItemAtVersionSchema,
   ItemDetailsSchema,
@@ -354,6 +358,32 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; maxBodyByt
     async (request) => {
       const { commit, ...params } = request.params;
       return presentItemAtVersion(await getItemVersion(deps, { ref: refOf(params), commitSha: commit }, request.actor));
+    },
+  );
+
+  app.get(
+    '/:kind/:namespace/:name/install-config',
+    {
+      schema: {
+        tags: ['items'],
+        summary: 'What a client needs to use the item, without recording an install (a preview)',
+        params: ItemParamsSchema,
+        querystring: InstallConfigQuerySchema,
+        response: withProblems({ 200: InstallConfigSchema }),
+      },
+    },
+    async (request): Promise<InstallConfig> => {
+      const { client, scope = 'user' } = request.query;
+      const ref = refOf(request.params);
+      const { item, install } = await getInstallInstructions(deps, { ref, client }, request.actor);
+      return {
+        item: presentItem(item),
+        usageCount: item.usageCount,
+        client,
+        scope,
+        location: installLocation(install, scope),
+        install: presentInstall(install, `/api/v1/items/${formatItemRef(ref)}/archive`),
+      };
     },
   );
 

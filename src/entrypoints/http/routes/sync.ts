@@ -1,11 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AtlasDeps } from '../../../application/deps.ts';
 import { getSyncStatus } from '../../../application/sync/get-sync-status.ts';
+import { queueSync } from '../../../application/sync/queue-sync.ts';
 import { runVerify } from '../../../application/sync/run-verify.ts';
 import type { SyncReason } from '../../../domain/sync/sync-reason.ts';
 import { presentItem } from '../presenters-items.ts';
 import { withProblems } from '../schemas/problem.ts';
-import { type SyncStatus, SyncStatusSchema, VerifyBodySchema, VerifyReportSchema } from '../schemas/sync.ts';
+import {
+  type SyncRun,
+  SyncRunSchema,
+  type SyncStatus,
+  SyncStatusSchema,
+  VerifyBodySchema,
+  VerifyReportSchema,
+} from '../schemas/sync.ts';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -15,7 +23,7 @@ function reasonText(reason: SyncReason): string {
   return reason.kind === 'unknown' ? reason.recorded : reason.kind;
 }
 
-/** Sync status and on-demand verification, for administrators. */
+/** Sync status, syncing now and on-demand verification, for administrators. */
 export const syncRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps }> = async (app, { deps }) => {
   app.get(
     '/status',
@@ -44,6 +52,35 @@ export const syncRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps }> = async 
         })),
         invalidItems: status.invalidItems.map((item) => ({ item: presentItem(item), problems: [...item.problems] })),
         lastVerify: { at: iso(status.lastVerify.at), report: status.lastVerify.report },
+      };
+    },
+  );
+
+  app.post(
+    '/run',
+    {
+      schema: {
+        tags: ['sync'],
+        summary: "Queue a sync of the content branch's head for the worker now (administrators)",
+        security: [{ bearer: [] }],
+        response: withProblems({ 202: SyncRunSchema }),
+      },
+    },
+    async (request, reply): Promise<SyncRun> => {
+      const result = await queueSync(deps, request.actor);
+      reply.status(202);
+      if (result.outcome === 'up-to-date') return result;
+      const { job } = result;
+      return {
+        outcome: result.outcome,
+        head: result.head,
+        job: {
+          id: job.id,
+          reason: reasonText(job.reason),
+          status: job.status,
+          afterSha: job.afterSha,
+          createdAt: job.createdAt.toISOString(),
+        },
       };
     },
   );

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { ITEM_STATUSES, type ItemStatus, VISIBILITIES } from '../../../domain/catalog/catalog-item.ts';
-import { INSTALL_CLIENTS } from '../../../domain/catalog/install-clients.ts';
+import { INSTALL_CLIENTS, INSTALL_PATH_SCOPES } from '../../../domain/catalog/install-clients.ts';
 import { ITEM_SORTS } from '../../../domain/catalog/item-repository.ts';
 import { DateTime, literalUnion, PageQuery, pageOf, refTo, Sha } from './common.ts';
 import { FacetsQuery, FacetsSchema } from './facets.ts';
@@ -15,6 +15,9 @@ export const SettableStatusSchema = literalUnion(
 );
 export const ItemSortSchema = literalUnion(ITEM_SORTS);
 export const InstallClientSchema = literalUnion(INSTALL_CLIENTS);
+export const InstallScopeSchema = literalUnion(INSTALL_PATH_SCOPES, {
+  description: "user: the user's own config or folder (the default); project: the project's, when the client has one.",
+});
 
 /** A parsed manifest (SKILL.md front matter, server.json, tool.json): open, as each format allows more fields. */
 export const ManifestSchema = Type.Record(Type.String(), Type.Unknown());
@@ -199,6 +202,13 @@ export const InstallBodySchema = Type.Object(
 );
 export type InstallBody = Static<typeof InstallBodySchema>;
 
+/** `GET .../install-config`: the same rendering as an install, without counting one. */
+export const InstallConfigQuerySchema = Type.Object(
+  { client: InstallClientSchema, scope: Type.Optional(InstallScopeSchema) },
+  { additionalProperties: false, examples: [{ client: 'claude-code', scope: 'project' }] },
+);
+export type InstallConfigQuery = Static<typeof InstallConfigQuerySchema>;
+
 // ---- Answers
 
 export const ItemAnswerSchema = Type.Object({ item: refTo(ItemSchema) });
@@ -335,3 +345,16 @@ export const InstallAnswerSchema = Type.Object({
   install: InstallInstructionsSchema,
 });
 export type InstallAnswer = Static<typeof InstallAnswerSchema>;
+
+/** `GET .../install-config`: what an install would answer, read-only; `usageCount` is the count as it stands. */
+export const InstallConfigSchema = Type.Object({
+  item: refTo(ItemSchema),
+  usageCount: Type.Integer(),
+  client: InstallClientSchema,
+  scope: InstallScopeSchema,
+  location: Type.Union([Type.String(), Type.Null()], {
+    description: 'The config file (MCP servers) or folder (skills) for that scope; null when the client has none.',
+  }),
+  install: InstallInstructionsSchema,
+});
+export type InstallConfig = Static<typeof InstallConfigSchema>;

@@ -47,6 +47,26 @@ export const SyncStatusSchema = Type.Object({
 });
 export type SyncStatus = Static<typeof SyncStatusSchema>;
 
+/** One job of the sync queue, as a request to sync now answers it. */
+export const SyncJobSchema = Type.Object({
+  id: Type.String(),
+  reason: Type.String({ description: '`webhook`, `poll`, `manual` or `namespace:<name>`' }),
+  status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
+  afterSha: Type.Union([Type.String(), Type.Null()], { description: 'The commit it was queued for.' }),
+  createdAt: DateTime,
+});
+
+/** `POST /sync/run`: what asking for a sync did. */
+export const SyncRunSchema = Type.Object({
+  outcome: Type.Union([Type.Literal('queued'), Type.Literal('already-queued'), Type.Literal('up-to-date')], {
+    description:
+      'queued: a job for the head is in the queue; already-queued: a waiting job will reach the head, nothing added; up-to-date: the catalog is at the head, nothing queued.',
+  }),
+  head: Type.String({ description: "The content branch's head when asked." }),
+  job: Type.Optional(SyncJobSchema),
+});
+export type SyncRun = Static<typeof SyncRunSchema>;
+
 /** The headers GitHub signs and names a delivery with. */
 export const WebhookHeadersSchema = Type.Object({
   'x-github-event': Type.Optional(Type.String({ maxLength: 100 })),
