@@ -6,7 +6,8 @@ export const syncCommand: Command = {
     'Brings the catalog up to the content branch now, in this process (a running server does it on its own\n' +
     'from webhooks and its poller). --verify compares every item folder in git with the catalog and reports\n' +
     'drift; --repair also fixes it. Uses the same configuration as `atlas serve`; with the embedded database,\n' +
-    'stop the server first (or, as an administrator, POST /api/v1/sync/verify to it).',
+    'stop the server first, or ask the running server as an administrator: POST /api/v1/sync/run queues a\n' +
+    'sync of the branch head, POST /api/v1/sync/verify reports drift (the Admin page has both).',
   options: {
     verify: { type: 'boolean', description: 'Compare every item folder with the catalog and report drift' },
     repair: { type: 'boolean', description: 'With --verify: fix the drift it finds' },
