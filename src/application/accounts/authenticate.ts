@@ -17,16 +17,17 @@ export async function authenticate(
   secret: string,
   ip: string | null,
 ): Promise<Actor> {
-  const refused = new UnauthenticatedError('the token is invalid, expired or revoked; sign in again');
-  if (!looksLikeTokenSecret(secret)) throw refused;
+  // Made only when thrown: an error captures a stack, which every authenticated request would otherwise pay for.
+  const refused = () => new UnauthenticatedError('the token is invalid, expired or revoked; sign in again');
+  if (!looksLikeTokenSecret(secret)) throw refused();
   const hash = hashTokenSecret(secret);
   const now = clock.now();
   const cached = tokenCache.get(hash, now.getTime());
   const found = cached ?? (await db.tokens.findWithUser(hash));
-  if (!found) throw refused;
+  if (!found) throw refused();
   if (!cached) tokenCache.put(found, now.getTime());
   const { token, user } = found;
-  if (token.revokedAt || (token.expiresAt && token.expiresAt <= now)) throw refused;
+  if (token.revokedAt || (token.expiresAt && token.expiresAt <= now)) throw refused();
   if (!cached && (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > TOUCH_EVERY_MS)) {
     await db.tokens.touch(token.id, now);
   }
