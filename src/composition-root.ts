@@ -86,7 +86,14 @@ async function openMarketplaceBranch(
   if (config.marketplaceBranch === null) return {};
   if (config.content.kind === 'github') {
     const { GitHubGeneratedBranch } = await import('./adapters/github/github-generated-branch.ts');
-    return { marketplaceBranch: new GitHubGeneratedBranch({ ...config.content, name: config.marketplaceBranch }) };
+    return {
+      // Spaced as the content store's writes are (see above), in a client of its own.
+      marketplaceBranch: new GitHubGeneratedBranch({
+        ...config.content,
+        name: config.marketplaceBranch,
+        minWriteIntervalMs: 100,
+      }),
+    };
   }
   const { LocalGitGeneratedBranch } = await import('./adapters/git/local-git-generated-branch.ts');
   return { marketplaceBranch: new LocalGitGeneratedBranch(config.content.dir, config.marketplaceBranch) };

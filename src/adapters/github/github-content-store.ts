@@ -1,7 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { retry } from '@octokit/plugin-retry';
-import { type ThrottlingOptions, throttling } from '@octokit/plugin-throttling';
-import { Octokit } from '@octokit/rest';
 import { type ContentLimits, DEFAULT_CONTENT_LIMITS } from '../../domain/content/content-limits.ts';
 import type {
   CommitInput,
@@ -32,6 +28,7 @@ import {
   sameFolders,
 } from '../git/git-objects.ts';
 import { GitTreeReads } from '../git/git-tree-reads.ts';
+import { createGitHubClient, type GitHubClient } from './github-client.ts';
 
 export interface GitHubContentStoreOptions {
   owner: string;
@@ -58,11 +55,9 @@ export interface GitHubContentStoreOptions {
   minWriteIntervalMs?: number;
 }
 
-const GitHubOctokit = Octokit.plugin(throttling, retry);
-type GitHubClient = InstanceType<typeof GitHubOctokit>;
 type GitCommitData = Awaited<ReturnType<GitHubClient['rest']['git']['getCommit']>>['data'];
 
-const quiet = () => undefined;
+const _quiet = () => undefined;
 
 const TREE_CACHE_SIZE = 4096;
 /** How often a commit is rebased onto a branch that other writers keep moving before it gives up. */
@@ -76,25 +71,6 @@ interface GitHubRequestError {
 
 function isRequestError(error: unknown): error is GitHubRequestError {
   return typeof error === 'object' && error !== null && typeof (error as { status?: unknown }).status === 'number';
-}
-
-/**
- * The write group of plugin-throttling, re-made so that the spacing between writing requests is a setting:
- * each write starts at least `intervalMs` after the one before it.
- */
-function spacedWrites(intervalMs: number): NonNullable<ThrottlingOptions['write']> {
-  let nextStart = 0;
-  const limiter = {
-    async schedule<T>(_options: unknown, task: () => Promise<T>): Promise<T> {
-      const now = Date.now();
-      const wait = Math.max(0, nextStart - now);
-      nextStart = Math.max(now, nextStart) + intervalMs;
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      return task();
-    },
-  };
-  // plugin-throttling only calls `key(id).schedule(options, task)` on this group.
-  return { key: () => limiter } as unknown as NonNullable<ThrottlingOptions['write']>;
 }
 
 /**
@@ -155,31 +131,7 @@ export class GitHubContentStore implements ContentStore {
     this.#repo = options.repo;
     this.#branch = options.branch ?? 'main';
     this.#limits = options.limits ?? DEFAULT_CONTENT_LIMITS;
-    const maxWaitSeconds = options.maxWaitSeconds ?? 60;
-    const baseValue = options.retryAfterBaseValue ?? 1000;
-    const waitIfShort = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) =>
-      retryCount < 3 && retryAfter <= maxWaitSeconds;
-    this.#octokit = new GitHubOctokit({
-      auth: options.token,
-      baseUrl: (options.apiUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
-      userAgent: 'atlas-content-store',
-      // Failures reach the caller as Atlas errors with GitHub's message; Octokit's own request log adds nothing.
-      log: { debug: quiet, info: quiet, warn: console.warn, error: quiet },
-      throttle: {
-        // Limiters are shared per id across clients; one id per store keeps stores from queueing behind each other.
-        id: `atlas-content-${randomUUID()}`,
-        retryAfterBaseValue: baseValue,
-        write: spacedWrites(options.minWriteIntervalMs ?? 1000),
-        onRateLimit: waitIfShort,
-        onSecondaryRateLimit: waitIfShort,
-      },
-      retry: {
-        retryAfterBaseValue: baseValue,
-        retries: options.retries ?? 3,
-        // 403 and 429 are rate limits, which the throttling plugin owns; the rest are answers, not accidents.
-        doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
-      },
-    });
+    this.#octokit = createGitHubClient({ ...options, userAgent: 'atlas-content-store' });
   }
 
   async head(): Promise<string> {

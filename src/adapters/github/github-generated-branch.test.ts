@@ -17,6 +17,8 @@ async function openBranch() {
     token: fake.token,
     apiUrl: fake.apiUrl,
     name: 'atlas-marketplace',
+    retryAfterBaseValue: 1,
+    minWriteIntervalMs: 0,
   });
   return { fake, branch };
 }

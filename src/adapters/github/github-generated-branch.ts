@@ -1,7 +1,7 @@
-import { Octokit } from '@octokit/rest';
 import type { GeneratedBranch, GeneratedBranchHead, GeneratedObject } from '../../domain/content/generated-branch.ts';
 import { isTreeMode } from '../../domain/content/tree-id.ts';
 import { StaleRevisionError, UnavailableError } from '../../domain/errors.ts';
+import { createGitHubClient, type GitHubClient } from './github-client.ts';
 
 export interface GitHubGeneratedBranchOptions {
   readonly owner: string;
@@ -10,6 +10,9 @@ export interface GitHubGeneratedBranchOptions {
   readonly apiUrl?: string;
   /** The branch's name, e.g. `atlas-marketplace`. */
   readonly name: string;
+  /** As the content store's: rate limits waited out, writes spaced, 5xx retried (see GitHubClientOptions). */
+  readonly retryAfterBaseValue?: number;
+  readonly minWriteIntervalMs?: number;
 }
 
 interface RequestError {
@@ -30,18 +33,13 @@ export class GitHubGeneratedBranch implements GeneratedBranch {
   readonly name: string;
   readonly #owner: string;
   readonly #repo: string;
-  readonly #octokit: Octokit;
+  readonly #octokit: GitHubClient;
 
   constructor(options: GitHubGeneratedBranchOptions) {
     this.name = options.name;
     this.#owner = options.owner;
     this.#repo = options.repo;
-    this.#octokit = new Octokit({
-      auth: options.token,
-      baseUrl: (options.apiUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
-      userAgent: 'atlas-marketplace-branch',
-      log: { debug: () => undefined, info: () => undefined, warn: console.warn, error: () => undefined },
-    });
+    this.#octokit = createGitHubClient({ ...options, userAgent: 'atlas-marketplace-branch' });
   }
 
   async head(): Promise<GeneratedBranchHead | undefined> {
