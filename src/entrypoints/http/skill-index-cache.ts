@@ -8,7 +8,7 @@ import {
 } from '../../application/catalog/skill-index.ts';
 import type { AtlasDeps } from '../../application/deps.ts';
 import type { ItemFile } from '../../domain/content/content-store.ts';
-import { writeFlatZip } from '../../lib/zip/flat-zip-writer.ts';
+import { writeFlatZip } from '../../lib/zip/zip-writer.ts';
 import {
   AGENT_SKILLS_DISCOVERY_SCHEMA,
   type AgentSkillEntry,

@@ -1,4 +1,4 @@
-import { type ZipOptions, type Zippable, zipSync } from 'fflate';
+import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { gitPathProblem } from '../../domain/content/git-path.ts';
 import { compareCodePoints } from '../../domain/content/tree-id.ts';
 import { type Problem, ValidationError } from '../../domain/errors.ts';
@@ -27,8 +27,25 @@ export function writeZipBundle(
   files: readonly ZipBundleFile[],
   options: WriteZipBundleOptions = {},
 ): Uint8Array {
-  const problems: Problem[] = [];
   const rootProblem = rootFolder.includes('/') ? 'must be a single folder name' : gitPathProblem(rootFolder);
+  return packZip(`${rootFolder}/`, files, options.mtime ?? DEFAULT_MTIME, rootProblem);
+}
+
+/**
+ * The same archive with every path at the archive's root (no wrapping folder: the shape an Agent Skills discovery
+ * archive has), at the fixed time 1980-01-01 00:00.
+ */
+export function writeFlatZip(files: readonly ZipBundleFile[]): Uint8Array {
+  return packZip('', files, DEFAULT_MTIME, undefined);
+}
+
+function packZip(
+  prefix: string,
+  files: readonly ZipBundleFile[],
+  time: Date,
+  rootProblem: string | undefined,
+): Uint8Array {
+  const problems: Problem[] = [];
   if (rootProblem) problems.push({ path: 'rootFolder', message: rootProblem });
   const seen = new Set<string>();
   for (const file of files) {
@@ -38,16 +55,34 @@ export function writeZipBundle(
   }
   if (problems.length > 0) throw new ValidationError(problems);
 
-  const mtime = dosLocalTime(options.mtime ?? DEFAULT_MTIME);
-  const zippable: Zippable = {};
-  // Keys all contain `/`, so none is an array index and the object keeps insertion (path) order.
+  // The streaming writer takes each name as a string: zipSync's object keys would turn a root file named
+  // `__proto__` into a prototype, and put names that look like numbers first.
+  const mtime = dosLocalTime(time);
+  const chunks: Uint8Array[] = [];
+  let failure: Error | null = null;
+  const zip = new Zip((error, chunk) => {
+    if (error) failure = error;
+    else chunks.push(chunk);
+  });
   for (const file of [...files].sort((a, b) => compareCodePoints(a.path, b.path))) {
-    const mode = file.executable ? EXECUTABLE_MODE : REGULAR_MODE;
-    const entry: ZipOptions = { os: HOST_UNIX, attrs: mode * 0x10000, mtime };
-    if (STORED_EXTENSIONS.test(file.path)) entry.level = 0;
-    zippable[`${rootFolder}/${file.path}`] = [file.content, entry];
+    const name = `${prefix}${file.path}`;
+    const entry = STORED_EXTENSIONS.test(file.path) ? new ZipPassThrough(name) : new ZipDeflate(name, { level: 6 });
+    entry.os = HOST_UNIX;
+    entry.attrs = (file.executable ? EXECUTABLE_MODE : REGULAR_MODE) * 0x10000;
+    entry.mtime = mtime;
+    zip.add(entry);
+    entry.push(file.content, true);
   }
-  return zipSync(zippable, { level: 6, os: HOST_UNIX, mtime });
+  zip.end();
+  if (failure) throw failure;
+  // A plain Uint8Array (not a Buffer), so that what a reader slices out of it is one too.
+  const bytes = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.byteLength, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }
 
 /**

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { unzipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../domain/errors.ts';
-import { writeFlatZip } from './flat-zip-writer.ts';
 import type { ZipBundleFile } from './zip-reader.ts';
+import { writeFlatZip } from './zip-writer.ts';
 
 const bytesOf = (text: string) => new TextEncoder().encode(text);
 
