@@ -1,19 +1,21 @@
 import { sql } from 'drizzle-orm';
-import type { Connection, Db } from '../src/adapters/postgres/connection.ts';
-import { rebuildFacetCounts, writeSearchTerms } from '../src/adapters/postgres/postgres-item-search.ts';
+import type { Connection } from '../src/adapters/postgres/connection.ts';
+import { PostgresDatabase } from '../src/adapters/postgres/postgres-database.ts';
+import { rebuildFacetCounts } from '../src/adapters/postgres/postgres-item-search.ts';
 import { catalogItems } from '../src/adapters/postgres/schema.ts';
 import type { CatalogItem } from '../src/domain/catalog/catalog-item.ts';
 
 const ROWS_PER_INSERT = 1000;
 
 /**
- * Loads catalog rows the way the benchmarks need thousands of them: multi-row inserts of items, with their search
- * postings and words written by the adapter's own writeSearchTerms, the postings' indexes built once at the end,
+ * Loads catalog rows the way the benchmarks need thousands of them: the repository's own multi-row insertMany (items
+ * with their search postings and words), a thousand at a time, the postings' indexes built once at the end,
  * and the facet counts recounted once (the facet trigger off meanwhile), instead of one repository insert per
  * item. The result is what inserting them one by one would leave.
  */
 export async function bulkLoadItems(connection: Connection, items: readonly CatalogItem[]): Promise<void> {
   const db = connection.db;
+  const repository = new PostgresDatabase(connection).items;
   // Sorting a million postings once beats inserting them into the index one by one.
   const postingIndexes = (
     (await db.execute(
@@ -25,17 +27,7 @@ export async function bulkLoadItems(connection: Connection, items: readonly Cata
   try {
     for (let start = 0; start < items.length; start += ROWS_PER_INSERT) {
       const chunk = items.slice(start, start + ROWS_PER_INSERT);
-      await db.transaction(async (tx) => {
-        await tx.insert(catalogItems).values(
-          chunk.map((item) => ({
-            ...item,
-            tags: [...item.tags],
-            problems: [...item.problems],
-            searchText: item.searchText ?? null,
-          })),
-        );
-        await writeSearchTerms(tx as unknown as Db, chunk, false);
-      });
+      await repository.insertMany(chunk);
     }
   } finally {
     await db.execute(sql`alter table ${catalogItems} enable trigger catalog_items_facet_changes_trigger`);
