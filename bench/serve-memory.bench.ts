@@ -207,7 +207,8 @@ async function serveAndMeasure(home: string, paths: string[]): Promise<StartFigu
     if (child.exitCode !== null) throw new Error(`atlas serve exited during the reads:\n${output.slice(-4000)}`);
     const rssAfterBurst = residentBytes(child.pid!);
     const heapAfterBurst = await heapOf(url);
-    // The skill discovery index reads and packs every skill once, and keeps what it serves them from.
+    // The skill discovery index: the first start packs every skill once and records the artifacts in the
+    // database; a later start reads them from there.
     const indexStarted = performance.now();
     const index = await fetch(`${url}/.well-known/agent-skills/index.json`).catch(() => undefined);
     await index?.arrayBuffer();
@@ -314,7 +315,8 @@ export async function run(options: BenchOptions = {}): Promise<BenchResult> {
           "external from the server's /metrics",
         `burst: ${BURST} anonymous GETs, ${IN_FLIGHT} in flight, round robin over search, browse by namespace, ` +
           'item page, SKILL.md, versions and browse by installs; then one GET of the skill discovery index ' +
-          '(/.well-known/agent-skills/index.json, which reads and packs every skill once and keeps what serves them)',
+          '(/.well-known/agent-skills/index.json: the first start reads and packs every skill once and records each ' +
+          'artifact in the database, the second reads them from there; the server keeps the gzipped documents)',
         `PGlite's own share, measured apart: a bare Node process is ${mib(pglite.bare)} MiB resident, the same with ` +
           `only Atlas's PGlite connection opened on this home ${mib(pglite.opened)} MiB, after a count of every ` +
           `item and posting ${mib(pglite.queried)} MiB: PGlite (WASM PostgreSQL) is a fixed cost of about ` +

@@ -5,6 +5,7 @@
  * an index that costs one listing per change, not one per request.
  */
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { Value } from 'typebox/value';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -54,7 +55,7 @@ function counting(database: Database, content: ContentStore) {
       if (property !== 'search' || typeof value !== 'function')
         return typeof value === 'function' ? value.bind(target) : value;
       return (query: Parameters<Database['items']['search']>[0]) => {
-        if (query.sort === 'name' && query.status === 'active') counts.listings += 1;
+        if (query.sort === 'name' && query.status === 'active' && query.name === undefined) counts.listings += 1;
         return value.call(target, query);
       };
     },
@@ -82,6 +83,7 @@ function counting(database: Database, content: ContentStore) {
 
 describeEachDatabase('skill discovery', (open) => {
   let app: AtlasApp;
+  let deps: ReturnType<typeof assembleDeps>;
   let counts: { listings: number; folderReads: number };
   let tokens: Record<'ada' | 'alice' | 'bob', string>;
 
@@ -89,7 +91,7 @@ describeEachDatabase('skill discovery', (open) => {
     const database = await open();
     const wrapped = counting(database, new InMemoryContentStore());
     counts = wrapped.counts;
-    const deps = assembleDeps(
+    deps = assembleDeps(
       wrapped.db,
       wrapped.content,
       { authz: 'rbac', publicRead, registration: 'open' },
@@ -274,6 +276,47 @@ describeEachDatabase('skill discovery', (open) => {
       expect(
         (await get('/.well-known/agent-skills/pdf.zip', { 'if-none-match': archive.headers.etag as string })).status,
       ).toBe(304);
+    });
+
+    it('packs each folder tree once for good: a restarted server builds its index without reading git', async () => {
+      const before = await get('/.well-known/agent-skills/index.json');
+      expect(counts.folderReads).toBe(2);
+      const restarted = await buildApp(deps);
+      try {
+        const again = await restarted.inject({
+          url: '/.well-known/agent-skills/index.json',
+          headers: { host: 'atlas.test' },
+        });
+        expect(again.json()).toEqual(before.body);
+        expect(again.headers.etag).toBe(before.headers.etag);
+        const wellKnown = await restarted.inject({
+          url: '/.well-known/skills/index.json',
+          headers: { host: 'atlas.test' },
+        });
+        expect(wellKnown.json().skills.map((s: { name: string }) => s.name)).toEqual(['notes', 'pdf']);
+        expect(counts.folderReads).toBe(2);
+      } finally {
+        await restarted.close();
+      }
+    });
+
+    it('sends the indexes gzipped to clients that take gzip, each encoding with its own ETag', async () => {
+      for (const url of ['/.well-known/agent-skills/index.json', '/.well-known/skills/index.json']) {
+        const plain = await get(url);
+        const zipped = await app.inject({ url, headers: { host: 'atlas.test', 'accept-encoding': 'br, gzip;q=0.8' } });
+        expect(zipped.statusCode).toBe(200);
+        expect(zipped.headers['content-encoding']).toBe('gzip');
+        expect(zipped.headers.vary).toMatch(/accept-encoding/i);
+        expect(JSON.parse(gunzipSync(zipped.rawPayload).toString('utf8'))).toEqual(plain.body);
+        expect(zipped.headers.etag).not.toBe(plain.headers.etag);
+        const etag = zipped.headers.etag as string;
+        expect((await get(url, { 'accept-encoding': 'gzip', 'if-none-match': etag })).status).toBe(304);
+        // A client that refuses gzip gets the plain document, whatever it revalidates with.
+        const refused = await get(url, { 'accept-encoding': 'gzip;q=0, identity', 'if-none-match': etag });
+        expect(refused.status).toBe(200);
+        expect(refused.headers['content-encoding']).toBeUndefined();
+        expect(refused.body).toEqual(plain.body);
+      }
     });
 
     it('serves the earlier index and every file it lists, byte for byte', async () => {

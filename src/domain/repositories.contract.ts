@@ -3,6 +3,7 @@ import { accountRepositoriesContract } from './accounts/account-repositories.con
 import { auditLogContract } from './audit/audit-log.contract.ts';
 import { itemRepositoryContract } from './catalog/item-repository.contract.ts';
 import { itemRepositoryRegistryContract } from './catalog/item-repository-registry.contract.ts';
+import { skillArtifactRepositoryContract } from './catalog/skill-artifact-repository.contract.ts';
 import { ConflictError, ServerNameTakenError } from './errors.ts';
 import type { Database } from './repositories.ts';
 import { syncRepositoryContract } from './sync/sync-repository.contract.ts';
@@ -15,6 +16,7 @@ export function databaseContract(name: string, open: () => Promise<Database>) {
   itemRepositoryRegistryContract(name, open);
   auditLogContract(name, open);
   syncRepositoryContract(name, open);
+  skillArtifactRepositoryContract(name, open);
 
   describe(`Transactor contract: ${name}`, () => {
     let db: Database;

@@ -4,6 +4,7 @@ import type { TokenRepository } from './accounts/token-repository.ts';
 import type { UserRepository } from './accounts/user-repository.ts';
 import type { AuditLog } from './audit/audit-log.ts';
 import type { ItemRepository } from './catalog/item-repository.ts';
+import type { SkillArtifactRepository } from './catalog/skill-artifact.ts';
 import type { Locks } from './locks.ts';
 import type { SyncRepository } from './sync/sync-repository.ts';
 
@@ -16,6 +17,7 @@ export interface Repositories {
   readonly tokens: TokenRepository;
   readonly audit: AuditLog;
   readonly sync: SyncRepository;
+  readonly skillArtifacts: SkillArtifactRepository;
 }
 
 /** Runs work in one database transaction: all of its writes land, or none do. */
@@ -28,5 +30,11 @@ export interface Database extends Repositories, Transactor {
   readonly locks: Locks;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /**
+   * Brings the query planner's statistics up to date where the engine does not do it itself (the embedded
+   * engine runs no autovacuum): every table whose size moved a lot since they were gathered. Returns the tables
+   * it refreshed; a server (autovacuum) and the in-memory database refresh none.
+   */
+  refreshStatistics(): Promise<readonly string[]>;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import type { Database, Repositories } from '../../domain/repositories.ts';
 import { InMemoryAuditLog } from './in-memory-audit-log.ts';
 import { InMemoryItemRepository } from './in-memory-item-repository.ts';
 import { InMemoryNamespaceRepository } from './in-memory-namespace-repository.ts';
+import { InMemorySkillArtifactRepository } from './in-memory-skill-artifact-repository.ts';
 import { InMemoryState } from './in-memory-state.ts';
 import { InMemorySyncRepository } from './in-memory-sync-repository.ts';
 import { InMemoryTeamRepository } from './in-memory-team-repository.ts';
@@ -19,6 +20,7 @@ function repositories(state: InMemoryState): Repositories {
     tokens: new InMemoryTokenRepository(state),
     audit: new InMemoryAuditLog(state),
     sync: new InMemorySyncRepository(state),
+    skillArtifacts: new InMemorySkillArtifactRepository(state),
   };
 }
 
@@ -33,6 +35,7 @@ export class InMemoryDatabase implements Database {
   readonly tokens;
   readonly audit;
   readonly sync;
+  readonly skillArtifacts;
   readonly locks: Locks = new InProcessLocks();
 
   constructor() {
@@ -44,6 +47,7 @@ export class InMemoryDatabase implements Database {
     this.tokens = repos.tokens;
     this.audit = repos.audit;
     this.sync = repos.sync;
+    this.skillArtifacts = repos.skillArtifacts;
   }
 
   /**
@@ -70,5 +74,8 @@ export class InMemoryDatabase implements Database {
   }
 
   async ping(): Promise<void> {}
+  async refreshStatistics(): Promise<readonly string[]> {
+    return [];
+  }
   async close(): Promise<void> {}
 }

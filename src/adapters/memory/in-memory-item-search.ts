@@ -125,6 +125,7 @@ function filtersOf(query: ItemFacetQuery): Filters {
     status: (item) => !query.status || item.status === query.status,
     narrow: (item) =>
       (!query.namespace || item.namespace === lower(query.namespace)) &&
+      (!query.name || item.name === query.name) &&
       (!query.ownerUserId || item.ownerUserId === query.ownerUserId),
   };
 }

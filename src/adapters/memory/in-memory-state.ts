@@ -5,6 +5,7 @@ import type { User } from '../../domain/accounts/user.ts';
 import type { AuditEntry } from '../../domain/audit/audit-entry.ts';
 import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
 import type { InstallEvent, ItemVersion } from '../../domain/catalog/item-version.ts';
+import type { SkillArtifact } from '../../domain/catalog/skill-artifact.ts';
 import type { Page } from '../../domain/page.ts';
 import type { SyncJob, SyncState, WebhookDelivery } from '../../domain/sync/sync-job.ts';
 import { InMemoryTable } from './in-memory-table.ts';
@@ -27,6 +28,8 @@ export class InMemoryState {
   readonly jobs: InMemoryTable<SyncJob>;
   /** One row at most: InMemorySyncRepository keeps the sync state there. */
   readonly syncState: InMemoryTable<SyncState>;
+  /** Keyed `${format}/${treeSha}`. */
+  readonly skillArtifacts: InMemoryTable<SkillArtifact>;
 
   /** An empty state, or an overlay of `shared` for one transaction (see InMemoryTable). */
   constructor(shared?: InMemoryState) {
@@ -42,6 +45,7 @@ export class InMemoryState {
     this.deliveries = new InMemoryTable(shared?.deliveries);
     this.jobs = new InMemoryTable(shared?.jobs);
     this.syncState = new InMemoryTable(shared?.syncState);
+    this.skillArtifacts = new InMemoryTable(shared?.skillArtifacts);
   }
 
   overlay(): InMemoryState {
@@ -70,6 +74,7 @@ export class InMemoryState {
       this.deliveries,
       this.jobs,
       this.syncState,
+      this.skillArtifacts,
     ];
   }
 }

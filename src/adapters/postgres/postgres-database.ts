@@ -4,8 +4,10 @@ import type { NamespaceRepository } from '../../domain/accounts/namespace-reposi
 import type { Locks } from '../../domain/locks.ts';
 import type { Database, Repositories } from '../../domain/repositories.ts';
 import type { Connection, Db } from './connection.ts';
+import { refreshPlannerStatistics } from './planner-statistics.ts';
 import { PostgresAuditLog } from './postgres-audit-log.ts';
 import { PostgresItemRepository } from './postgres-item-repository.ts';
+import { PostgresSkillArtifactRepository } from './postgres-skill-artifact-repository.ts';
 import { PostgresSyncRepository } from './postgres-sync-repository.ts';
 import { PostgresTeamRepository } from './postgres-team-repository.ts';
 import { PostgresTokenRepository } from './postgres-token-repository.ts';
@@ -41,6 +43,7 @@ function repositories(db: Db): Repositories {
     tokens: new PostgresTokenRepository(db),
     audit: new PostgresAuditLog(db),
     sync: new PostgresSyncRepository(db),
+    skillArtifacts: new PostgresSkillArtifactRepository(db),
   };
 }
 
@@ -53,6 +56,7 @@ export class PostgresDatabase implements Database {
   readonly tokens;
   readonly audit;
   readonly sync;
+  readonly skillArtifacts;
   readonly locks: Locks;
 
   constructor(readonly connection: Connection) {
@@ -64,6 +68,7 @@ export class PostgresDatabase implements Database {
     this.tokens = repos.tokens;
     this.audit = repos.audit;
     this.sync = repos.sync;
+    this.skillArtifacts = repos.skillArtifacts;
     this.locks = connection.locks;
   }
 
@@ -73,6 +78,12 @@ export class PostgresDatabase implements Database {
 
   async ping(): Promise<void> {
     await translated(() => this.connection.db.execute(sql`select 1`));
+  }
+
+  /** On PGlite only: a server's autovacuum keeps its statistics, on settings that are its administrator's. */
+  async refreshStatistics(): Promise<readonly string[]> {
+    if (this.connection.engine !== 'pglite') return [];
+    return translated(() => refreshPlannerStatistics(this.connection.db));
   }
 
   close(): Promise<void> {

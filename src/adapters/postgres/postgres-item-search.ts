@@ -360,6 +360,8 @@ function filtersOf(query: ItemFacetQuery): Filters {
     status: query.status ? sql`${i}.status = ${query.status}` : undefined,
     narrow: and(
       query.namespace ? sql`${i}.namespace = ${query.namespace.toLowerCase()}` : undefined,
+      // In the index's collation, so that the lookup of a name walks catalog_items_name_id_idx.
+      query.name ? sql`${i}.name collate "C" = ${query.name} collate "C"` : undefined,
       query.ownerUserId ? sql`${i}.owner_user_id = ${query.ownerUserId}::uuid` : undefined,
     ),
   };

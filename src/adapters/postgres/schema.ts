@@ -200,8 +200,29 @@ export const catalogItems = pgTable(
       t.tags,
     ),
     index('catalog_items_name_id_idx').on(sql`${t.name} collate "C"`, t.id),
-    index('catalog_items_namespace_idx').on(t.namespace),
-    index('catalog_items_team_id_idx').on(t.teamId),
+    // A namespace's or a team's page, newest or most installed first, walks its own part of these in order. The
+    // catalog-wide indexes above would serve it by filtering, which costs the whole catalog when the namespace's
+    // items sit together at the far end (a team imported at once, all of them never installed yet).
+    index('catalog_items_namespace_updated_at_id_idx').on(
+      t.namespace,
+      t.updatedAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
+    index('catalog_items_namespace_usage_count_id_idx').on(
+      t.namespace,
+      t.usageCount.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
+    index('catalog_items_team_id_updated_at_id_idx').on(
+      t.teamId,
+      t.updatedAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
+    index('catalog_items_team_id_usage_count_id_idx').on(
+      t.teamId,
+      t.usageCount.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
     index('catalog_items_owner_user_id_idx').on(t.ownerUserId),
     check('catalog_items_kind_check', oneOf(t.kind, ITEM_KINDS)),
     check('catalog_items_visibility_check', oneOf(t.visibility, VISIBILITIES)),
@@ -479,4 +500,24 @@ export const syncState = pgTable(
     lastVerifyReport: jsonb('last_verify_report').$type<Record<string, unknown>>(),
   },
   (t) => [primaryKey({ name: 'sync_state_pkey', columns: [t.id] }), check('sync_state_id_check', sql`${t.id} = 1`)],
+);
+
+/**
+ * What skill discovery serves for each skill folder tree, per packing format (see domain/catalog/skill-artifact.ts).
+ * Keyed by content, not by item: a row is true for ever, whichever items point at its tree.
+ */
+export const skillArtifacts = pgTable(
+  'skill_artifacts',
+  {
+    format: text('format').notNull(),
+    treeSha: text('tree_sha').notNull(),
+    type: text('type').notNull(),
+    digest: text('digest').notNull(),
+    paths: text('paths').array().notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'skill_artifacts_pkey', columns: [t.format, t.treeSha] }),
+    check('skill_artifacts_type_check', sql`${t.type} in ('skill-md', 'archive')`),
+  ],
 );

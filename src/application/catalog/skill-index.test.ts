@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../domain/errors.ts';
+import { buildItem } from '../../domain/testing/builders.ts';
 import { catalogWorld, ref, serverFiles, skillFiles, textFile } from '../testing/use-case-helpers.ts';
 import { deleteItem } from './delete-item.ts';
 import { patchItem } from './patch-item.ts';
 import { publishItem } from './publish-item.ts';
 import {
+  indexedSkillPages,
   listSkillIndex,
   nameHolders,
   readIndexedSkillFile,
   resolveSkillIndex,
+  type SkillPacker,
   searchIndexedSkills,
+  skillArtifactsOf,
 } from './skill-index.ts';
 import { updateItem } from './update-item.ts';
 
@@ -117,6 +121,72 @@ describe('resolveSkillIndex', () => {
       expect(seen).not.toContain(next);
       seen.push(next);
     }
+  });
+});
+
+describe('indexedSkillPages', () => {
+  it('applies the naming rule to a name whose skills straddle two pages of the listing', async () => {
+    const { deps } = await catalogWorld({ publicRead: true });
+    const at = (ms: number) => new Date(Date.UTC(2030, 0, 1) + ms);
+    // 999 names before `dup`, so that its two skills fall on either side of the first 1,000 rows; the one on the
+    // second page was published first and holds the name.
+    const filler = Array.from({ length: 999 }, (_, n) =>
+      buildItem(`skill/alice/a-${String(n).padStart(4, '0')}`, { createdAt: at(10), visibility: 'org' }),
+    );
+    const dups = [
+      buildItem('skill/alice/dup', { createdAt: at(5), visibility: 'org' }),
+      buildItem('skill/platform/dup', { createdAt: at(1), visibility: 'org' }),
+    ];
+    await deps.db.items.insertMany([...filler, ...dups, buildItem('skill/alice/zed', { visibility: 'org' })]);
+    const pages: string[][] = [];
+    for await (const page of indexedSkillPages(deps, { teamId: null })) pages.push(names(page));
+    const listed = pages.flat();
+    expect(listed).toHaveLength(1001);
+    expect(new Set(listed.map((n) => n.split('/')[1])).size).toBe(1001);
+    expect(listed.filter((n) => n.endsWith('/dup'))).toEqual(['platform/dup']);
+    expect(pages.length).toBeGreaterThan(1);
+    expect(listed.at(-1)).toBe('alice/zed');
+  });
+});
+
+describe('skillArtifactsOf', () => {
+  const packer: SkillPacker = {
+    format: 'test-1',
+    pack: (files) => ({ type: files.length === 1 ? 'skill-md' : 'archive', bytes: files[0]!.content }),
+  };
+
+  it('packs each tree once and records it, and a later call reads the record instead of git', async () => {
+    const { deps } = await withSkills();
+    const listed = await listSkillIndex(deps, await resolveSkillIndex(deps, {}));
+    let reads = 0;
+    const content = new Proxy(deps.content, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target);
+        if (property === 'readItem' && typeof value === 'function') {
+          return (...args: unknown[]) => {
+            reads += 1;
+            return value.apply(target, args);
+          };
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const first = await skillArtifactsOf({ ...deps, content }, packer, listed);
+    expect(reads).toBe(2);
+    const pdf = listed.find((skill) => skill.name === 'pdf')!;
+    expect(first.get(pdf.treeSha)).toMatchObject({
+      format: 'test-1',
+      type: 'archive',
+      paths: ['SKILL.md', 'scripts/run.sh'],
+      digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+    });
+    const again = await skillArtifactsOf({ ...deps, content }, packer, listed);
+    expect(reads).toBe(2);
+    expect(again).toEqual(first);
+    expect(await deps.db.skillArtifacts.findByTrees('test-1', [pdf.treeSha])).toEqual([first.get(pdf.treeSha)]);
+    // Another format packs again.
+    await skillArtifactsOf({ ...deps, content }, { ...packer, format: 'test-2' }, [pdf]);
+    expect(reads).toBe(3);
   });
 });
 

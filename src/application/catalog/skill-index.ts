@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { anonymous } from '../../domain/accounts/actor.ts';
 import type { CatalogItem, ItemStatus } from '../../domain/catalog/catalog-item.ts';
+import type { SkillArtifact } from '../../domain/catalog/skill-artifact.ts';
 import type { ItemFile } from '../../domain/content/content-store.ts';
 import { gitPathProblem } from '../../domain/content/git-path.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
@@ -53,6 +54,8 @@ export interface SearchIndexedSkillsInput {
 }
 
 const PAGE = 1000;
+/** Skills of one name looked at to find its holder: more namespaces than this sharing a name is not a catalog. */
+const NAME_SHARERS = 1000;
 // The groups of statuses the catalog's search reads; together they are every status. A row that changes moves
 // to the top of its (new) group by `updatedAt`, so the tops of the three groups change with any change.
 const STATUS_GROUPS: readonly (ItemStatus | undefined)[] = [undefined, 'deleted', 'invalid'];
@@ -106,20 +109,21 @@ export async function catalogRevision({ db }: Pick<AtlasDeps, 'db'>): Promise<st
 
 /**
  * Every skill of a target that an anonymous reader may see and that is active (deprecated, deleted and invalid
- * skills are not offered for installation), one per name, sorted by name.
+ * skills are not offered for installation), one per name, sorted by name, a page at a time: a catalog of 100,000
+ * skills is never held at once.
  * The naming rule: an index is flat, so it lists each name once, under the skill's own name (its SKILL.md `name`
  * and folder name, so an installed folder always matches its SKILL.md). When skills of several namespaces share
  * a name, the one published first holds it (earliest `createdAt`, then namespace order), so a later publish never
  * takes a name that clients already install from; the others are listed by the indexes of their teams.
  */
-export async function listSkillIndex(
+export async function* indexedSkillPages(
   { db, authorizer }: Pick<AtlasDeps, 'db' | 'authorizer'>,
   target: Pick<SkillIndexTarget, 'teamId'>,
-): Promise<IndexedSkill[]> {
+): AsyncGenerator<IndexedSkill[]> {
   const viewer = authorizer.viewerOf(anonymous());
-  // Only what the index keeps of each page: a whole row (manifest, search text) of every skill of a large
-  // catalog at once was the largest thing a server ever held in memory.
-  const skills: (IndexedSkill & Pick<CatalogItem, 'createdAt'>)[] = [];
+  // The rows of one name are adjacent in name order, but may straddle two pages: the last name of a page waits
+  // for the next one.
+  let pending: (IndexedSkill & Pick<CatalogItem, 'createdAt'>)[] = [];
   let cursor: string | undefined;
   do {
     const page = await db.items.search({
@@ -131,13 +135,55 @@ export async function listSkillIndex(
       cursor,
       viewer,
     });
-    for (const item of page.items) skills.push({ ...toIndexedSkill(item), createdAt: item.createdAt });
     cursor = page.nextCursor;
+    const rows = [...pending, ...page.items.map((item) => ({ ...toIndexedSkill(item), createdAt: item.createdAt }))];
+    const last = rows.at(-1)?.name;
+    pending = cursor === undefined ? [] : rows.filter((row) => row.name === last);
+    const settled = cursor === undefined ? rows : rows.filter((row) => row.name !== last);
+    if (settled.length > 0) yield nameHolders(settled).map(({ createdAt: _createdAt, ...skill }) => skill);
   } while (cursor !== undefined);
-  return nameHolders(skills).map(({ createdAt: _createdAt, ...skill }) => skill);
 }
 
-/** The naming rule of listSkillIndex: one skill per name, the first published; sorted by name. */
+/** Every skill of indexedSkillPages at once: for a small catalog, or a test. */
+export async function listSkillIndex(
+  deps: Pick<AtlasDeps, 'db' | 'authorizer'>,
+  target: Pick<SkillIndexTarget, 'teamId'>,
+): Promise<IndexedSkill[]> {
+  const skills: IndexedSkill[] = [];
+  for await (const page of indexedSkillPages(deps, target)) skills.push(...page);
+  return skills;
+}
+
+/**
+ * The skills that hold these names in a target's index, as indexedSkillPages would list them, by name; a name
+ * that no listed skill holds is left out. A lookup per name, each walking the name's own rows.
+ */
+export async function findIndexedSkills(
+  { db, authorizer }: Pick<AtlasDeps, 'db' | 'authorizer'>,
+  target: Pick<SkillIndexTarget, 'teamId'>,
+  names: readonly string[],
+): Promise<Map<string, IndexedSkill>> {
+  const viewer = authorizer.viewerOf(anonymous());
+  const found = new Map<string, IndexedSkill>();
+  await Promise.all(
+    [...new Set(names)].map(async (name) => {
+      const { items } = await db.items.search({
+        kind: 'skill',
+        status: 'active',
+        name,
+        teamId: target.teamId ?? undefined,
+        sort: 'name',
+        limit: NAME_SHARERS,
+        viewer,
+      });
+      const [holder] = nameHolders(items);
+      if (holder) found.set(name, toIndexedSkill(holder));
+    }),
+  );
+  return found;
+}
+
+/** The naming rule of indexedSkillPages: one skill per name, the first published; sorted by name. */
 export function nameHolders<T extends Pick<CatalogItem, 'name' | 'namespace' | 'createdAt'>>(items: readonly T[]): T[] {
   const holders = new Map<string, T>();
   for (const item of items) {
@@ -163,6 +209,55 @@ function toIndexedSkill(item: CatalogItem): IndexedSkill {
     treeSha: item.treeSha,
     usageCount: item.usageCount,
   };
+}
+
+/** How skill discovery packs a skill's files into what it serves (a zip writer lives outside the application). */
+export interface SkillPacker {
+  /** Names the exact bytes pack makes: a change to them is a new format, so recorded digests are never wrong. */
+  readonly format: string;
+  pack(files: readonly ItemFile[]): { type: SkillArtifact['type']; bytes: Uint8Array };
+}
+
+export function sha256Digest(bytes: Uint8Array): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/**
+ * The artifact of each skill, by tree SHA: those recorded before are read in one lookup; the others are read from
+ * git, packed and digested (`concurrency` folders at once), then recorded, so that each tree is packed once in
+ * the life of the catalog, across restarts and servers. A folder gone from git is NotFoundError.
+ */
+export async function skillArtifactsOf(
+  deps: Pick<AtlasDeps, 'db' | 'content'>,
+  packer: SkillPacker,
+  skills: readonly IndexedSkill[],
+  concurrency = 8,
+): Promise<Map<string, SkillArtifact>> {
+  const trees = new Map(skills.map((skill) => [skill.treeSha, skill]));
+  const found = new Map(
+    (await deps.db.skillArtifacts.findByTrees(packer.format, [...trees.keys()])).map((a) => [a.treeSha, a]),
+  );
+  const missing = [...trees.values()].filter((skill) => !found.has(skill.treeSha));
+  const made: SkillArtifact[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < missing.length) {
+      const skill = missing[next++]!;
+      const files = await readIndexedSkill(deps, skill);
+      const { type, bytes } = packer.pack(files);
+      made.push({
+        format: packer.format,
+        treeSha: skill.treeSha,
+        type,
+        digest: sha256Digest(bytes),
+        paths: files.map((file) => file.path),
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, missing.length) }, worker));
+  if (made.length > 0) await deps.db.skillArtifacts.recordMany(made);
+  for (const artifact of made) found.set(artifact.treeSha, artifact);
+  return found;
 }
 
 /**

@@ -362,6 +362,22 @@ export function itemRepositoryContract(name: string, open: () => Promise<Reposit
         ]);
       });
 
+      it('filters by exact name across namespaces, with a search or without', async () => {
+        await db.items.insert(buildItem('skill/data/pdf-tools'));
+        await db.items.insert(buildItem('skill/data/pdf-tools-2'));
+        expect((await search({ name: 'pdf-tools', sort: 'name' })).sort()).toEqual([
+          'skill/data/pdf-tools',
+          'skill/platform/pdf-tools',
+        ]);
+        expect(await search({ name: 'pdf-tools', namespace: 'data' })).toEqual(['skill/data/pdf-tools']);
+        expect((await search({ name: 'pdf-tools', q: 'pdf', sort: 'name' })).sort()).toEqual([
+          'skill/data/pdf-tools',
+          'skill/platform/pdf-tools',
+        ]);
+        expect(await search({ name: 'pdf' })).toEqual([]);
+        expect(await search({ name: 'PDF-TOOLS' })).toEqual([]);
+      });
+
       it('sorts by name, recently updated and most installed', async () => {
         const calc = await db.items.findByRef(parseItemRef('tool/data/calculator'));
         await db.items.update({ ...calc!, usageCount: 50, updatedAt: tick() });

@@ -28,6 +28,8 @@ export interface ItemSearch {
   readonly q?: string;
   readonly kind?: ItemKind;
   readonly namespace?: string;
+  /** Only items of exactly this name (in any namespace, unless `namespace` narrows it too). */
+  readonly name?: string;
   readonly teamId?: string;
   readonly tag?: string;
   readonly ownerUserId?: string;

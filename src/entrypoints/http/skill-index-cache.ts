@@ -1,44 +1,49 @@
 import { createHash } from 'node:crypto';
+import { createGzip, gunzipSync } from 'node:zlib';
 import {
+  findIndexedSkills,
   type IndexedSkill,
-  listSkillIndex,
-  readIndexedSkill,
+  indexedSkillPages,
   resolveSkillIndex,
   type SkillIndexScope,
+  type SkillPacker,
+  skillArtifactsOf,
 } from '../../application/catalog/skill-index.ts';
 import type { AtlasDeps } from '../../application/deps.ts';
+import type { SkillArtifact } from '../../domain/catalog/skill-artifact.ts';
 import type { ItemFile } from '../../domain/content/content-store.ts';
+import { NotFoundError } from '../../domain/errors.ts';
 import { writeFlatZip } from '../../lib/zip/zip-writer.ts';
 import {
   AGENT_SKILLS_DISCOVERY_SCHEMA,
   type AgentSkillEntry,
-  type AgentSkillsIndex,
   DISCOVERY_DESCRIPTION_MAX,
-  type WellKnownSkillsIndex,
 } from './schemas/skill-discovery.ts';
 
-/** How a skill is served to discovery clients: its SKILL.md alone, or a zip of its folder. */
-export interface SkillArtifact {
-  readonly type: 'skill-md' | 'archive';
-  /** `sha256:<hex>` of exactly the bytes packSkill gives for the skill's files. */
-  readonly digest: string;
-  /** Every file of the skill, sorted by path. */
-  readonly paths: readonly string[];
-}
-
-/**
- * What an index keeps of each skill to serve it: where its files are and its artifact. The description, version
- * and installs are only needed to write the documents, and are not kept (a catalog of 100,000 skills keeps this
- * for every one, in every scope).
- */
+/** A skill as discovery serves it: where its files are, and its artifact. */
 export interface DiscoverableSkill extends Pick<IndexedSkill, 'name' | 'namespace' | 'gitPath' | 'commitSha'> {
   readonly artifact: SkillArtifact;
 }
 
-/** A document serialised once per build, with its strong ETag. */
-export interface CachedDocument {
-  readonly body: Buffer;
-  readonly etag: string;
+/**
+ * A document serialised once per build and kept gzipped (the indexes of 100,000 skills are tens of megabytes of
+ * JSON and a few once compressed), with the strong ETag of each of its two representations.
+ */
+export class CachedDocument {
+  readonly #gzipped: Buffer;
+  readonly #hash: string;
+
+  constructor(gzipped: Buffer, hash: string) {
+    this.#gzipped = gzipped;
+    this.#hash = hash;
+  }
+
+  /** The body for a client that does (`gzip`) or does not (`identity`) accept gzip, and its ETag. */
+  representation(encoding: 'gzip' | 'identity'): { body: Buffer; etag: string } {
+    return encoding === 'gzip'
+      ? { body: this.#gzipped, etag: `"${this.#hash}-gzip"` }
+      : { body: gunzipSync(this.#gzipped), etag: `"${this.#hash}"` };
+  }
 }
 
 /** An index as built at one catalog revision: what every request at that revision is answered from. */
@@ -46,8 +51,6 @@ export interface BuiltSkillIndex {
   readonly revision: string;
   readonly teamId: string | null;
   readonly teamSlug: string | null;
-  /** By index name. */
-  readonly skills: ReadonlyMap<string, DiscoverableSkill>;
   /** `/.well-known/agent-skills/index.json`. */
   readonly agentSkills: CachedDocument;
   /** `/.well-known/skills/index.json`. */
@@ -55,28 +58,25 @@ export interface BuiltSkillIndex {
 }
 
 export interface SkillIndexCacheOptions {
-  /** Tree SHAs whose artifact is remembered; past this the least recently used are forgotten. */
-  readonly maxArtifacts?: number;
   /** Scopes (the catalog, and each team) whose built index is kept. */
   readonly maxIndexes?: number;
-  /** Skills read from git at once while an index is built. */
+  /** Skills read from git at once while artifacts are made. */
   readonly concurrency?: number;
 }
 
 /**
  * The bytes a skill is served as: SKILL.md itself when it is the skill's only file, otherwise a zip with the
- * files at its root. Deterministic: the same files always give the same bytes, so a digest computed once per tree
- * stays true for every later download, on every server of the same build.
+ * files at its root. Deterministic: the same files always give the same bytes, so a digest recorded once per tree
+ * stays true for every later download, on every server of the same format.
  */
-export function packSkill(files: readonly ItemFile[]): { type: SkillArtifact['type']; bytes: Uint8Array } {
-  const [only] = files;
-  if (files.length === 1 && only?.path === 'SKILL.md') return { type: 'skill-md', bytes: only.content };
-  return { type: 'archive', bytes: writeFlatZip(files) };
-}
-
-export function sha256Digest(bytes: Uint8Array): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
+export const SKILL_PACKER: SkillPacker = {
+  format: 'flat-zip-1',
+  pack(files: readonly ItemFile[]) {
+    const [only] = files;
+    if (files.length === 1 && only?.path === 'SKILL.md') return { type: 'skill-md', bytes: only.content };
+    return { type: 'archive', bytes: writeFlatZip(files) };
+  },
+};
 
 /** An entry's artifact URL, relative to the index (and so right under any prefix, a team registry's included). */
 export function artifactUrl(name: string, type: SkillArtifact['type']): string {
@@ -87,22 +87,21 @@ const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
 /**
  * The discovery indexes, built once per catalog revision and scope. A request costs resolveSkillIndex (the team
- * lookup and three one-row reads); a build, after any change to a skill, lists the scope's skills (one read per
- * thousand) and reads from git only the trees it has not packed before, so a change to one skill of ten thousand
- * reads one folder. Requests that arrive during a build wait for it instead of starting their own.
+ * lookup and three one-row reads). A build, after any change to a skill, walks the scope's skills a thousand at a
+ * time, reads their artifacts from the database, makes (and records) only those of trees never packed before,
+ * and writes both documents gzipped as it goes: what stays is the two compressed documents, never a record per
+ * skill. A skill's own answers (its archive, its files) look its name up when asked. Requests that arrive during
+ * a build wait for it instead of starting their own.
  */
 export class SkillIndexCache {
   readonly #deps: Pick<AtlasDeps, 'db' | 'authorizer' | 'content'>;
   readonly #indexes = new Map<string, { revision: string; built: Promise<BuiltSkillIndex> }>();
-  readonly #artifacts = new Map<string, SkillArtifact>();
-  readonly #maxArtifacts: number;
   readonly #maxIndexes: number;
   readonly #concurrency: number;
 
   constructor(deps: Pick<AtlasDeps, 'db' | 'authorizer' | 'content'>, options: SkillIndexCacheOptions = {}) {
     this.#deps = deps;
-    this.#maxArtifacts = options.maxArtifacts ?? 100_000;
-    this.#maxIndexes = options.maxIndexes ?? 256;
+    this.#maxIndexes = options.maxIndexes ?? 64;
     this.#concurrency = options.concurrency ?? 8;
   }
 
@@ -126,80 +125,107 @@ export class SkillIndexCache {
     return built;
   }
 
-  async #build(teamId: string | null, teamSlug: string | null, revision: string): Promise<BuiltSkillIndex> {
-    const listed = await listSkillIndex(this.#deps, { teamId });
-    const artifacts = new Map<string, SkillArtifact>();
-    let next = 0;
-    const worker = async () => {
-      while (next < listed.length) {
-        const skill = listed[next++]!;
-        artifacts.set(skill.name, await this.#artifactOf(skill));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.#concurrency, listed.length) }, worker));
-    const ordered = listed.map((skill) => ({ ...skill, artifact: artifacts.get(skill.name)! }));
-    const agentSkills: AgentSkillsIndex = {
-      $schema: AGENT_SKILLS_DISCOVERY_SCHEMA,
-      skills: ordered.map((skill) => {
-        const entry: AgentSkillEntry = {
-          name: skill.name,
-          type: skill.artifact.type,
-          description: cut(skill.description, DISCOVERY_DESCRIPTION_MAX),
-          url: artifactUrl(skill.name, skill.artifact.type),
-          digest: skill.artifact.digest,
-        };
-        return skill.version && SEMVER.test(skill.version) ? { ...entry, version: skill.version } : entry;
-      }),
-    };
-    const wellKnown: WellKnownSkillsIndex = {
-      skills: ordered.map((skill) => ({
-        name: skill.name,
-        description: skill.description,
-        files: [...skill.artifact.paths],
-      })),
-    };
-    return {
-      revision,
-      teamId,
-      teamSlug,
-      skills: new Map(
-        ordered.map(({ name, namespace, gitPath, commitSha, artifact }) => [
-          name,
-          { name, namespace, gitPath, commitSha, artifact },
-        ]),
-      ),
-      agentSkills: documentOf(agentSkills),
-      wellKnown: documentOf(wellKnown),
-    };
+  /** The skills of an index that hold these names, with their artifacts, by name; names it does not list are left out. */
+  async skills(
+    index: Pick<BuiltSkillIndex, 'teamId'>,
+    names: readonly string[],
+  ): Promise<Map<string, DiscoverableSkill>> {
+    const holders = await findIndexedSkills(this.#deps, index, names);
+    const artifacts = await skillArtifactsOf(this.#deps, SKILL_PACKER, [...holders.values()], this.#concurrency);
+    const found = new Map<string, DiscoverableSkill>();
+    for (const [name, { namespace, gitPath, commitSha, treeSha }] of holders) {
+      const artifact = artifacts.get(treeSha);
+      if (artifact) found.set(name, { name, namespace, gitPath, commitSha, artifact });
+    }
+    return found;
   }
 
-  /** A tree's artifact: remembered by tree SHA, since the same tree always packs to the same bytes. */
-  async #artifactOf(skill: IndexedSkill): Promise<SkillArtifact> {
-    const known = this.#artifacts.get(skill.treeSha);
-    if (known) {
-      this.#artifacts.delete(skill.treeSha);
-      this.#artifacts.set(skill.treeSha, known);
-      return known;
+  /** The skill of an index that holds this name, with its artifact. NotFoundError when the index does not list it. */
+  async skill(index: Pick<BuiltSkillIndex, 'teamId'>, name: string): Promise<DiscoverableSkill> {
+    const skill = (await this.skills(index, [name])).get(name);
+    if (!skill) throw new NotFoundError(`no skill ${name} in this index`);
+    return skill;
+  }
+
+  async #build(teamId: string | null, teamSlug: string | null, revision: string): Promise<BuiltSkillIndex> {
+    const agentSkills = new GzipJsonWriter(`{"$schema":${JSON.stringify(AGENT_SKILLS_DISCOVERY_SCHEMA)},"skills":[`);
+    const wellKnown = new GzipJsonWriter('{"skills":[');
+    try {
+      for await (const page of indexedSkillPages(this.#deps, { teamId })) {
+        const artifacts = await skillArtifactsOf(this.#deps, SKILL_PACKER, page, this.#concurrency);
+        const agentEntries: string[] = [];
+        const wellKnownEntries: string[] = [];
+        for (const skill of page) {
+          const artifact = artifacts.get(skill.treeSha)!;
+          const entry: AgentSkillEntry = {
+            name: skill.name,
+            type: artifact.type,
+            description: cut(skill.description, DISCOVERY_DESCRIPTION_MAX),
+            url: artifactUrl(skill.name, artifact.type),
+            digest: artifact.digest,
+          };
+          agentEntries.push(
+            JSON.stringify(skill.version && SEMVER.test(skill.version) ? { ...entry, version: skill.version } : entry),
+          );
+          wellKnownEntries.push(
+            JSON.stringify({ name: skill.name, description: skill.description, files: artifact.paths }),
+          );
+        }
+        await agentSkills.items(agentEntries);
+        await wellKnown.items(wellKnownEntries);
+      }
+      return {
+        revision,
+        teamId,
+        teamSlug,
+        agentSkills: await agentSkills.end(']}'),
+        wellKnown: await wellKnown.end(']}'),
+      };
+    } finally {
+      agentSkills.destroy();
+      wellKnown.destroy();
     }
-    const files = await readIndexedSkill(this.#deps, skill);
-    const packed = packSkill(files);
-    const artifact: SkillArtifact = {
-      type: packed.type,
-      digest: sha256Digest(packed.bytes),
-      paths: files.map((file) => file.path),
-    };
-    this.#artifacts.set(skill.treeSha, artifact);
-    if (this.#artifacts.size > this.#maxArtifacts) {
-      const oldest = this.#artifacts.keys().next().value;
-      if (oldest !== undefined) this.#artifacts.delete(oldest);
-    }
-    return artifact;
   }
 }
 
-function documentOf(value: unknown): CachedDocument {
-  const body = Buffer.from(JSON.stringify(value));
-  return { body, etag: `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"` };
+/** A JSON document written as it is made, a page of array items at a time, straight into gzip. */
+class GzipJsonWriter {
+  readonly #gzip = createGzip();
+  readonly #hash = createHash('sha256');
+  readonly #chunks: Buffer[] = [];
+  #first = true;
+
+  constructor(head: string) {
+    this.#gzip.on('data', (chunk: Buffer) => this.#chunks.push(chunk));
+    this.#write(head);
+  }
+
+  /** Writes array items (each a JSON text), and waits while gzip catches up. */
+  async items(entries: readonly string[]): Promise<void> {
+    if (entries.length === 0) return;
+    const text = `${this.#first ? '' : ','}${entries.join(',')}`;
+    this.#first = false;
+    if (!this.#write(text)) await new Promise((resolve) => this.#gzip.once('drain', resolve));
+  }
+
+  async end(tail: string): Promise<CachedDocument> {
+    this.#write(tail);
+    await new Promise<void>((resolve, reject) => {
+      this.#gzip.once('end', resolve);
+      this.#gzip.once('error', reject);
+      this.#gzip.end();
+    });
+    return new CachedDocument(Buffer.concat(this.#chunks), this.#hash.digest('hex').slice(0, 32));
+  }
+
+  destroy(): void {
+    this.#gzip.destroy();
+  }
+
+  #write(text: string): boolean {
+    this.#hash.update(text);
+    return this.#gzip.write(text);
+  }
 }
 
 /** At most `max` UTF-16 units (what clients count), ending in an ellipsis when cut, never inside a surrogate pair. */

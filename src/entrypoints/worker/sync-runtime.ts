@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import type { AtlasDeps } from '../../application/deps.ts';
 import { type PollResult, pollContent } from '../../application/sync/poll-content.ts';
 import { runNextSyncJob } from '../../application/sync/run-sync-job.ts';
@@ -21,6 +22,8 @@ export interface SyncRuntimeOptions {
   readonly idleMs?: number;
   readonly backoffBaseMs?: number;
   readonly workerId?: string;
+  /** How often the database's planner statistics are checked (and refreshed where stale); 1 minute by default, 0 never. */
+  readonly statisticsEveryMs?: number;
 }
 
 export interface SyncRuntime {
@@ -37,7 +40,9 @@ export interface SyncRuntime {
  * - a worker that claims queued sync jobs (webhooks, polls) one at a time; every process runs one,
  *   and SKIP LOCKED gives each job to exactly one of them;
  * - a poller, elected with an advisory lock so that one process polls, that runs `pollContent` every
- *   `pollSeconds`: it queues a sync when the branch head moved, and verifies on a slow schedule.
+ *   `pollSeconds`: it queues a sync when the branch head moved, and verifies on a slow schedule;
+ * - the upkeep of the planner's statistics (Database.refreshStatistics): at start, after every sync that changed
+ *   the catalog, and every `statisticsEveryMs`, since publishes grow the tables too.
  */
 export function startSyncRuntime(deps: AtlasDeps, options: SyncRuntimeOptions): SyncRuntime {
   const { log } = options;
@@ -62,6 +67,26 @@ export function startSyncRuntime(deps: AtlasDeps, options: SyncRuntimeOptions): 
       wakers.add(done);
     });
   const startedAt = deps.clock.now();
+  const statisticsEveryMs = options.statisticsEveryMs ?? 60_000;
+
+  // One refresh at a time: a sync that lands during the timer's refresh does not start a second one.
+  let refreshing: Promise<void> | undefined;
+  const refreshStatistics = (): Promise<void> => {
+    refreshing ??= (async () => {
+      const started = performance.now();
+      try {
+        const tables = await deps.db.refreshStatistics();
+        if (tables.length > 0) {
+          log.info({ tables, ms: Math.round(performance.now() - started) }, 'refreshed the query planner statistics');
+        }
+      } catch (error) {
+        log.warn({ err: error }, 'could not refresh the query planner statistics; will try again');
+      } finally {
+        refreshing = undefined;
+      }
+    })();
+    return refreshing;
+  };
 
   const work = async () => {
     while (running) {
@@ -74,6 +99,7 @@ export function startSyncRuntime(deps: AtlasDeps, options: SyncRuntimeOptions): 
         if ('result' in outcome) {
           if (outcome.result.changed) {
             log.info({ job: outcome.job.id, reason: outcome.job.reason, ...outcome.result }, 'catalog synced');
+            await refreshStatistics();
           }
         } else {
           const level = outcome.retryAt ? 'warn' : 'error';
@@ -116,8 +142,16 @@ export function startSyncRuntime(deps: AtlasDeps, options: SyncRuntimeOptions): 
     }
   };
 
+  const upkeep = async () => {
+    while (running) {
+      await refreshStatistics();
+      await sleep(statisticsEveryMs);
+    }
+  };
+
   const loops = [work()];
   if ((options.poll ?? true) && pollMs > 0) loops.push(poll());
+  if (statisticsEveryMs > 0) loops.push(upkeep());
   const marketplace = deps.marketplaceBranch
     ? startMarketplaceBranchRuntime(deps, deps.marketplaceBranch, {
         log,

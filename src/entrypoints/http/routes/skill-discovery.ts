@@ -1,9 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
+  findIndexedSkills,
   readIndexedSkill,
   readIndexedSkillFile,
+  resolveSkillIndex,
   searchIndexedSkills,
+  sha256Digest,
 } from '../../../application/catalog/skill-index.ts';
 import type { AtlasDeps } from '../../../application/deps.ts';
 import { NotFoundError } from '../../../domain/errors.ts';
@@ -20,14 +23,19 @@ import {
   SkillSearchQuerySchema,
   WellKnownSkillsIndexSchema,
 } from '../schemas/skill-discovery.ts';
-import {
-  type BuiltSkillIndex,
-  type CachedDocument,
-  matchesEtag,
-  packSkill,
-  SkillIndexCache,
-  sha256Digest,
-} from '../skill-index-cache.ts';
+import { type CachedDocument, matchesEtag, SKILL_PACKER, SkillIndexCache } from '../skill-index-cache.ts';
+
+/** Whether the request's Accept-Encoding takes gzip (and does not refuse it with q=0). */
+function acceptsGzip(request: FastifyRequest): boolean {
+  const header = request.headers['accept-encoding'];
+  if (typeof header !== 'string') return false;
+  return header.split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    if (coding !== 'gzip' && coding !== '*') return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
 
 const DISCOVERY_HEADERS = {
   'access-control-allow-origin': '*',
@@ -64,15 +72,15 @@ const discoveryScope: FastifyPluginAsyncTypebox<{
   const params = discoveryParams({}, teamRegistry);
 
   const sendDocument = (request: FastifyRequest, reply: FastifyReply, document: CachedDocument) => {
-    reply.header('etag', document.etag);
-    if (matchesEtag(request.headers['if-none-match'], document.etag)) return reply.status(304).send();
-    return reply.type('application/json; charset=utf-8').send(document.body);
+    const { body, etag } = document.representation(acceptsGzip(request) ? 'gzip' : 'identity');
+    reply.header('etag', etag).header('vary', 'accept-encoding');
+    if (matchesEtag(request.headers['if-none-match'], etag)) return reply.status(304).send();
+    if (etag.endsWith('-gzip"')) reply.header('content-encoding', 'gzip');
+    return reply.type('application/json; charset=utf-8').send(body);
   };
-  const listed = (index: BuiltSkillIndex, name: string) => {
-    const skill = index.skills.get(name);
-    if (!skill) throw new NotFoundError(`no skill ${name} in this index`);
-    return skill;
-  };
+  // A skill's own answers need the scope, not the built documents: its name is looked up when asked.
+  const scopeOf = (request: FastifyRequest) => resolveSkillIndex(deps, { team: teamOf(request) });
+  const listed = async (request: FastifyRequest, name: string) => cache.skill(await scopeOf(request), name);
 
   app.get(
     '/.well-known/agent-skills/index.json',
@@ -100,11 +108,11 @@ const discoveryScope: FastifyPluginAsyncTypebox<{
     async (request, reply) => {
       const { artifact } = request.params;
       if (!artifact.endsWith('.zip')) throw new NotFoundError(`no artifact ${artifact}`);
-      const skill = listed(await indexOf(request), artifact.slice(0, -'.zip'.length));
+      const skill = await listed(request, artifact.slice(0, -'.zip'.length));
       const etag = `"${skill.artifact.digest.slice('sha256:'.length)}"`;
       reply.header('etag', etag).headers(ITEM_FILE_HEADERS);
       if (matchesEtag(request.headers['if-none-match'], etag)) return reply.status(304).send();
-      const { bytes } = packSkill(await readIndexedSkill(deps, skill));
+      const { bytes } = SKILL_PACKER.pack(await readIndexedSkill(deps, skill));
       // The index and this answer were made from the same tree; a different digest would be a broken promise.
       if (skill.artifact.type === 'archive' && sha256Digest(bytes) !== skill.artifact.digest) {
         request.log.error({ skill: `${skill.namespace}/${skill.name}` }, 'skill archive differs from its digest');
@@ -124,7 +132,7 @@ const discoveryScope: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      const skill = listed(await indexOf(request), request.params.name);
+      const skill = await listed(request, request.params.name);
       const bytes = await readIndexedSkillFile(deps, skill, 'SKILL.md');
       const etag = `"${sha256Digest(bytes).slice('sha256:'.length)}"`;
       reply.header('etag', etag).headers(ITEM_FILE_HEADERS);
@@ -157,7 +165,7 @@ const discoveryScope: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       const { name, '*': path } = request.params;
-      const skill = listed(await indexOf(request), name);
+      const skill = await listed(request, name);
       const bytes = await readIndexedSkillFile(deps, skill, path);
       const { type, download } = contentTypeOf(path);
       reply.type(type).headers(ITEM_FILE_HEADERS);
@@ -181,27 +189,32 @@ const discoveryScope: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => {
-      // The index first: it resolves the team and answers 404 as the indexes do, and search needs it anyway.
-      const index = await indexOf(request);
+      // The scope first: it resolves the team and answers 404 as the indexes do.
+      const index = await scopeOf(request);
       const hits = await searchIndexedSkills(deps, index, {
         q: request.query.q,
         namespace: request.query.owner?.toLowerCase(),
         limit: request.query.limit ?? 10,
       });
       const origin = `${request.protocol}://${request.host}`;
+      const holders = await findIndexedSkills(
+        deps,
+        index,
+        hits.map((hit) => hit.name),
+      );
       const skills: SkillSearchHit[] = [];
       for (const hit of hits) {
         let source: string | undefined;
-        if (index.skills.get(hit.name)?.namespace === hit.namespace) {
+        if (holders.get(hit.name)?.namespace === hit.namespace) {
           source = index.teamSlug ? `${origin}/registries/${index.teamSlug}` : origin;
         } else if (!index.teamSlug && hit.teamSlug) {
           // Another namespace holds the name at the root: the skill's own team registry lists it.
-          const teamIndex = await cache.get({ team: hit.teamSlug }).catch((error: unknown) => {
+          const team = await resolveSkillIndex(deps, { team: hit.teamSlug }).catch((error: unknown) => {
             if (error instanceof NotFoundError) return undefined; // the team went away since the search
             throw error;
           });
-          if (teamIndex?.skills.get(hit.name)?.namespace === hit.namespace)
-            source = `${origin}/registries/${hit.teamSlug}`;
+          const holder = team && (await findIndexedSkills(deps, team, [hit.name])).get(hit.name);
+          if (holder?.namespace === hit.namespace) source = `${origin}/registries/${hit.teamSlug}`;
         }
         if (source)
           skills.push({ id: `${hit.namespace}/${hit.name}`, name: hit.name, installs: hit.usageCount, source });
