@@ -11,9 +11,11 @@
  * the git content written as loose objects into a local repository, one commit, which the server reads as Atlas
  * does (LocalGitContentStore). The load generator runs in a worker thread, so that it
  * does not share the server's event loop. Figures go to bench/results/catalog-search-<size>.json.
+ * ATLAS_BENCH_PROFILE=<folder> writes a CPU profile of each throughput round (get and search) there.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -380,6 +382,31 @@ function load(
   });
 }
 
+/**
+ * Runs `work`; with ATLAS_BENCH_PROFILE=<folder>, under this process's CPU profiler (Atlas serves in this
+ * process), written to `<folder>/<name>.cpuprofile`.
+ */
+async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const folder = process.env.ATLAS_BENCH_PROFILE;
+  if (!folder) return work();
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = (await post('Profiler.stop')) as { profile: object };
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, `${name.replace(/[^A-Za-z0-9.-]+/g, '_')}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 async function listen(app: FastifyInstance): Promise<string> {
   await app.listen({ host: '127.0.0.1', port: 0 });
   return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -524,8 +551,8 @@ async function measureEngine(
     const getRuns: LoadResult[] = [];
     const searchRuns: LoadResult[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      getRuns.push(await load(url, scenarios.get, headers, ROUND_S));
-      searchRuns.push(await load(url, scenarios.search, headers, ROUND_S));
+      getRuns.push(await profiled(`${label}-get-${round}`, () => load(url, scenarios.get, headers, ROUND_S)));
+      searchRuns.push(await profiled(`${label}-search-${round}`, () => load(url, scenarios.search, headers, ROUND_S)));
     }
     const get = measured(getRuns, `${label} get`);
     const search = measured(searchRuns, `${label} search`);

@@ -5,18 +5,23 @@
  * from /healthz; the server's resident memory (VmRSS) is read when it is ready, after a burst of reads
  * (searches, browses, item pages, item files, versions) and after the skill discovery index (which reads every
  * skill), with the JS heap and the memory outside it from its own /metrics.
+ * Also on a PostgreSQL server (`DATABASE_URL`) when ATLAS_BENCH_DATABASE_URL is set: a new database on it, dropped
+ * afterwards; ATLAS_BENCH_SERVER_ONLY=1 skips the embedded run.
  * Targets: a second start ready in under 3 s at 10,000 items, and under 300 MB resident serving 100,000.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { LocalGitContentStore } from '../src/adapters/git/local-git-content-store.ts';
-import { openPglite } from '../src/adapters/postgres/connection.ts';
+import { openPglite, openPostgres } from '../src/adapters/postgres/connection.ts';
 import { runMigrations } from '../src/adapters/postgres/migrate.ts';
 import { PostgresDatabase } from '../src/adapters/postgres/postgres-database.ts';
+import { dropServerDatabase, withDatabase } from '../src/adapters/postgres/testing/test-databases.ts';
 import { syncCatalog } from '../src/application/sync/sync-catalog.ts';
 import { assembleDeps } from '../src/composition-root.ts';
 import { buildTeam } from '../src/domain/testing/builders.ts';
@@ -36,12 +41,17 @@ const START_TARGET_MS = 3000;
 const RSS_TARGET_MB = 300;
 const MiB = 2 ** 20;
 
-/** A new home with `size` skills in git and the catalog synced to them. */
-async function buildHome(home: string, size: number): Promise<{ gitMs: number; syncMs: number }> {
+/**
+ * A new home with `size` skills in git and the catalog synced to them: into PGlite under the home, or into the
+ * PostgreSQL database at `databaseUrl`.
+ */
+async function buildHome(home: string, size: number, databaseUrl?: string): Promise<{ gitMs: number; syncMs: number }> {
   const started = performance.now();
   await seedRepository(join(home, 'content.git'), size);
   const gitMs = performance.now() - started;
-  const connection = await openPglite({ dataDir: join(home, 'pgdata') });
+  const connection = databaseUrl
+    ? await openPostgres(databaseUrl)
+    : await openPglite({ dataDir: join(home, 'pgdata') });
   const content = await LocalGitContentStore.open(join(home, 'content.git'));
   try {
     await runMigrations(connection);
@@ -165,10 +175,17 @@ interface StartFigures {
 }
 
 /** Starts `atlas serve` on the home, waits for /healthz, measures, sends the burst, measures, stops it. */
-async function serveAndMeasure(home: string, paths: string[]): Promise<StartFigures> {
+async function serveAndMeasure(home: string, paths: string[], databaseUrl?: string): Promise<StartFigures> {
   const start = performance.now();
   const child = spawn(process.execPath, [MAIN, 'serve'], {
-    env: { ...process.env, ATLAS_HOME: home, ATLAS_PORT: '0', ATLAS_LOG_LEVEL: 'info', ATLAS_PUBLIC_READ: 'true' },
+    env: {
+      ...process.env,
+      ATLAS_HOME: home,
+      ATLAS_PORT: '0',
+      ATLAS_LOG_LEVEL: 'info',
+      ATLAS_PUBLIC_READ: 'true',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -234,99 +251,167 @@ async function serveAndMeasure(home: string, paths: string[]): Promise<StartFigu
   }
 }
 
-export async function run(options: BenchOptions = {}): Promise<BenchResult> {
-  const size = options.items ?? DEFAULT_ITEMS;
+interface EngineFigures {
+  readonly figures: Figure[];
+  readonly notes: string[];
+  readonly failed: number;
+  readonly worstRss: number;
+}
+
+/**
+ * One engine: a new home (git, and the catalog synced into PGlite under it or into `databaseUrl`), `atlas serve`
+ * started STARTS times on it, and the figures of each start under `prefix`.
+ */
+async function measureEngine(size: number, prefix: string, databaseUrl: string | undefined): Promise<EngineFigures> {
   const label = size.toLocaleString('en');
-  // The benchmark measures the build as it is: build it first if the sources moved.
-  spawnSync(process.execPath, [BIN, '--version'], { stdio: 'ignore' });
-  const loadBefore = loadavg()[0] ?? 0;
   const home = mkdtempSync(join(tmpdir(), 'atlas-bench-serve-'));
   try {
-    const built = await buildHome(home, size);
+    const built = await buildHome(home, size, databaseUrl);
     const paths = burstPaths(size);
     const starts: StartFigures[] = [];
-    for (let i = 0; i < STARTS; i++) starts.push(await serveAndMeasure(home, paths));
+    for (let i = 0; i < STARTS; i++) starts.push(await serveAndMeasure(home, paths, databaseUrl));
     const failed = starts.reduce((sum, s) => sum + s.failed, 0);
-    const pglite = pgliteAlone(home);
     const later = starts.slice(1);
     const secondStart = median(later.map((s) => s.readyMs));
     const worstRss = Math.max(...starts.map((s) => Math.max(s.rssAfterBurst, s.rssAfterIndex))) / MiB;
     const mib = (bytes: number) => round(bytes / MiB, 0);
+    const rssTarget = (bytes: number) =>
+      size >= 100_000 ? { target: `< ${RSS_TARGET_MB} MB`, ok: bytes < RSS_TARGET_MB * 1e6 } : {};
     const figures: Figure[] = [
-      { name: `initial sync of ${label} items into the new home`, value: round(built.syncMs / 1000, 2), unit: 's' },
-      { name: 'atlas serve to /healthz, first start on the home', value: round(starts[0]!.readyMs, 0), unit: 'ms' },
       {
-        name: 'atlas serve to /healthz, second start',
+        name: `${prefix}initial sync of ${label} items into the new home`,
+        value: round(built.syncMs / 1000, 2),
+        unit: 's',
+      },
+      {
+        name: `${prefix}atlas serve to /healthz, first start on the home`,
+        value: round(starts[0]!.readyMs, 0),
+        unit: 'ms',
+      },
+      {
+        name: `${prefix}atlas serve to /healthz, second start`,
         value: round(secondStart, 0),
         unit: 'ms',
-        ...(size <= DEFAULT_ITEMS ? { target: `< ${START_TARGET_MS} ms`, ok: secondStart < START_TARGET_MS } : {}),
+        ...(size <= DEFAULT_ITEMS && !databaseUrl
+          ? { target: `< ${START_TARGET_MS} ms`, ok: secondStart < START_TARGET_MS }
+          : {}),
       },
       ...starts.flatMap((s, i): Figure[] => [
-        { name: `start ${i + 1}: resident memory when ready`, value: mib(s.rssReady), unit: 'MiB' },
+        { name: `${prefix}start ${i + 1}: resident memory when ready`, value: mib(s.rssReady), unit: 'MiB' },
         {
-          name: `start ${i + 1}: resident memory after ${BURST} reads`,
+          name: `${prefix}start ${i + 1}: resident memory after ${BURST} reads`,
           value: mib(s.rssAfterBurst),
           unit: 'MiB',
-          ...(size >= 100_000 ? { target: `< ${RSS_TARGET_MB} MB`, ok: s.rssAfterBurst < RSS_TARGET_MB * 1e6 } : {}),
+          ...rssTarget(s.rssAfterBurst),
         },
         ...(s.heapAfterBurst
           ? [
               {
-                name: `start ${i + 1}: JS heap in use after the reads`,
+                name: `${prefix}start ${i + 1}: JS heap in use after the reads`,
                 value: mib(s.heapAfterBurst.heapUsed),
                 unit: 'MiB',
               },
               {
-                name: `start ${i + 1}: external (buffers) after the reads`,
+                name: `${prefix}start ${i + 1}: external (buffers) after the reads`,
                 value: mib(s.heapAfterBurst.external),
                 unit: 'MiB',
               },
             ]
           : []),
-        { name: `start ${i + 1}: the ${BURST} reads took`, value: round(s.burstMs, 0), unit: 'ms' },
-        { name: `start ${i + 1}: skill discovery index built and fetched in`, value: round(s.indexMs, 0), unit: 'ms' },
+        { name: `${prefix}start ${i + 1}: the ${BURST} reads took`, value: round(s.burstMs, 0), unit: 'ms' },
         {
-          name: `start ${i + 1}: resident memory after the skill index`,
+          name: `${prefix}start ${i + 1}: skill discovery index built and fetched in`,
+          value: round(s.indexMs, 0),
+          unit: 'ms',
+        },
+        {
+          name: `${prefix}start ${i + 1}: resident memory after the skill index`,
           value: mib(s.rssAfterIndex),
           unit: 'MiB',
-          ...(size >= 100_000 ? { target: `< ${RSS_TARGET_MB} MB`, ok: s.rssAfterIndex < RSS_TARGET_MB * 1e6 } : {}),
+          ...rssTarget(s.rssAfterIndex),
         },
         ...(s.heapAfterIndex
           ? [
               {
-                name: `start ${i + 1}: JS heap in use after the index`,
+                name: `${prefix}start ${i + 1}: JS heap in use after the index`,
                 value: mib(s.heapAfterIndex.heapUsed),
                 unit: 'MiB',
               },
             ]
           : []),
-        { name: `start ${i + 1}: reads that failed`, value: s.failed, unit: '', target: '0', ok: s.failed === 0 },
+        {
+          name: `${prefix}start ${i + 1}: reads that failed`,
+          value: s.failed,
+          unit: '',
+          target: '0',
+          ok: s.failed === 0,
+        },
       ]),
     ];
-    return {
-      bench: `serve-memory-${size % 1000 === 0 ? `${size / 1000}k` : size}`,
-      figures,
-      notes: [
-        `a new ATLAS_HOME: ${label} skills (SKILL.md, README.md, scripts/run.sh) in ${NAMESPACES} team namespaces ` +
-          `written to content.git as loose objects (${round(built.gitMs / 1000, 1)} s), then migrations, the teams ` +
-          'and one syncCatalog into pgdata (PGlite), in this process, which then closes it',
-        `atlas serve (dist/, ATLAS_PUBLIC_READ=true) started ${STARTS} times on that home, one after the other; ` +
-          'resident memory is VmRSS from /proc 1 s after /healthz first answers and 1 s after the burst; JS heap and ' +
-          "external from the server's /metrics",
-        `burst: ${BURST} anonymous GETs, ${IN_FLIGHT} in flight, round robin over search, browse by namespace, ` +
-          'item page, SKILL.md, versions and browse by installs; then one GET of the skill discovery index ' +
-          '(/.well-known/agent-skills/index.json: the first start reads and packs every skill once and records each ' +
-          'artifact in the database, the second reads them from there; the server keeps the gzipped documents)',
+    const notes = [
+      `${prefix}a new ATLAS_HOME: ${label} skills (SKILL.md, README.md, scripts/run.sh) in ${NAMESPACES} team ` +
+        `namespaces written to content.git as loose objects (${round(built.gitMs / 1000, 1)} s), then migrations, ` +
+        `the teams and one syncCatalog into ${databaseUrl ? 'a new database on the PostgreSQL server' : 'pgdata (PGlite)'}, ` +
+        'in this process, which then closes it',
+    ];
+    if (!databaseUrl) {
+      const pglite = pgliteAlone(home);
+      notes.push(
         `PGlite's own share, measured apart: a bare Node process is ${mib(pglite.bare)} MiB resident, the same with ` +
           `only Atlas's PGlite connection opened on this home ${mib(pglite.opened)} MiB, after a count of every ` +
           `item and posting ${mib(pglite.queried)} MiB: PGlite (WASM PostgreSQL) is a fixed cost of about ` +
           `${mib(pglite.queried - pglite.bare)} MiB`,
-        `worst resident memory after the reads: ${round(worstRss, 0)} MiB; reads that failed: ${failed}`,
-        `machine load (1-minute average) ${round(loadBefore, 1)} before and ${round(loadavg()[0] ?? 0, 1)} after, ` +
-          `on ${availableParallelism()} CPUs shared with other work: times are pessimistic`,
-      ],
-    };
+      );
+    }
+    return { figures, notes, failed, worstRss };
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+export async function run(options: BenchOptions = {}): Promise<BenchResult> {
+  const size = options.items ?? DEFAULT_ITEMS;
+  // The benchmark measures the build as it is: build it first if the sources moved.
+  spawnSync(process.execPath, [BIN, '--version'], { stdio: 'ignore' });
+  const loadBefore = loadavg()[0] ?? 0;
+  const engines: EngineFigures[] = [];
+  if (process.env.ATLAS_BENCH_SERVER_ONLY !== '1') engines.push(await measureEngine(size, '', undefined));
+  const adminUrl = process.env.ATLAS_BENCH_DATABASE_URL;
+  if (adminUrl) {
+    const name = `atlas_bench_serve_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    try {
+      await admin.query(`create database ${name}`);
+    } finally {
+      await admin.end();
+    }
+    try {
+      engines.push(await measureEngine(size, 'PostgreSQL server: ', withDatabase(adminUrl, name)));
+    } finally {
+      await dropServerDatabase(adminUrl, name);
+    }
+  }
+  const failed = engines.reduce((sum, engine) => sum + engine.failed, 0);
+  return {
+    bench: `serve-memory-${size % 1000 === 0 ? `${size / 1000}k` : size}`,
+    figures: engines.flatMap((engine) => engine.figures),
+    notes: [
+      ...engines.flatMap((engine) => engine.notes),
+      `atlas serve (dist/, ATLAS_PUBLIC_READ=true; with DATABASE_URL for the PostgreSQL server, whose own memory is ` +
+        `not the server's) started ${STARTS} times on each home, one after the other; resident memory is VmRSS ` +
+        "from /proc 1 s after /healthz first answers and 1 s after the burst; JS heap and external from the server's /metrics",
+      `burst: ${BURST} anonymous GETs, ${IN_FLIGHT} in flight, round robin over search, browse by namespace, ` +
+        'item page, SKILL.md, versions and browse by installs; then one GET of the skill discovery index ' +
+        '(/.well-known/agent-skills/index.json: the first start reads and packs every skill once and records each ' +
+        'artifact in the database, the second reads them from there; the server keeps the gzipped documents)',
+      `worst resident memory after the reads: ${engines.map((e) => `${round(e.worstRss, 0)} MiB`).join(', ')}; ` +
+        `reads that failed: ${failed}`,
+      adminUrl
+        ? 'engines: PGlite, then a PostgreSQL server (ATLAS_BENCH_DATABASE_URL)'
+        : 'set ATLAS_BENCH_DATABASE_URL to add a PostgreSQL server',
+      `machine load (1-minute average) ${round(loadBefore, 1)} before and ${round(loadavg()[0] ?? 0, 1)} after, ` +
+        `on ${availableParallelism()} CPUs shared with other work: times are pessimistic`,
+    ],
+  };
 }

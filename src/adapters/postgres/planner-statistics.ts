@@ -32,7 +32,8 @@ export function isStale({ reltuples, relpages, pages }: Pick<TableSize, 'reltupl
  * statistics of an empty one for ever, the planner takes 100,000 rows for a few hundred, and a browse of one
  * kind by installs scans and sorts every row (128 ms at 100,000 items) instead of walking its index (0.2 ms).
  * The vacuum also keeps the visibility map current, which index-only scans need. The check reads only the
- * catalog and the files' sizes, so it is cheap enough to run after every sync and every minute.
+ * catalog and the files' sizes, so it is cheap enough to run after every sync and every minute. A server with
+ * autovacuum off is in the same state, and gets the same upkeep.
  */
 export async function refreshPlannerStatistics(db: Db): Promise<string[]> {
   const result = await db.execute(sql`
@@ -45,4 +46,10 @@ export async function refreshPlannerStatistics(db: Db): Promise<string[]> {
   const stale = tables.filter((table) => isStale(table)).map((table) => table.name);
   for (const name of stale) await db.execute(sql.raw(`vacuum (analyze) "${name.replaceAll('"', '""')}"`));
   return stale;
+}
+
+/** Whether the server's autovacuum daemon runs (`autovacuum = on`); it keeps the statistics itself then. */
+export async function autovacuumIsOn(db: Db): Promise<boolean> {
+  const result = await db.execute(sql`select current_setting('autovacuum') = 'on' as on`);
+  return (result as unknown as { rows: { on: boolean }[] }).rows[0]?.on === true;
 }

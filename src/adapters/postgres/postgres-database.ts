@@ -4,7 +4,7 @@ import type { NamespaceRepository } from '../../domain/accounts/namespace-reposi
 import type { Locks } from '../../domain/locks.ts';
 import type { Database, Repositories } from '../../domain/repositories.ts';
 import type { Connection, Db } from './connection.ts';
-import { refreshPlannerStatistics } from './planner-statistics.ts';
+import { autovacuumIsOn, refreshPlannerStatistics } from './planner-statistics.ts';
 import { PostgresAuditLog } from './postgres-audit-log.ts';
 import { PostgresItemRepository } from './postgres-item-repository.ts';
 import { PostgresSkillArtifactRepository } from './postgres-skill-artifact-repository.ts';
@@ -80,10 +80,15 @@ export class PostgresDatabase implements Database {
     await translated(() => this.connection.db.execute(sql`select 1`));
   }
 
-  /** On PGlite only: a server's autovacuum keeps its statistics, on settings that are its administrator's. */
+  /**
+   * PGlite runs no autovacuum. A server whose autovacuum is on keeps its own statistics, on its administrator's
+   * settings; one whose autovacuum is off (some installations turn it off) gets the same upkeep as PGlite.
+   */
   async refreshStatistics(): Promise<readonly string[]> {
-    if (this.connection.engine !== 'pglite') return [];
-    return translated(() => refreshPlannerStatistics(this.connection.db));
+    return translated(async () => {
+      if (this.connection.engine === 'postgres' && (await autovacuumIsOn(this.connection.db))) return [];
+      return refreshPlannerStatistics(this.connection.db);
+    });
   }
 
   close(): Promise<void> {

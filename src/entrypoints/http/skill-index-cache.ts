@@ -13,7 +13,7 @@ import type { AtlasDeps } from '../../application/deps.ts';
 import type { SkillArtifact } from '../../domain/catalog/skill-artifact.ts';
 import type { ItemFile } from '../../domain/content/content-store.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import { writeFlatZip } from '../../lib/zip/zip-writer.ts';
+import { writeFlatZip, ZIP_WRITER_IDENTITY } from '../../lib/zip/zip-writer.ts';
 import {
   AGENT_SKILLS_DISCOVERY_SCHEMA,
   type AgentSkillEntry,
@@ -70,7 +70,7 @@ export interface SkillIndexCacheOptions {
  * stays true for every later download, on every server of the same format.
  */
 export const SKILL_PACKER: SkillPacker = {
-  format: 'flat-zip-1',
+  format: `flat:${ZIP_WRITER_IDENTITY}`,
   pack(files: readonly ItemFile[]) {
     const [only] = files;
     if (files.length === 1 && only?.path === 'SKILL.md') return { type: 'skill-md', bytes: only.content };

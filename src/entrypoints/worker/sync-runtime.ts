@@ -75,7 +75,11 @@ export function startSyncRuntime(deps: AtlasDeps, options: SyncRuntimeOptions): 
     refreshing ??= (async () => {
       const started = performance.now();
       try {
-        const tables = await deps.db.refreshStatistics();
+        // One process of a cluster at a time: the others would only wait for its vacuum and then find nothing.
+        let tables: readonly string[] = [];
+        await deps.db.locks.tryRun('planner-statistics', async () => {
+          tables = await deps.db.refreshStatistics();
+        });
         if (tables.length > 0) {
           log.info({ tables, ms: Math.round(performance.now() - started) }, 'refreshed the query planner statistics');
         }

@@ -1,4 +1,4 @@
-import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
+import { crc32, deflateRawSync } from 'node:zlib';
 import { gitPathProblem } from '../../domain/content/git-path.ts';
 import { compareCodePoints } from '../../domain/content/tree-id.ts';
 import { type Problem, ValidationError } from '../../domain/errors.ts';
@@ -13,6 +13,21 @@ const DEFAULT_MTIME = new Date('1980-01-01T00:00:00Z');
 const EXECUTABLE_MODE = 0o100755;
 const REGULAR_MODE = 0o100644;
 const HOST_UNIX = 3;
+/** Version 2.0 of the format: deflate and folders, nothing newer. */
+const VERSION = 20;
+const DEFLATE = 8;
+/** General purpose flag bit 11: names are UTF-8. */
+const UTF8_NAMES = 0x0800;
+const LOCAL_HEADER = 30;
+const CENTRAL_HEADER = 46;
+const END_RECORD = 22;
+
+/**
+ * What the bytes of an archive depend on besides the files: this writer's layout and the zlib that deflates
+ * them. Two servers whose identities match write the same bytes for the same files; a digest recorded under one
+ * identity is only trusted under the same one.
+ */
+export const ZIP_WRITER_IDENTITY = `atlas-zip-1/zlib-${process.versions.zlib}`;
 // Formats that are compressed already: deflating them again costs time and gains nothing.
 const STORED_EXTENSIONS = /\.(png|jpe?g|gif|webp|avif|zip|gz|tgz|bz2|xz|zst|7z|woff2?|mp3|mp4|webm)$/i;
 
@@ -55,47 +70,74 @@ function packZip(
   }
   if (problems.length > 0) throw new ValidationError(problems);
 
-  // The streaming writer takes each name as a string: zipSync's object keys would turn a root file named
-  // `__proto__` into a prototype, and put names that look like numbers first.
-  const mtime = dosLocalTime(time);
-  const chunks: Uint8Array[] = [];
-  let failure: Error | null = null;
-  const zip = new Zip((error, chunk) => {
-    if (error) failure = error;
-    else chunks.push(chunk);
-  });
-  for (const file of [...files].sort((a, b) => compareCodePoints(a.path, b.path))) {
-    const name = `${prefix}${file.path}`;
-    const entry = STORED_EXTENSIONS.test(file.path) ? new ZipPassThrough(name) : new ZipDeflate(name, { level: 6 });
-    entry.os = HOST_UNIX;
-    entry.attrs = (file.executable ? EXECUTABLE_MODE : REGULAR_MODE) * 0x10000;
-    entry.mtime = mtime;
-    zip.add(entry);
-    entry.push(file.content, true);
-  }
-  zip.end();
-  if (failure) throw failure;
-  // A plain Uint8Array (not a Buffer), so that what a reader slices out of it is one too.
-  const bytes = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.byteLength, 0));
+  const { date, time: dosTime } = dosDateTime(time);
+  const locals: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
   let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
+  const sorted = [...files].sort((a, b) => compareCodePoints(a.path, b.path));
+  if (sorted.length > 0xffff) throw new ValidationError({ path: 'files', message: 'more than 65,535 files' });
+  for (const file of sorted) {
+    const name = Buffer.from(`${prefix}${file.path}`, 'utf8');
+    const stored = STORED_EXTENSIONS.test(file.path);
+    const data = stored ? file.content : deflateRawSync(file.content, { level: 6 });
+    const crc = crc32(file.content);
+    const attrs = (file.executable ? EXECUTABLE_MODE : REGULAR_MODE) * 0x10000;
+    if (offset + LOCAL_HEADER + name.length + data.byteLength > 0xffffffff) {
+      throw new ValidationError({ path: file.path, message: 'the archive would exceed 4 GiB' });
+    }
+    const local = Buffer.alloc(LOCAL_HEADER);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(VERSION, 4);
+    local.writeUInt16LE(UTF8_NAMES, 6);
+    local.writeUInt16LE(stored ? 0 : DEFLATE, 8);
+    local.writeUInt16LE(dosTime, 10);
+    local.writeUInt16LE(date, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.byteLength, 18);
+    local.writeUInt32LE(file.content.byteLength, 22);
+    local.writeUInt16LE(name.length, 26);
+    local.writeUInt16LE(0, 28);
+    const entry = Buffer.alloc(CENTRAL_HEADER);
+    entry.writeUInt32LE(0x02014b50, 0);
+    entry.writeUInt16LE((HOST_UNIX << 8) | VERSION, 4);
+    entry.writeUInt16LE(VERSION, 6);
+    entry.writeUInt16LE(UTF8_NAMES, 8);
+    entry.writeUInt16LE(stored ? 0 : DEFLATE, 10);
+    entry.writeUInt16LE(dosTime, 12);
+    entry.writeUInt16LE(date, 14);
+    entry.writeUInt32LE(crc, 16);
+    entry.writeUInt32LE(data.byteLength, 20);
+    entry.writeUInt32LE(file.content.byteLength, 24);
+    entry.writeUInt16LE(name.length, 28);
+    // Extra field, comment, disk number and internal attributes stay 0.
+    entry.writeUInt32LE(attrs >>> 0, 38);
+    entry.writeUInt32LE(offset, 42);
+    locals.push(local, name, data);
+    central.push(entry, name);
+    offset += LOCAL_HEADER + name.length + data.byteLength;
+  }
+  const centralSize = central.reduce((total, part) => total + part.byteLength, 0);
+  const end = Buffer.alloc(END_RECORD);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(sorted.length, 8);
+  end.writeUInt16LE(sorted.length, 10);
+  end.writeUInt32LE(centralSize, 12);
+  end.writeUInt32LE(offset, 16);
+  // A plain Uint8Array (not a Buffer), so that what a reader slices out of it is one too.
+  const bytes = new Uint8Array(offset + centralSize + END_RECORD);
+  let at = 0;
+  for (const part of [...locals, ...central, end]) {
+    bytes.set(part, at);
+    at += part.byteLength;
   }
   return bytes;
 }
 
-/**
- * fflate writes the DOS date and time fields from a Date's local-time parts, so the instant is shifted to the
- * one whose local parts are the wanted UTC parts: the bytes then do not depend on the server's time zone.
- */
-function dosLocalTime(utc: Date): Date {
-  return new Date(
-    utc.getUTCFullYear(),
-    utc.getUTCMonth(),
-    utc.getUTCDate(),
-    utc.getUTCHours(),
-    utc.getUTCMinutes(),
-    utc.getUTCSeconds(),
-  );
+/** The MS-DOS date and time fields of a UTC instant (2-second resolution, 1980 to 2107). */
+function dosDateTime(utc: Date): { date: number; time: number } {
+  const year = Math.min(Math.max(utc.getUTCFullYear(), 1980), 2107);
+  return {
+    date: ((year - 1980) << 9) | ((utc.getUTCMonth() + 1) << 5) | utc.getUTCDate(),
+    time: (utc.getUTCHours() << 11) | (utc.getUTCMinutes() << 5) | Math.floor(utc.getUTCSeconds() / 2),
+  };
 }
