@@ -83,7 +83,14 @@ export async function catalogRows(db: Database) {
   for (const status of ITEM_STATUSES) {
     let cursor: string | undefined;
     do {
-      const page = await db.items.search({ status, sort: 'name', limit: 100, cursor, viewer: { kind: 'admin' } });
+      const page = await db.items.search({
+        status,
+        sort: 'name',
+        limit: 100,
+        cursor,
+        viewer: { kind: 'admin' },
+        full: true,
+      });
       rows.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);

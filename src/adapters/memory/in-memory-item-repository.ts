@@ -4,6 +4,7 @@ import type {
   ItemFacets,
   ItemRepository,
   ItemSearch,
+  ItemSummary,
   RegistryServerLookup,
   RegistryServerQuery,
   RegistryServerVersion,
@@ -100,12 +101,14 @@ export class InMemoryItemRepository implements ItemRepository {
     return i && copy(i);
   }
 
-  async search(query: ItemSearch): Promise<Page<CatalogItem>> {
+  search(query: ItemSearch & { readonly full: true }): Promise<Page<CatalogItem>>;
+  search(query: ItemSearch): Promise<Page<ItemSummary>>;
+  async search(query: ItemSearch): Promise<Page<ItemSummary>> {
     const page = searchItemsInMemory(this.state, query);
-    return { ...page, items: page.items.map(copy) };
+    return { ...page, items: page.items.map((item) => (query.full ? copy(item) : summaryOf(item))) };
   }
 
-  async searchWithFacets(query: ItemSearch): Promise<Page<CatalogItem> & { facets: ItemFacets }> {
+  async searchWithFacets(query: ItemSearch): Promise<Page<ItemSummary> & { facets: ItemFacets }> {
     return { ...(await this.search(query)), facets: facetsInMemory(this.state, query) };
   }
 
@@ -267,4 +270,10 @@ function compareKeys(a: readonly unknown[], b: readonly unknown[]): number {
     if (x !== y) return Buffer.compare(Buffer.from(x), Buffer.from(y));
   }
   return 0;
+}
+
+/** What a search page carries of an item without `full`, as the PostgreSQL adapter reads it. */
+function summaryOf(item: CatalogItem): ItemSummary {
+  const { manifest: _manifest, problems: _problems, searchText: _searchText, ...summary } = copy(item);
+  return summary;
 }

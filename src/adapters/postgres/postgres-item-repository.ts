@@ -5,6 +5,7 @@ import type {
   ItemFacets,
   ItemRepository,
   ItemSearch,
+  ItemSummary,
   RegistryServerLookup,
   RegistryServerQuery,
   RegistryServerVersion,
@@ -13,7 +14,14 @@ import type { InstallEvent, ItemVersion } from '../../domain/catalog/item-versio
 import { NotFoundError, ServerNameTakenError } from '../../domain/errors.ts';
 import type { Page } from '../../domain/page.ts';
 import type { Db } from './connection.ts';
-import { copyUsageCount, itemFromRow, searchPage, searchWithFacets, writeSearchTerms } from './postgres-item-search.ts';
+import {
+  copyUsageCount,
+  itemFromRow,
+  searchPage,
+  searchWithFacets,
+  summaryFromRow,
+  writeSearchTerms,
+} from './postgres-item-search.ts';
 import { registryServerPage, registryServerVersions } from './postgres-registry-servers.ts';
 import { installEvents, catalogItems as items, itemVersions, teams, users } from './schema.ts';
 import { translated } from './translate-error.ts';
@@ -126,18 +134,20 @@ export class PostgresItemRepository implements ItemRepository {
     return row && toItem(row);
   }
 
-  async search(query: ItemSearch): Promise<Page<CatalogItem>> {
+  search(query: ItemSearch & { readonly full: true }): Promise<Page<CatalogItem>>;
+  search(query: ItemSearch): Promise<Page<ItemSummary>>;
+  async search(query: ItemSearch): Promise<Page<ItemSummary>> {
     return translated(async () => {
       const { rows, nextCursor } = await searchPage(this.db, query);
-      const found = rows.map((row) => toItem(itemFromRow(row)));
+      const found = rows.map((row) => (query.full ? toItem(itemFromRow(row)) : summaryFromRow(row)));
       return nextCursor === undefined ? { items: found } : { items: found, nextCursor };
     });
   }
 
-  searchWithFacets(query: ItemSearch): Promise<Page<CatalogItem> & { facets: ItemFacets }> {
+  searchWithFacets(query: ItemSearch): Promise<Page<ItemSummary> & { facets: ItemFacets }> {
     return translated(async () => {
       const { rows, nextCursor, facets } = await searchWithFacets(this.db, query);
-      const found = rows.map((row) => toItem(itemFromRow(row)));
+      const found = rows.map((row) => (query.full ? toItem(itemFromRow(row)) : summaryFromRow(row)));
       return nextCursor === undefined ? { items: found, facets } : { items: found, nextCursor, facets };
     });
   }

@@ -12,6 +12,7 @@ import {
   type ItemFacets,
   type ItemSearch,
   type ItemSort,
+  type ItemSummary,
 } from '../../domain/catalog/item-repository.ts';
 import { searchScope } from '../../domain/catalog/search-scope.ts';
 import { queryTerms, SEARCH_LIMITS, searchDocument } from '../../domain/catalog/search-text.ts';
@@ -101,12 +102,20 @@ const { reader: _reader, ...itemColumns } = getTableColumns(items);
  * The item's columns by name, for a raw SELECT: never `i.*`, whose shape a later migration would change under a
  * statement the server has prepared ("cached plan must not change result type").
  */
-const itemColumnList = (alias: string) =>
+const columnList = (columns: Record<string, { name: string }>) => (alias: string) =>
   sql.raw(
-    Object.values(itemColumns)
+    Object.values(columns)
       .map((column) => `${alias}."${column.name}"`)
       .join(', '),
   );
+const itemColumnList = columnList(itemColumns);
+
+/** The columns of an ItemSummary: no manifest, problems or search text, most of a row's bytes. */
+const { manifest: _manifest, problems: _problems, searchText: _searchText, ...summaryColumns } = itemColumns;
+const summaryColumnList = columnList(summaryColumns);
+/** The columns a search page reads: whole items with `full`, summaries otherwise. */
+const pageColumnList = (query: Pick<ItemSearch, 'full'>, alias: string) =>
+  query.full ? itemColumnList(alias) : summaryColumnList(alias);
 
 /** A catalog_items row as either driver returns it from a raw query, as the item Drizzle would have read. */
 export function itemFromRow(row: Record<string, unknown>): typeof items.$inferSelect {
@@ -119,11 +128,24 @@ export function itemFromRow(row: Record<string, unknown>): typeof items.$inferSe
 }
 
 /** A null of each item column's type, in order: the item columns of a row that is not an item. */
-const typedNulls = sql.raw(
-  Object.values(itemColumns)
-    .map((column) => `null::${column.getSQLType()}`)
-    .join(', '),
-);
+const typedNullsOf = (columns: Record<string, { getSQLType(): string }>) =>
+  sql.raw(
+    Object.values(columns)
+      .map((column) => `null::${column.getSQLType()}`)
+      .join(', '),
+  );
+const typedNulls = (query: Pick<ItemSearch, 'full'>) =>
+  query.full ? typedNullsOf(itemColumns) : typedNullsOf(summaryColumns);
+
+/** A summary row as either driver returns it, as ItemSummary's fields. */
+export function summaryFromRow(row: Record<string, unknown>): ItemSummary {
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(summaryColumns)) {
+    const value = row[column.name];
+    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return out as unknown as ItemSummary;
+}
 
 // ---- Writing rank inputs
 
@@ -405,7 +427,7 @@ export async function searchPage(
         with ${ctes},
         r as (${r}),
         page as (select r.* from r where ${after} order by ${order.orderBy} limit ${limit})
-        select ${itemColumnList('i')}, r.score, r.rank_usage, to_json(i.updated_at) #>> '{}' as updated_key
+        select ${pageColumnList(query, 'i')}, r.score, r.rank_usage, to_json(i.updated_at) #>> '{}' as updated_key
         from page r join ${items} i on i.id = r.id
         order by ${order.orderBy}`,
     );
@@ -414,7 +436,7 @@ export async function searchPage(
     // planned each time, never from a generic plan: how common the tag is decides between walking the sort's
     // index and collecting the tag's items first.
     const browse = sql`
-      select ${itemColumnList('r')}, null::bigint as score, null::integer as rank_usage,
+      select ${pageColumnList(query, 'r')}, null::bigint as score, null::integer as rank_usage,
         to_json(r.updated_at) #>> '{}' as updated_key
       from (
         select i.* from ${items} i
@@ -510,11 +532,11 @@ export async function searchWithFacets(
         order by ${order.orderBy} limit ${query.limit + 1}
       ),
       counted as (${countMatches(f)})
-      select 'item' as part, ${itemColumnList('i')}, r.score, r.rank_usage, r.ord,
+      select 'item' as part, ${pageColumnList(query, 'i')}, r.score, r.rank_usage, r.ord,
         to_json(i.updated_at) #>> '{}' as updated_key, null::text as facet, null::text as value, null::bigint as count
       from page r join ${items} i on i.id = r.id
       union all
-      select 'facet', ${typedNulls}, null, null, null, null, c.facet, c.value, c.count from counted c`,
+      select 'facet', ${typedNulls(query)}, null, null, null, null, c.facet, c.value, c.count from counted c`,
   );
   const pageRows = rows.filter((row) => row.part === 'item').sort((a, b) => Number(a.ord) - Number(b.ord));
   const page = pageRows.slice(0, query.limit);

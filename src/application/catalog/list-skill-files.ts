@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '../../domain/accounts/actor.ts';
-import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
 import { KIND_LAYOUT } from '../../domain/catalog/item-kind.ts';
 import { formatItemRef, type ItemRef } from '../../domain/catalog/item-ref.ts';
+import type { ItemSummary } from '../../domain/catalog/item-repository.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { AtlasDeps } from '../deps.ts';
 import { findReadableItem } from './item-access.ts';
@@ -20,7 +20,7 @@ export interface SkillFile {
 
 /** Every file of a skill at the commit its catalog row points at, with sizes and digests. */
 export interface SkillFiles {
-  readonly item: CatalogItem;
+  readonly item: ItemSummary;
   readonly commitSha: string;
   readonly treeSha: string;
   /** Sorted by path. */
@@ -58,7 +58,7 @@ export function sha256Hex(bytes: Uint8Array): string {
  * digests are not known yet.
  * @throws NotFoundError when the folder is missing at that commit (a row sync is about to repair).
  */
-export async function skillFilesOf(deps: Pick<AtlasDeps, 'content'>, item: CatalogItem): Promise<SkillFiles> {
+export async function skillFilesOf(deps: Pick<AtlasDeps, 'content'>, item: ItemSummary): Promise<SkillFiles> {
   const name = `${item.kind}/${item.namespace}/${item.name}`;
   const missing = () => new NotFoundError(`${name} has no files at ${item.commitSha}`);
   const listing = await deps.content.listItemFiles(item.gitPath, item.commitSha);

@@ -1,7 +1,7 @@
 import type { Actor } from '../../domain/accounts/actor.ts';
-import type { CatalogItem, ItemStatus } from '../../domain/catalog/catalog-item.ts';
+import type { ItemStatus } from '../../domain/catalog/catalog-item.ts';
 import type { ItemKind } from '../../domain/catalog/item-kind.ts';
-import type { ItemFacets, ItemSearch, ItemSort } from '../../domain/catalog/item-repository.ts';
+import type { ItemFacets, ItemSearch, ItemSort, ItemSummary } from '../../domain/catalog/item-repository.ts';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../../domain/errors.ts';
 import type { Page } from '../../domain/page.ts';
 import type { AtlasDeps } from '../deps.ts';
@@ -24,7 +24,7 @@ export interface SearchItemsInput {
 }
 
 /** A page of results, and their facet counts when asked for. */
-export type SearchItemsResult = Page<CatalogItem> & { readonly facets?: ItemFacets };
+export type SearchItemsResult = Page<ItemSummary> & { readonly facets?: ItemFacets };
 
 const NO_FACETS: ItemFacets = { kind: [], team: [], tag: [], status: [] };
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { anonymous } from '../../domain/accounts/actor.ts';
 import type { CatalogItem, ItemStatus } from '../../domain/catalog/catalog-item.ts';
+import type { ItemSummary } from '../../domain/catalog/item-repository.ts';
 import type { SkillArtifact } from '../../domain/catalog/skill-artifact.ts';
 import type { ItemFile } from '../../domain/content/content-store.ts';
 import { gitPathProblem } from '../../domain/content/git-path.ts';
@@ -198,7 +199,7 @@ function firstPublished(a: Pick<CatalogItem, 'namespace' | 'createdAt'>, b: type
   return at !== 0 ? at < 0 : a.namespace < b.namespace;
 }
 
-function toIndexedSkill(item: CatalogItem): IndexedSkill {
+function toIndexedSkill(item: ItemSummary): IndexedSkill {
   return {
     name: item.name,
     namespace: item.namespace,

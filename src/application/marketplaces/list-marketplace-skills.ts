@@ -1,5 +1,5 @@
 import type { Actor } from '../../domain/accounts/actor.ts';
-import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
+import type { ItemSummary } from '../../domain/catalog/item-repository.ts';
 import type { Viewer } from '../../domain/catalog/viewer.ts';
 import { NotFoundError, UnauthenticatedError } from '../../domain/errors.ts';
 import { catalogRevision } from '../catalog/skill-index.ts';
@@ -64,7 +64,7 @@ export async function listSkillsAs(
   return skills;
 }
 
-function storedSkillOf(item: CatalogItem): StoredSkill {
+function storedSkillOf(item: ItemSummary): StoredSkill {
   return {
     namespace: item.namespace,
     name: item.name,

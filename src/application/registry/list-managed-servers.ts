@@ -67,6 +67,7 @@ async function allItems(
       sort: 'name',
       limit: PAGE,
       viewer: { kind: 'admin' },
+      full: true,
       ...(cursor === undefined ? {} : { cursor }),
     });
     // `org` only: these files go to every developer's machine, so they name nothing a team keeps to itself.

@@ -38,7 +38,7 @@ export async function getSyncStatus(
     db.sync.countJobs('running'),
     db.sync.countJobs('failed'),
     db.sync.listJobs('failed', 20),
-    db.items.search({ status: 'invalid', sort: 'updated', limit: 50, viewer: { kind: 'admin' } }),
+    db.items.search({ status: 'invalid', sort: 'updated', limit: 50, viewer: { kind: 'admin' }, full: true }),
   ]);
   const behind = head !== state.lastSyncedSha;
   const since = state.lastSyncedAt ? (clock.now().getTime() - state.lastSyncedAt.getTime()) / 1000 : 0;

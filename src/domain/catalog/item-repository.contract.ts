@@ -6,10 +6,10 @@ import type { Repositories } from '../repositories.ts';
 import { buildItem, buildTeam, buildUser, tick } from '../testing/builders.ts';
 import type { CatalogItem } from './catalog-item.ts';
 import { parseItemRef } from './item-ref.ts';
-import type { ItemSearch } from './item-repository.ts';
+import type { ItemSearch, ItemSummary } from './item-repository.ts';
 
 const admin = { kind: 'admin' } as const;
-const refOf = (i: CatalogItem) => `${i.kind}/${i.namespace}/${i.name}`;
+const refOf = (i: ItemSummary) => `${i.kind}/${i.namespace}/${i.name}`;
 
 export function itemRepositoryContract(name: string, open: () => Promise<Repositories>) {
   describe(`ItemRepository contract: ${name}`, () => {
@@ -360,6 +360,28 @@ export function itemRepositoryContract(name: string, open: () => Promise<Reposit
           'skill/data/etl',
           'mcp/data/warehouse',
         ]);
+      });
+
+      it('returns summaries without manifest, problems and search text, and whole items with full', async () => {
+        const whole = await db.items.findByRef(parseItemRef('skill/platform/pdf-tools'));
+        for (const q of [undefined, 'pdf']) {
+          const [summary] = (await db.items.search({ q, name: 'pdf-tools', sort: 'name', limit: 5, viewer: admin }))
+            .items;
+          expect(summary).toBeDefined();
+          expect(Object.keys(summary!).sort()).not.toContain('manifest');
+          expect(summary).not.toHaveProperty('problems');
+          expect(summary).not.toHaveProperty('searchText');
+          const { manifest: _m, problems: _p, searchText: _s, ...expected } = whole!;
+          expect(summary).toEqual(expected);
+          const [full] = (
+            await db.items.search({ q, name: 'pdf-tools', sort: 'name', limit: 5, viewer: admin, full: true })
+          ).items;
+          expect(full).toEqual(whole);
+          const [faceted] = (
+            await db.items.searchWithFacets({ q, name: 'pdf-tools', sort: 'name', limit: 5, viewer: admin })
+          ).items;
+          expect(faceted).toEqual(expected);
+        }
       });
 
       it('filters by exact name across namespaces, with a search or without', async () => {

@@ -40,7 +40,16 @@ export interface ItemSearch {
   readonly cursor?: string;
   /** The read rule, applied in the query. */
   readonly viewer: Viewer;
+  /** Whole items (with manifest, problems and search text) instead of ItemSummary's. */
+  readonly full?: boolean;
 }
+
+/**
+ * An item as a search page carries it: everything but its manifest, its problems and its search text, which lists
+ * never show and which are most of a row's bytes (a page of them cost a fifth of a search on the embedded engine).
+ * A search with `full: true` returns whole items, for the callers that read those three.
+ */
+export type ItemSummary = Omit<CatalogItem, 'manifest' | 'problems' | 'searchText'>;
 
 /** The filters and the viewer of a search, without its order and page: what facets count. */
 export type ItemFacetQuery = Omit<ItemSearch, 'sort' | 'limit' | 'cursor'>;
@@ -103,9 +112,10 @@ export interface ItemRepository {
    * inserted between pages neither repeat nor hide rows of later pages.
    * @throws ValidationError for a cursor that is malformed or was issued for another sort.
    */
-  search(query: ItemSearch): Promise<Page<CatalogItem>>;
+  search(query: ItemSearch & { readonly full: true }): Promise<Page<CatalogItem>>;
+  search(query: ItemSearch): Promise<Page<ItemSummary>>;
   /** `search`'s page and the facet counts of what it finds, for the same query and viewer (see ItemFacets). */
-  searchWithFacets(query: ItemSearch): Promise<Page<CatalogItem> & { readonly facets: ItemFacets }>;
+  searchWithFacets(query: ItemSearch): Promise<Page<ItemSummary> & { readonly facets: ItemFacets }>;
 
   /**
    * Where every item that should have a folder in git points: active, deprecated and invalid items,

@@ -2,8 +2,8 @@ import type { InstallInstructions as InstallResult } from '../../application/cat
 import type { ItemDetails as ItemDetailsResult } from '../../application/catalog/get-item.ts';
 import type { getItemVersion, ItemVersionEntry } from '../../application/catalog/list-item-versions.ts';
 import type { PublishedItem } from '../../application/catalog/publish-item.ts';
-import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
 import { formatItemRef, type ItemRef } from '../../domain/catalog/item-ref.ts';
+import type { ItemSummary } from '../../domain/catalog/item-repository.ts';
 import type {
   InstallInstructions,
   Item,
@@ -16,7 +16,7 @@ import type {
 } from './schemas/items.ts';
 
 /** An item as lists show it. */
-export const presentItem = (item: CatalogItem): Item => ({
+export const presentItem = (item: ItemSummary): Item => ({
   ref: formatItemRef(item as unknown as ItemRef),
   kind: item.kind,
   namespace: item.namespace,
