@@ -4,7 +4,7 @@ import type { TokenRepository } from './accounts/token-repository.ts';
 import type { UserRepository } from './accounts/user-repository.ts';
 import type { AuditLog } from './audit/audit-log.ts';
 import type { ItemRepository } from './catalog/item-repository.ts';
-import type { SkillArtifactRepository } from './catalog/skill-artifact.ts';
+import type { SkillArtifactRepository } from './catalog/skill-artifact-repository.ts';
 import type { Locks } from './locks.ts';
 import type { SyncRepository } from './sync/sync-repository.ts';
 

@@ -1,4 +1,5 @@
-import type { SkillArtifact, SkillArtifactRepository } from '../../domain/catalog/skill-artifact.ts';
+import type { SkillArtifact } from '../../domain/catalog/skill-artifact.ts';
+import type { SkillArtifactRepository } from '../../domain/catalog/skill-artifact-repository.ts';
 import { copy, type InMemoryState } from './in-memory-state.ts';
 
 const keyOf = (format: string, treeSha: string) => `${format}/${treeSha}`;

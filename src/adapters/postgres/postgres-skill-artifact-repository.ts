@@ -1,5 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import type { SkillArtifact, SkillArtifactRepository } from '../../domain/catalog/skill-artifact.ts';
+import type { SkillArtifact } from '../../domain/catalog/skill-artifact.ts';
+import type { SkillArtifactRepository } from '../../domain/catalog/skill-artifact-repository.ts';
 import type { Db } from './connection.ts';
 import { skillArtifacts } from './schema.ts';
 import { translated } from './translate-error.ts';

@@ -14,10 +14,3 @@ export interface SkillArtifact {
   /** Every file of the skill, sorted by path. */
   readonly paths: readonly string[];
 }
-
-export interface SkillArtifactRepository {
-  /** The artifacts recorded in `format` for these trees; trees with none are left out, in no particular order. */
-  findByTrees(format: string, treeShas: readonly string[]): Promise<SkillArtifact[]>;
-  /** Records artifacts; one already recorded for its format and tree keeps its record (it is the same). */
-  recordMany(artifacts: readonly SkillArtifact[]): Promise<void>;
-}
