@@ -13,7 +13,6 @@
  * does not share the server's event loop. Figures go to bench/results/catalog-search-<size>.json.
  * ATLAS_BENCH_PROFILE=<folder> writes a CPU profile of each throughput round (get and search) there.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { createRequire } from 'node:module';
@@ -23,13 +22,16 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { encodeCommit } from '../src/adapters/git/git-objects.ts';
 import { LocalGitContentStore } from '../src/adapters/git/local-git-content-store.ts';
 import { type Connection, openPglite, openPostgres } from '../src/adapters/postgres/connection.ts';
 import { runMigrations } from '../src/adapters/postgres/migrate.ts';
 import { PostgresDatabase } from '../src/adapters/postgres/postgres-database.ts';
-import { dropServerDatabase, withDatabase } from '../src/adapters/postgres/testing/test-databases.ts';
+import {
+  createServerDatabase,
+  dropServerDatabase,
+  withDatabase,
+} from '../src/adapters/postgres/testing/test-databases.ts';
 import { issueToken } from '../src/application/accounts/issue-token.ts';
 import { assembleDeps } from '../src/composition-root.ts';
 import type { Team } from '../src/domain/accounts/team.ts';
@@ -618,14 +620,7 @@ async function onPglite(size: number): Promise<{ figures: Figure[]; notes: strin
 }
 
 async function onServer(adminUrl: string, size: number): Promise<{ figures: Figure[]; notes: string[] }> {
-  const name = `atlas_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
+  const name = await createServerDatabase(adminUrl, 'atlas_bench');
   try {
     const connection = await openPostgres(withDatabase(adminUrl, name), { max: CONNECTIONS });
     try {

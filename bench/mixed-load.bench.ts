@@ -10,14 +10,16 @@
  * ATLAS_BENCH_PROFILE=<folder> writes the server's CPU profile there, ATLAS_BENCH_LOG_LEVEL shows its log.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { dropServerDatabase, withDatabase } from '../src/adapters/postgres/testing/test-databases.ts';
+import {
+  createServerDatabase,
+  dropServerDatabase,
+  withDatabase,
+} from '../src/adapters/postgres/testing/test-databases.ts';
 import { type BenchResult, type Figure, percentile, round } from './harness.ts';
 
 const CLIENTS = Number(process.env.ATLAS_BENCH_CLIENTS ?? 50);
@@ -243,11 +245,7 @@ export async function run(): Promise<BenchResult> {
   }
   const adminUrl = process.env.ATLAS_BENCH_DATABASE_URL;
   if (adminUrl) {
-    const name = `atlas_bench_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
+    const name = await createServerDatabase(adminUrl, 'atlas_bench');
     try {
       figures.push(
         ...(await measureEngine('server (PostgreSQL, local git)', { DATABASE_URL: withDatabase(adminUrl, name) }, 100)),

@@ -13,13 +13,16 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { InMemoryContentStore } from '../src/adapters/memory/in-memory-content-store.ts';
 import { type Connection, openPglite, openPostgres } from '../src/adapters/postgres/connection.ts';
 import { runMigrations } from '../src/adapters/postgres/migrate.ts';
 import { PostgresDatabase } from '../src/adapters/postgres/postgres-database.ts';
 import { itemVersions } from '../src/adapters/postgres/schema.ts';
-import { dropServerDatabase, withDatabase } from '../src/adapters/postgres/testing/test-databases.ts';
+import {
+  createServerDatabase,
+  dropServerDatabase,
+  withDatabase,
+} from '../src/adapters/postgres/testing/test-databases.ts';
 import { issueToken } from '../src/application/accounts/issue-token.ts';
 import { assembleDeps } from '../src/composition-root.ts';
 import type { CatalogItem } from '../src/domain/catalog/catalog-item.ts';
@@ -206,14 +209,7 @@ async function onPglite(size: number): Promise<Figure[]> {
 }
 
 async function onServer(adminUrl: string, size: number): Promise<Figure[]> {
-  const name = `atlas_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
+  const name = await createServerDatabase(adminUrl, 'atlas_bench');
   try {
     const connection = await openPostgres(withDatabase(adminUrl, name), { max: 4 });
     try {

@@ -10,18 +10,20 @@
  * Targets: a second start ready in under 3 s at 10,000 items, and under 300 MB resident serving 100,000.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { LocalGitContentStore } from '../src/adapters/git/local-git-content-store.ts';
 import { openPglite, openPostgres } from '../src/adapters/postgres/connection.ts';
 import { runMigrations } from '../src/adapters/postgres/migrate.ts';
 import { PostgresDatabase } from '../src/adapters/postgres/postgres-database.ts';
-import { dropServerDatabase, withDatabase } from '../src/adapters/postgres/testing/test-databases.ts';
+import {
+  createServerDatabase,
+  dropServerDatabase,
+  withDatabase,
+} from '../src/adapters/postgres/testing/test-databases.ts';
 import { syncCatalog } from '../src/application/sync/sync-catalog.ts';
 import { assembleDeps } from '../src/composition-root.ts';
 import { buildTeam } from '../src/domain/testing/builders.ts';
@@ -378,14 +380,7 @@ export async function run(options: BenchOptions = {}): Promise<BenchResult> {
   if (process.env.ATLAS_BENCH_SERVER_ONLY !== '1') engines.push(await measureEngine(size, '', undefined));
   const adminUrl = process.env.ATLAS_BENCH_DATABASE_URL;
   if (adminUrl) {
-    const name = `atlas_bench_serve_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    try {
-      await admin.query(`create database ${name}`);
-    } finally {
-      await admin.end();
-    }
+    const name = await createServerDatabase(adminUrl, 'atlas_bench_serve');
     try {
       engines.push(await measureEngine(size, 'PostgreSQL server: ', withDatabase(adminUrl, name)));
     } finally {

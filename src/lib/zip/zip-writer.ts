@@ -85,31 +85,25 @@ function packZip(
     if (offset + LOCAL_HEADER + name.length + data.byteLength > 0xffffffff) {
       throw new ValidationError({ path: file.path, message: 'the archive would exceed 4 GiB' });
     }
-    const local = Buffer.alloc(LOCAL_HEADER);
+    // The local header and the central directory entry share one run of fields, from "version needed" to the
+    // name's length; the extra field, comment, disk number and internal attributes stay 0.
+    const shared = (header: Buffer, at: number) => {
+      header.writeUInt16LE(VERSION, at);
+      header.writeUInt16LE(UTF8_NAMES, at + 2);
+      header.writeUInt16LE(stored ? 0 : DEFLATE, at + 4);
+      header.writeUInt16LE(dosTime, at + 6);
+      header.writeUInt16LE(date, at + 8);
+      header.writeUInt32LE(crc, at + 10);
+      header.writeUInt32LE(data.byteLength, at + 14);
+      header.writeUInt32LE(file.content.byteLength, at + 18);
+      header.writeUInt16LE(name.length, at + 22);
+      return header;
+    };
+    const local = shared(Buffer.alloc(LOCAL_HEADER), 4);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(VERSION, 4);
-    local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(stored ? 0 : DEFLATE, 8);
-    local.writeUInt16LE(dosTime, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.byteLength, 18);
-    local.writeUInt32LE(file.content.byteLength, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    const entry = Buffer.alloc(CENTRAL_HEADER);
+    const entry = shared(Buffer.alloc(CENTRAL_HEADER), 6);
     entry.writeUInt32LE(0x02014b50, 0);
     entry.writeUInt16LE((HOST_UNIX << 8) | VERSION, 4);
-    entry.writeUInt16LE(VERSION, 6);
-    entry.writeUInt16LE(UTF8_NAMES, 8);
-    entry.writeUInt16LE(stored ? 0 : DEFLATE, 10);
-    entry.writeUInt16LE(dosTime, 12);
-    entry.writeUInt16LE(date, 14);
-    entry.writeUInt32LE(crc, 16);
-    entry.writeUInt32LE(data.byteLength, 20);
-    entry.writeUInt32LE(file.content.byteLength, 24);
-    entry.writeUInt16LE(name.length, 28);
-    // Extra field, comment, disk number and internal attributes stay 0.
     entry.writeUInt32LE(attrs >>> 0, 38);
     entry.writeUInt32LE(offset, 42);
     locals.push(local, name, data);

@@ -89,19 +89,25 @@ export function withDatabase(url: string, database: string): string {
 
 /** Creates a migrated template database on the server; its name is given to every test file. */
 export async function createServerTemplate(adminUrl: string): Promise<string> {
-  const name = `atlas_tpl_${randomBytes(6).toString('hex')}`;
+  const name = await createServerDatabase(adminUrl, 'atlas_tpl');
+  const connection = await openPostgres(withDatabase(adminUrl, name), { max: 2 });
+  try {
+    await runMigrations(connection);
+  } finally {
+    await connection.close();
+  }
+  return name;
+}
+
+/** Creates an empty database named `<prefix>_<random>` on the server and returns its name. */
+export async function createServerDatabase(adminUrl: string, prefix: string): Promise<string> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
     await admin.query(`create database ${name}`);
   } finally {
     await admin.end();
-  }
-  const connection = await openPostgres(withDatabase(adminUrl, name), { max: 2 });
-  try {
-    await runMigrations(connection);
-  } finally {
-    await connection.close();
   }
   return name;
 }
