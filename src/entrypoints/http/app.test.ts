@@ -60,6 +60,15 @@ describe('HTTP shell', () => {
   });
   afterAll(() => app.close());
 
+  it("compiles every route's validators and serialisers (a server compiles each on first use)", async () => {
+    const eager = await buildApp(createInMemoryDeps(), { eagerSchemas: true });
+    try {
+      await expect(eager.ready()).resolves.toBeDefined();
+    } finally {
+      await eager.close();
+    }
+  });
+
   it('answers /healthz', async () => {
     const res = await app.inject('/healthz');
     expect(res.statusCode).toBe(200);

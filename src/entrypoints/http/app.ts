@@ -25,6 +25,7 @@ import { teamRoutes } from './routes/teams.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { SHARED_SCHEMAS } from './schemas/index.ts';
+import { lazySerializers } from './serializer.ts';
 import { validatorCompiler } from './validator.ts';
 import { defaultWebRoot, registerWebUi } from './web-ui.ts';
 
@@ -44,6 +45,11 @@ export interface AppOptions {
   readonly trustProxy?: false | number | readonly string[];
   /** Host names the MCP endpoint answers besides localhost's (ATLAS_ALLOWED_HOSTS); null turns the check off. */
   readonly allowedHosts?: readonly string[] | null;
+  /**
+   * Compile every route's request validators and response serialisers when the route is added, not on its first
+   * use (a server answers few of its routes, and each compiled schema stays in memory): a test of every schema.
+   */
+  readonly eagerSchemas?: boolean;
   /** The built web UI (dist/web by default); null serves none. */
   readonly webRoot?: string | null;
 }
@@ -55,11 +61,12 @@ export async function buildApp(deps: AtlasDeps, options: AppOptions = {}) {
   const app = Fastify({
     bodyLimit: options.maxRequestBytes ?? 1024 * 1024,
     trustProxy: trustProxyOption(options.trustProxy),
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers({ eager: options.eagerSchemas }) } },
     ...options.fastify,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Before any route is registered, so every route inherits them.
-  app.setValidatorCompiler(validatorCompiler());
+  app.setValidatorCompiler(validatorCompiler({ eager: options.eagerSchemas }));
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, 404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`),

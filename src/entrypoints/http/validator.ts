@@ -40,8 +40,7 @@ function storableOnly(validate: ValidateFunction): ValidateFunction {
     wrapped.errors = validate.errors;
     return valid;
   }) as ValidateFunction;
-  Object.assign(wrapped, { schema: validate.schema, schemaEnv: validate.schemaEnv });
-  return wrapped;
+  return Object.assign(wrapped, { schemaEnv: true });
 }
 
 /**
@@ -49,11 +48,30 @@ function storableOnly(validate: ValidateFunction): ValidateFunction {
  * text, so `"20"` becomes `20` there; JSON bodies are typed already, so a wrong type in a body is
  * an error and never quietly converted (`"tags": "pdf"` is refused, not stored as `["pdf"]`).
  * Text outside the body that holds a NUL or a lone surrogate is refused (bodies are checked by the use cases).
+ * Each validator is compiled on its route's first request; `eager` compiles it when the route is added.
  */
-export function validatorCompiler(): FastifySchemaCompiler<unknown> {
+export function validatorCompiler(options: { eager?: boolean } = {}): FastifySchemaCompiler<unknown> {
   const coercing = ajvWith({ coerceTypes: 'array' });
   const strict = ajvWith({ coerceTypes: false });
-  // Ajv's own function: Fastify reads its `errors`, and lets it coerce the request part in place.
+  const later = options.eager ? (compile: () => ValidateFunction) => compile() : lazily;
   return ({ schema, httpPart }) =>
-    httpPart === 'body' ? strict.compile(schema as object) : storableOnly(coercing.compile(schema as object));
+    httpPart === 'body'
+      ? later(() => strict.compile(schema as object))
+      : storableOnly(later(() => coercing.compile(schema as object)));
+}
+
+/**
+ * Ajv's function, compiled on the route's first request rather than at start (most routes of a server are never
+ * called, and each compiled validator stays in memory). Marked as Ajv's, so Fastify passes the request as the
+ * parent and Ajv can coerce the request part in place; its `errors` are Ajv's.
+ */
+function lazily(compile: () => ValidateFunction): ValidateFunction {
+  let validate: ValidateFunction | undefined;
+  const wrapped = ((data: unknown, context?: Parameters<ValidateFunction>[1]) => {
+    validate ??= compile();
+    const valid = validate(data, context);
+    wrapped.errors = validate.errors;
+    return valid;
+  }) as ValidateFunction;
+  return Object.assign(wrapped, { schemaEnv: true });
 }
