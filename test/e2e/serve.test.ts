@@ -1,8 +1,11 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startAtlas } from '../support/atlas-process.ts';
+
+const TRACE_IMPORTS = fileURLToPath(new URL('../support/trace-imports.mjs', import.meta.url));
 
 describe('atlas serve on the embedded defaults', () => {
   const home = join(mkdtempSync(join(tmpdir(), 'atlas-serve-')), '.atlas');
@@ -37,6 +40,35 @@ describe('atlas serve on the embedded defaults', () => {
       await expect(startAtlas({ ATLAS_HOME: home })).rejects.toThrow(/another Atlas process \(pid \d+\) is using/);
     } finally {
       await running.stop();
+    }
+  }, 120_000);
+
+  it('loads the MCP SDK on the first MCP request, not at start', async () => {
+    const traced = await startAtlas({
+      ATLAS_HOME: home,
+      ATLAS_PUBLIC_READ: 'true',
+      NODE_OPTIONS: `--import ${TRACE_IMPORTS}`,
+      TRACE_IMPORTS: '@modelcontextprotocol/sdk',
+    });
+    try {
+      const sdk = () => traced.output().match(/^imported .*@modelcontextprotocol\/sdk.*$/gm) ?? [];
+      expect((await fetch(`${traced.url}/api/v1/items`)).status).toBe(200);
+      expect(sdk()).toEqual([]);
+      const initialize = await fetch(`${traced.url}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '1' } },
+        }),
+      });
+      expect(initialize.status).toBe(200);
+      expect(((await initialize.json()) as { result: { serverInfo?: unknown } }).result.serverInfo).toBeDefined();
+      expect(sdk().length).toBeGreaterThan(0);
+    } finally {
+      await traced.stop();
     }
   }, 120_000);
 

@@ -1,13 +1,20 @@
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { AtlasDeps } from '../../application/deps.ts';
 import { UnauthenticatedError } from '../../domain/errors.ts';
 import { type HostCheck, hostProblem } from './host-check.ts';
 import type { McpCall } from './mcp-call.ts';
-import { createMcpServer } from './mcp-server.ts';
 
 const MCP_PATH = '/mcp';
+
+/**
+ * The endpoint's handling, with the MCP SDK and its schemas (about 20 MiB of a process once loaded): imported on
+ * the first MCP request, so that a server nobody calls over MCP never holds it.
+ */
+let endpoint: Promise<typeof import('./mcp-endpoint.ts')> | undefined;
+const loadEndpoint = () => {
+  endpoint ??= import('./mcp-endpoint.ts');
+  return endpoint;
+};
 
 /** A JSON-RPC error with no id, as the transport itself answers what it refuses. */
 const rpcError = (message: string) => ({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
@@ -54,9 +61,6 @@ export const mcpRoutes: FastifyPluginAsync<{ deps: AtlasDeps }> = async (app, { 
   // that is not JSON-RPC get the JSON-RPC errors MCP clients expect. The app's body limit still applies.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-  // The SDK builds one per server unless given one: one per process is enough.
-  const validator = new AjvJsonSchemaValidator();
-
   app.post(
     MCP_PATH,
     {
@@ -72,25 +76,16 @@ export const mcpRoutes: FastifyPluginAsync<{ deps: AtlasDeps }> = async (app, { 
       }
       const baseUrl = `${request.protocol}://${request.host || 'localhost'}`;
       const call: McpCall = { deps, actor: request.actor, log: request.log, baseUrl };
-      const server = createMcpServer(call, validator);
-      const transport = new WebStandardStreamableHTTPServerTransport({
-        sessionIdGenerator: undefined,
-        enableJsonResponse: true,
+      const { answerMcp } = await loadEndpoint();
+      const response = await answerMcp(call, toWebRequest(request, baseUrl));
+      // A use case asked the caller to sign in: HTTP says so, with the challenge (see the error handler).
+      if (call.unauthenticated) throw call.unauthenticated;
+      const body = await response.text();
+      reply.status(response.status);
+      response.headers.forEach((value, name) => {
+        if (name !== 'content-length') reply.header(name, value);
       });
-      try {
-        await server.connect(transport);
-        const response = await transport.handleRequest(toWebRequest(request, baseUrl));
-        // A use case asked the caller to sign in: HTTP says so, with the challenge (see the error handler).
-        if (call.unauthenticated) throw call.unauthenticated;
-        const body = await response.text();
-        reply.status(response.status);
-        response.headers.forEach((value, name) => {
-          if (name !== 'content-length') reply.header(name, value);
-        });
-        return reply.send(body === '' ? null : body);
-      } finally {
-        await server.close();
-      }
+      return reply.send(body === '' ? null : body);
     },
   );
 
