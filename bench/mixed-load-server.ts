@@ -3,6 +3,8 @@
  * generator's: `startServer` configured from the environment, its URL printed as one JSON line. It stops on
  * SIGTERM as `atlas serve` does.
  */
+// As `atlas serve`: V8's heap settings first.
+import '../src/entrypoints/cli/heap-settings.ts';
 import { loadConfig } from '../src/config.ts';
 import { startServer } from '../src/entrypoints/http/server.ts';
 

@@ -1,3 +1,5 @@
+// First: V8's heap settings, before anything else is loaded.
+import './heap-settings.ts';
 import { runCli } from './run-cli.ts';
 
 const code = await runCli(process.argv.slice(2), {
