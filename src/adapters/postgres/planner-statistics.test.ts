@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildItem, buildTeam } from '../../domain/testing/builders.ts';
-import { isStale } from './planner-statistics.ts';
+import { autovacuumIsOn, isStale } from './planner-statistics.ts';
 import { describeWithServer } from './testing/server-database.ts';
 import { openTestPglite, openTestServer, type TestDatabase } from './testing/test-databases.ts';
 
@@ -129,13 +129,9 @@ describeWithServer('refreshStatistics on a PostgreSQL server', (server) => {
   it('leaves statistics to the server’s autovacuum when it runs, and keeps them itself when it is off', async () => {
     await test.reset();
     await seed(test, 3000);
-    const setting = (await test.connection.db.execute(
-      sql`select current_setting('autovacuum') as value`,
-    )) as unknown as {
-      rows: { value: string }[];
-    };
+    const autovacuum = await autovacuumIsOn(test.connection.db);
     const refreshed = await test.database.refreshStatistics();
-    if (setting.rows[0]?.value === 'on') expect(refreshed).toEqual([]);
+    if (autovacuum) expect(refreshed).toEqual([]);
     else {
       expect(refreshed).toContain('catalog_items');
       expect(await planOf(test)).toContain('catalog_items_usage_count_id_idx');

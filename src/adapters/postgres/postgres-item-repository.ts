@@ -36,6 +36,12 @@ export function toItem(row: Row): CatalogItem {
   return searchText === null ? rest : { ...rest, searchText };
 }
 
+/** How a search page's rows are read: whole items with `full`, summaries otherwise (what the query selected). */
+const pageItemOf =
+  (query: ItemSearch) =>
+  (row: Record<string, unknown>): ItemSummary =>
+    query.full ? toItem(itemFromRow(row)) : summaryFromRow(row);
+
 export class PostgresItemRepository implements ItemRepository {
   constructor(private readonly db: Db) {}
 
@@ -139,7 +145,7 @@ export class PostgresItemRepository implements ItemRepository {
   async search(query: ItemSearch): Promise<Page<ItemSummary>> {
     return translated(async () => {
       const { rows, nextCursor } = await searchPage(this.db, query);
-      const found = rows.map((row) => (query.full ? toItem(itemFromRow(row)) : summaryFromRow(row)));
+      const found = rows.map(pageItemOf(query));
       return nextCursor === undefined ? { items: found } : { items: found, nextCursor };
     });
   }
@@ -147,7 +153,7 @@ export class PostgresItemRepository implements ItemRepository {
   searchWithFacets(query: ItemSearch): Promise<Page<ItemSummary> & { facets: ItemFacets }> {
     return translated(async () => {
       const { rows, nextCursor, facets } = await searchWithFacets(this.db, query);
-      const found = rows.map((row) => (query.full ? toItem(itemFromRow(row)) : summaryFromRow(row)));
+      const found = rows.map(pageItemOf(query));
       return nextCursor === undefined ? { items: found, facets } : { items: found, nextCursor, facets };
     });
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
-import { and, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, type Column, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { CatalogItem, ItemStatus } from '../../domain/catalog/catalog-item.ts';
@@ -102,7 +102,7 @@ const { reader: _reader, ...itemColumns } = getTableColumns(items);
  * The item's columns by name, for a raw SELECT: never `i.*`, whose shape a later migration would change under a
  * statement the server has prepared ("cached plan must not change result type").
  */
-const columnList = (columns: Record<string, { name: string }>) => (alias: string) =>
+const columnList = (columns: Record<string, Column>) => (alias: string) =>
   sql.raw(
     Object.values(columns)
       .map((column) => `${alias}."${column.name}"`)
@@ -117,35 +117,34 @@ const summaryColumnList = columnList(summaryColumns);
 const pageColumnList = (query: Pick<ItemSearch, 'full'>, alias: string) =>
   query.full ? itemColumnList(alias) : summaryColumnList(alias);
 
-/** A catalog_items row as either driver returns it from a raw query, as the item Drizzle would have read. */
-export function itemFromRow(row: Record<string, unknown>): typeof items.$inferSelect {
-  const out: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(itemColumns)) {
-    const value = row[column.name];
-    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-  }
-  return out as typeof items.$inferSelect;
+/** Reads a raw query's row, as either driver returns it, into the fields of `columns`, mapped as Drizzle maps them. */
+function rowReader<T>(columns: Record<string, Column>): (row: Record<string, unknown>) => T {
+  const fields = Object.entries(columns);
+  return (row) => {
+    const out: Record<string, unknown> = {};
+    for (const [key, column] of fields) {
+      const value = row[column.name];
+      out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+    }
+    return out as T;
+  };
 }
 
-/** A null of each item column's type, in order: the item columns of a row that is not an item. */
-const typedNullsOf = (columns: Record<string, { getSQLType(): string }>) =>
+/** A catalog_items row of a raw query, as the item Drizzle would have read. */
+export const itemFromRow = rowReader<typeof items.$inferSelect>(itemColumns);
+/** A summary row of a raw query, as ItemSummary's fields. */
+export const summaryFromRow = rowReader<ItemSummary>(summaryColumns);
+
+/** A null of each column's type, in order: the item columns of a row that is not an item. */
+const typedNullsOf = (columns: Record<string, Column>) =>
   sql.raw(
     Object.values(columns)
       .map((column) => `null::${column.getSQLType()}`)
       .join(', '),
   );
-const typedNulls = (query: Pick<ItemSearch, 'full'>) =>
-  query.full ? typedNullsOf(itemColumns) : typedNullsOf(summaryColumns);
-
-/** A summary row as either driver returns it, as ItemSummary's fields. */
-export function summaryFromRow(row: Record<string, unknown>): ItemSummary {
-  const out: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(summaryColumns)) {
-    const value = row[column.name];
-    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-  }
-  return out as unknown as ItemSummary;
-}
+const typedItemNulls = typedNullsOf(itemColumns);
+const typedSummaryNulls = typedNullsOf(summaryColumns);
+const typedNulls = (query: Pick<ItemSearch, 'full'>) => (query.full ? typedItemNulls : typedSummaryNulls);
 
 // ---- Writing rank inputs
 
