@@ -5,6 +5,18 @@ import type { ItemFile } from '../../domain/content/content-store.ts';
 import { gitPathProblem } from '../../domain/content/git-path.ts';
 import { compareCodePoints } from '../../domain/content/tree-id.ts';
 import { type Problem, TooLargeError, ValidationError } from '../../domain/errors.ts';
+import {
+  CENTRAL_BYTES,
+  CENTRAL_SIGNATURE,
+  EOCD_BYTES,
+  EOCD_SIGNATURE,
+  FLAG_UTF8,
+  HOST_UNIX,
+  LOCAL_BYTES,
+  LOCAL_SIGNATURE,
+  METHOD_DEFLATED,
+  METHOD_STORED,
+} from './zip-format.ts';
 
 /** One file of an item as it travels in a zip archive; `path` is relative to the item folder. */
 export type ZipBundleFile = ItemFile;
@@ -30,20 +42,10 @@ const RATIO_FLOOR_BYTES = 1024 * 1024;
 const INFLATE_CHUNK_BYTES = 4096;
 const MAX_LISTED_PROBLEMS = 100;
 
-const EOCD_SIGNATURE = 0x06054b50;
 const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
-const CENTRAL_SIGNATURE = 0x02014b50;
-const LOCAL_SIGNATURE = 0x04034b50;
-const EOCD_BYTES = 22;
-const CENTRAL_BYTES = 46;
-const LOCAL_BYTES = 30;
 const UNICODE_PATH_EXTRA = 0x7075;
 
 const FLAG_ENCRYPTED = 0x0001;
-const FLAG_UTF8 = 0x0800;
-const METHOD_STORED = 0;
-const METHOD_DEFLATED = 8;
-const HOST_UNIX = 3;
 const HOST_DARWIN = 19;
 const DOS_DIRECTORY = 0x10;
 

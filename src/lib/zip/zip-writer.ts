@@ -2,6 +2,18 @@ import { crc32, deflateRawSync } from 'node:zlib';
 import { gitPathProblem } from '../../domain/content/git-path.ts';
 import { compareCodePoints } from '../../domain/content/tree-id.ts';
 import { type Problem, ValidationError } from '../../domain/errors.ts';
+import {
+  CENTRAL_BYTES,
+  CENTRAL_SIGNATURE,
+  EOCD_BYTES,
+  EOCD_SIGNATURE,
+  FLAG_UTF8,
+  HOST_UNIX,
+  LOCAL_BYTES,
+  LOCAL_SIGNATURE,
+  METHOD_DEFLATED,
+  METHOD_STORED,
+} from './zip-format.ts';
 import type { ZipBundleFile } from './zip-reader.ts';
 
 export interface WriteZipBundleOptions {
@@ -12,15 +24,8 @@ export interface WriteZipBundleOptions {
 const DEFAULT_MTIME = new Date('1980-01-01T00:00:00Z');
 const EXECUTABLE_MODE = 0o100755;
 const REGULAR_MODE = 0o100644;
-const HOST_UNIX = 3;
 /** Version 2.0 of the format: deflate and folders, nothing newer. */
 const VERSION = 20;
-const DEFLATE = 8;
-/** General purpose flag bit 11: names are UTF-8. */
-const UTF8_NAMES = 0x0800;
-const LOCAL_HEADER = 30;
-const CENTRAL_HEADER = 46;
-const END_RECORD = 22;
 
 /**
  * What the bytes of an archive depend on besides the files: this writer's layout and the zlib that deflates
@@ -82,15 +87,15 @@ function packZip(
     const data = stored ? file.content : deflateRawSync(file.content, { level: 6 });
     const crc = crc32(file.content);
     const attrs = (file.executable ? EXECUTABLE_MODE : REGULAR_MODE) * 0x10000;
-    if (offset + LOCAL_HEADER + name.length + data.byteLength > 0xffffffff) {
+    if (offset + LOCAL_BYTES + name.length + data.byteLength > 0xffffffff) {
       throw new ValidationError({ path: file.path, message: 'the archive would exceed 4 GiB' });
     }
     // The local header and the central directory entry share one run of fields, from "version needed" to the
     // name's length; the extra field, comment, disk number and internal attributes stay 0.
     const shared = (header: Buffer, at: number) => {
       header.writeUInt16LE(VERSION, at);
-      header.writeUInt16LE(UTF8_NAMES, at + 2);
-      header.writeUInt16LE(stored ? 0 : DEFLATE, at + 4);
+      header.writeUInt16LE(FLAG_UTF8, at + 2);
+      header.writeUInt16LE(stored ? METHOD_STORED : METHOD_DEFLATED, at + 4);
       header.writeUInt16LE(dosTime, at + 6);
       header.writeUInt16LE(date, at + 8);
       header.writeUInt32LE(crc, at + 10);
@@ -99,26 +104,26 @@ function packZip(
       header.writeUInt16LE(name.length, at + 22);
       return header;
     };
-    const local = shared(Buffer.alloc(LOCAL_HEADER), 4);
-    local.writeUInt32LE(0x04034b50, 0);
-    const entry = shared(Buffer.alloc(CENTRAL_HEADER), 6);
-    entry.writeUInt32LE(0x02014b50, 0);
+    const local = shared(Buffer.alloc(LOCAL_BYTES), 4);
+    local.writeUInt32LE(LOCAL_SIGNATURE, 0);
+    const entry = shared(Buffer.alloc(CENTRAL_BYTES), 6);
+    entry.writeUInt32LE(CENTRAL_SIGNATURE, 0);
     entry.writeUInt16LE((HOST_UNIX << 8) | VERSION, 4);
     entry.writeUInt32LE(attrs >>> 0, 38);
     entry.writeUInt32LE(offset, 42);
     locals.push(local, name, data);
     central.push(entry, name);
-    offset += LOCAL_HEADER + name.length + data.byteLength;
+    offset += LOCAL_BYTES + name.length + data.byteLength;
   }
   const centralSize = central.reduce((total, part) => total + part.byteLength, 0);
-  const end = Buffer.alloc(END_RECORD);
-  end.writeUInt32LE(0x06054b50, 0);
+  const end = Buffer.alloc(EOCD_BYTES);
+  end.writeUInt32LE(EOCD_SIGNATURE, 0);
   end.writeUInt16LE(sorted.length, 8);
   end.writeUInt16LE(sorted.length, 10);
   end.writeUInt32LE(centralSize, 12);
   end.writeUInt32LE(offset, 16);
   // A plain Uint8Array (not a Buffer), so that what a reader slices out of it is one too.
-  const bytes = new Uint8Array(offset + centralSize + END_RECORD);
+  const bytes = new Uint8Array(offset + centralSize + EOCD_BYTES);
   let at = 0;
   for (const part of [...locals, ...central, end]) {
     bytes.set(part, at);
