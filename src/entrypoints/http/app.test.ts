@@ -60,12 +60,28 @@ describe('HTTP shell', () => {
   });
   afterAll(() => app.close());
 
-  it("compiles every route's validators and serialisers (a server compiles each on first use)", async () => {
-    const eager = await buildApp(createInMemoryDeps(), { eagerSchemas: true });
+  it("compiles every route's validators and serialisers with eagerSchemas (a server compiles each on first use)", async () => {
+    const withBrokenRoute = async (eagerSchemas: boolean) => {
+      const built = await buildApp(createInMemoryDeps(), { eagerSchemas });
+      // A response schema no compiler accepts: it points at nothing.
+      built.get('/test/broken', { schema: { response: { 200: { $ref: '#/nowhere' } } } }, async () => ({}));
+      return built;
+    };
+    const lazy = await withBrokenRoute(false);
     try {
-      await expect(eager.ready()).resolves.toBeDefined();
+      await expect(lazy.ready()).resolves.toBeDefined();
     } finally {
-      await eager.close();
+      await lazy.close();
+    }
+    const eager = await withBrokenRoute(true);
+    await expect(eager.ready()).rejects.toThrow();
+    await eager.close().catch(() => undefined);
+    // Every route Atlas has compiles.
+    const atlas = await buildApp(createInMemoryDeps(), { eagerSchemas: true });
+    try {
+      await expect(atlas.ready()).resolves.toBeDefined();
+    } finally {
+      await atlas.close();
     }
   });
 

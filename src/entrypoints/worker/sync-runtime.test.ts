@@ -71,6 +71,22 @@ describe('the sync runtime keeps the planner statistics current', () => {
     expect(await deps.db.items.findByGitPath('skills/alice/pdf-tools')).toMatchObject({ status: 'active' });
   });
 
+  it('leaves the refresh to the process that holds it, and takes it up once that one is done', async () => {
+    const { deps, calls } = counting(syncDeps());
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Another process of the cluster, in the middle of its refresh.
+    const other = deps.db.locks.tryRun('planner-statistics', () => released);
+    runtime = startSyncRuntime(deps, { log: lines(), poll: false, idleMs: 20, statisticsEveryMs: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(calls()).toBe(0);
+    release();
+    expect(await other).toBe(true);
+    await until(() => calls() >= 1, 'a refresh once the lock is free');
+  });
+
   it('logs a refresh that fails and goes on', async () => {
     const { deps, calls, fail } = counting(syncDeps());
     fail(true);
