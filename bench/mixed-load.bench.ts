@@ -6,7 +6,8 @@
  *
  * Runs on embedded PGlite, and also on a PostgreSQL server when ATLAS_BENCH_DATABASE_URL is set (a fresh
  * database is created on it and dropped afterwards). ATLAS_BENCH_CLIENTS and ATLAS_BENCH_REQUESTS change the
- * number of clients (50) and of requests per client (20). ATLAS_BENCH_SERVER_ONLY=1 skips the embedded run,
+ * number of clients (50) and of requests per client (20), ATLAS_BENCH_PUBLISH_SHARE the share of publishes (0.2;
+ * 0 measures reads alone). ATLAS_BENCH_SERVER_ONLY=1 skips the embedded run,
  * ATLAS_BENCH_PROFILE=<folder> writes the server's CPU profile there, ATLAS_BENCH_LOG_LEVEL shows its log.
  */
 import { spawn } from 'node:child_process';
@@ -24,7 +25,7 @@ import { type BenchResult, type Figure, percentile, round } from './harness.ts';
 
 const CLIENTS = Number(process.env.ATLAS_BENCH_CLIENTS ?? 50);
 const REQUESTS_PER_CLIENT = Number(process.env.ATLAS_BENCH_REQUESTS ?? 20);
-const PUBLISH_SHARE = 0.2;
+const PUBLISH_SHARE = Number(process.env.ATLAS_BENCH_PUBLISH_SHARE ?? 0.2);
 /** Accounts the clients share: registering one costs a real argon2 hash. */
 const USERS = 10;
 /** Requests per client before the measured ones, unmeasured. */
@@ -217,6 +218,7 @@ function figuresOf(
     ['publish', 1500],
   ] as const) {
     const latencies = outcomes.filter((o) => o.op === op && ok(o)).map((o) => o.ms);
+    if (latencies.length === 0) continue;
     const p99 = round(percentile(latencies, 99));
     figures.push(
       { name: `${label}: ${op} p50`, value: round(percentile(latencies, 50)), unit: 'ms' },
