@@ -26,6 +26,11 @@ import { type BenchResult, type Figure, percentile, round } from './harness.ts';
 const CLIENTS = Number(process.env.ATLAS_BENCH_CLIENTS ?? 50);
 const REQUESTS_PER_CLIENT = Number(process.env.ATLAS_BENCH_REQUESTS ?? 20);
 const PUBLISH_SHARE = Number(process.env.ATLAS_BENCH_PUBLISH_SHARE ?? 0.2);
+if (!(PUBLISH_SHARE >= 0 && PUBLISH_SHARE <= 1)) {
+  throw new Error(
+    `ATLAS_BENCH_PUBLISH_SHARE must be a share from 0 to 1, not ${process.env.ATLAS_BENCH_PUBLISH_SHARE}`,
+  );
+}
 /** Accounts the clients share: registering one costs a real argon2 hash. */
 const USERS = 10;
 /** Requests per client before the measured ones, unmeasured. */

@@ -98,24 +98,25 @@ async function readRows<T>(db: Db, query: SQL): Promise<T[]> {
 const statementName = (text: string) => `atlas_search_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
 
 const { reader: _reader, ...itemColumns } = getTableColumns(items);
-/**
- * The item's columns by name, for a raw SELECT: never `i.*`, whose shape a later migration would change under a
- * statement the server has prepared ("cached plan must not change result type").
- */
-const columnList = (columns: Record<string, Column>) => (alias: string) =>
-  sql.raw(
-    Object.values(columns)
-      .map((column) => `${alias}."${column.name}"`)
-      .join(', '),
-  );
-const itemColumnList = columnList(itemColumns);
-
 /** The columns of an ItemSummary: no manifest, problems or search text, most of a row's bytes. */
 const { manifest: _manifest, problems: _problems, searchText: _searchText, ...summaryColumns } = itemColumns;
-const summaryColumnList = columnList(summaryColumns);
-/** The columns a search page reads: whole items with `full`, summaries otherwise. */
-const pageColumnList = (query: Pick<ItemSearch, 'full'>, alias: string) =>
-  query.full ? itemColumnList(alias) : summaryColumnList(alias);
+
+/**
+ * What a raw SELECT of these columns writes, made once: the columns by name, never `i.*`, whose shape a later
+ * migration would change under a statement the server has prepared ("cached plan must not change result type");
+ * and a null of each column's type, in the same order, for the rows of a union that are not items.
+ */
+function projectionOf(columns: Record<string, Column>) {
+  const list = Object.values(columns);
+  return {
+    columns: (alias: string) => sql.raw(list.map((column) => `${alias}."${column.name}"`).join(', ')),
+    nulls: sql.raw(list.map((column) => `null::${column.getSQLType()}`).join(', ')),
+  };
+}
+const itemProjection = projectionOf(itemColumns);
+const summaryProjection = projectionOf(summaryColumns);
+/** What a search page reads: whole items with `full`, summaries otherwise. */
+const pageProjection = (query: Pick<ItemSearch, 'full'>) => (query.full ? itemProjection : summaryProjection);
 
 /** Reads a raw query's row, as either driver returns it, into the fields of `columns`, mapped as Drizzle maps them. */
 function rowReader<T>(columns: Record<string, Column>): (row: Record<string, unknown>) => T {
@@ -134,17 +135,6 @@ function rowReader<T>(columns: Record<string, Column>): (row: Record<string, unk
 export const itemFromRow = rowReader<typeof items.$inferSelect>(itemColumns);
 /** A summary row of a raw query, as ItemSummary's fields. */
 export const summaryFromRow = rowReader<ItemSummary>(summaryColumns);
-
-/** A null of each column's type, in order: the item columns of a row that is not an item. */
-const typedNullsOf = (columns: Record<string, Column>) =>
-  sql.raw(
-    Object.values(columns)
-      .map((column) => `null::${column.getSQLType()}`)
-      .join(', '),
-  );
-const typedItemNulls = typedNullsOf(itemColumns);
-const typedSummaryNulls = typedNullsOf(summaryColumns);
-const typedNulls = (query: Pick<ItemSearch, 'full'>) => (query.full ? typedItemNulls : typedSummaryNulls);
 
 // ---- Writing rank inputs
 
@@ -426,7 +416,7 @@ export async function searchPage(
         with ${ctes},
         r as (${r}),
         page as (select r.* from r where ${after} order by ${order.orderBy} limit ${limit})
-        select ${pageColumnList(query, 'i')}, r.score, r.rank_usage, to_json(i.updated_at) #>> '{}' as updated_key
+        select ${pageProjection(query).columns('i')}, r.score, r.rank_usage, to_json(i.updated_at) #>> '{}' as updated_key
         from page r join ${items} i on i.id = r.id
         order by ${order.orderBy}`,
     );
@@ -435,7 +425,7 @@ export async function searchPage(
     // planned each time, never from a generic plan: how common the tag is decides between walking the sort's
     // index and collecting the tag's items first.
     const browse = sql`
-      select ${pageColumnList(query, 'r')}, null::bigint as score, null::integer as rank_usage,
+      select ${pageProjection(query).columns('r')}, null::bigint as score, null::integer as rank_usage,
         to_json(r.updated_at) #>> '{}' as updated_key
       from (
         select i.* from ${items} i
@@ -531,11 +521,11 @@ export async function searchWithFacets(
         order by ${order.orderBy} limit ${query.limit + 1}
       ),
       counted as (${countMatches(f)})
-      select 'item' as part, ${pageColumnList(query, 'i')}, r.score, r.rank_usage, r.ord,
+      select 'item' as part, ${pageProjection(query).columns('i')}, r.score, r.rank_usage, r.ord,
         to_json(i.updated_at) #>> '{}' as updated_key, null::text as facet, null::text as value, null::bigint as count
       from page r join ${items} i on i.id = r.id
       union all
-      select 'facet', ${typedNulls(query)}, null, null, null, null, c.facet, c.value, c.count from counted c`,
+      select 'facet', ${pageProjection(query).nulls}, null, null, null, null, c.facet, c.value, c.count from counted c`,
   );
   const pageRows = rows.filter((row) => row.part === 'item').sort((a, b) => Number(a.ord) - Number(b.ord));
   const page = pageRows.slice(0, query.limit);
