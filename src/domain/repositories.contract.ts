@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { accountRepositoriesContract } from './accounts/account-repositories.contract.ts';
 import { auditLogContract } from './audit/audit-log.contract.ts';
+import { parseItemRef } from './catalog/item-ref.ts';
 import { itemRepositoryContract } from './catalog/item-repository.contract.ts';
 import { itemRepositoryRegistryContract } from './catalog/item-repository-registry.contract.ts';
 import { skillArtifactRepositoryContract } from './catalog/skill-artifact-repository.contract.ts';
@@ -56,6 +57,22 @@ export function databaseContract(name: string, open: () => Promise<Database>) {
       ).rejects.toBeInstanceOf(ServerNameTakenError);
       expect(await db.items.findByGitPath('skills/y/helper')).toBeUndefined();
       expect(await db.items.findByGitPath('mcp/y/weather')).toBeUndefined();
+    });
+
+    it('reads its own writes through the lookups every request makes (prepared per transaction by a database)', async () => {
+      const owner = buildUser({ username: 'looker' });
+      await db.users.insert(owner);
+      const ref = parseItemRef('skill/looker/seen');
+      expect(await db.items.findByRef(ref)).toBeUndefined();
+      expect(await db.items.findWithNamesByRef(ref)).toBeUndefined();
+      await db.transaction(async (tx) => {
+        await tx.items.insert(buildItem('skill/looker/seen', { ownerUserId: owner.id }));
+        expect((await tx.items.findByRef(ref))?.name).toBe('seen');
+        expect((await tx.items.findWithNamesByRef(ref))?.owner).toBe('looker');
+        expect(await tx.namespaces.findByName('LOOKER')).toEqual({ name: 'looker', kind: 'user', userId: owner.id });
+      });
+      expect((await db.items.findWithNamesByRef(ref))?.owner).toBe('looker');
+      expect((await db.items.findByRef(ref))?.name).toBe('seen');
     });
 
     it('answers ping', async () => {

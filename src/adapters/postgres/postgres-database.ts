@@ -12,21 +12,26 @@ import { PostgresSyncRepository } from './postgres-sync-repository.ts';
 import { PostgresTeamRepository } from './postgres-team-repository.ts';
 import { PostgresTokenRepository } from './postgres-token-repository.ts';
 import { PostgresUserRepository } from './postgres-user-repository.ts';
+import { preparedPerDb } from './prepared-per-db.ts';
 import { namespaces, teams, users } from './schema.ts';
 import { translated } from './translate-error.ts';
+
+/** Every publish and namespace check looks a namespace up. */
+const namespaceByName = preparedPerDb((db) =>
+  db
+    .select({ name: namespaces.name, kind: namespaces.kind, userId: users.id, teamId: teams.id })
+    .from(namespaces)
+    .leftJoin(users, eq(users.username, namespaces.name))
+    .leftJoin(teams, eq(teams.slug, namespaces.name))
+    .where(eq(namespaces.name, sql.placeholder('name')))
+    .prepare('atlas_namespace_by_name'),
+);
 
 class PostgresNamespaceRepository implements NamespaceRepository {
   constructor(private readonly db: Db) {}
 
   async findByName(name: string): Promise<Namespace | undefined> {
-    const [row] = await translated(() =>
-      this.db
-        .select({ name: namespaces.name, kind: namespaces.kind, userId: users.id, teamId: teams.id })
-        .from(namespaces)
-        .leftJoin(users, eq(users.username, namespaces.name))
-        .leftJoin(teams, eq(teams.slug, namespaces.name))
-        .where(eq(namespaces.name, name.toLowerCase())),
-    );
+    const [row] = await translated(() => namespaceByName(this.db).execute({ name: name.toLowerCase() }));
     if (!row) return undefined;
     if (row.kind === 'user' && row.userId) return { name: row.name, kind: 'user', userId: row.userId };
     if (row.kind === 'team' && row.teamId) return { name: row.name, kind: 'team', teamId: row.teamId };

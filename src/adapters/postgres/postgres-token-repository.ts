@@ -1,11 +1,22 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { ApiToken } from '../../domain/accounts/api-token.ts';
 import type { Email } from '../../domain/accounts/email.ts';
 import type { TokenRepository } from '../../domain/accounts/token-repository.ts';
 import type { Username } from '../../domain/accounts/username.ts';
 import type { Db } from './connection.ts';
+import { preparedPerDb } from './prepared-per-db.ts';
 import { apiTokens, users } from './schema.ts';
 import { translated } from './translate-error.ts';
+
+/** The lookup behind every authentication the token cache does not answer. */
+const withUserByHash = preparedPerDb((db) =>
+  db
+    .select({ token: apiTokens, user: users })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(eq(apiTokens.tokenHash, sql.placeholder('tokenHash')))
+    .prepare('atlas_token_with_user_by_hash'),
+);
 
 export class PostgresTokenRepository implements TokenRepository {
   constructor(private readonly db: Db) {}
@@ -27,13 +38,7 @@ export class PostgresTokenRepository implements TokenRepository {
   }
 
   async findWithUser(tokenHash: string) {
-    const [row] = await translated(() =>
-      this.db
-        .select({ token: apiTokens, user: users })
-        .from(apiTokens)
-        .innerJoin(users, eq(users.id, apiTokens.userId))
-        .where(eq(apiTokens.tokenHash, tokenHash)),
-    );
+    const [row] = await translated(() => withUserByHash(this.db).execute({ tokenHash }));
     return (
       row && {
         token: row.token,
