@@ -12,7 +12,7 @@ import { PostgresSyncRepository } from './postgres-sync-repository.ts';
 import { PostgresTeamRepository } from './postgres-team-repository.ts';
 import { PostgresTokenRepository } from './postgres-token-repository.ts';
 import { PostgresUserRepository } from './postgres-user-repository.ts';
-import { preparedPerDb } from './prepared-per-db.ts';
+import { preparedPerDb } from './prepared-statements.ts';
 import { namespaces, teams, users } from './schema.ts';
 import { translated } from './translate-error.ts';
 

@@ -23,7 +23,7 @@ import {
   writeSearchTerms,
 } from './postgres-item-search.ts';
 import { registryServerPage, registryServerVersions } from './postgres-registry-servers.ts';
-import { preparedPerDb } from './prepared-per-db.ts';
+import { preparedPerDb } from './prepared-statements.ts';
 import { installEvents, catalogItems as items, itemVersions, teams, users } from './schema.ts';
 import { translated } from './translate-error.ts';
 

@@ -1,8 +1,4 @@
-import { createHash } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
 import { and, type Column, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
-import pg from 'pg';
 import type { CatalogItem, ItemStatus } from '../../domain/catalog/catalog-item.ts';
 import type { ItemKind } from '../../domain/catalog/item-kind.ts';
 import {
@@ -19,6 +15,7 @@ import { queryTerms, SEARCH_LIMITS, searchDocument } from '../../domain/catalog/
 import type { Viewer } from '../../domain/catalog/viewer.ts';
 import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
 import type { Db } from './connection.ts';
+import { readPrepared } from './prepared-statements.ts';
 import {
   catalogFacetChanges,
   catalogFacetCounts,
@@ -51,51 +48,6 @@ const FACET_CHANGES_FOLD_BATCH = 20_000;
 
 type Rows<T> = { rows: T[] };
 const rowsOf = <T>(result: unknown): T[] => (result as Rows<T>).rows;
-
-const dialect = new PgDialect();
-/** Statements prepared in each PGlite instance (one session, so they last as long as it does). */
-const preparedIn = new WeakMap<object, Map<string, Promise<unknown>>>();
-
-/** A value as a SQL literal, for EXECUTE on PGlite: strings quoted (standard_conforming_strings), numbers as is. */
-function literal(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  return `'${String(value).replaceAll("'", "''")}'`;
-}
-
-/**
- * Runs a read whose shape repeats (a search, facets) as a prepared statement named by its text, so that
- * PostgreSQL plans it once and then reuses the plan: on PGlite planning such a query costs more than running it.
- * A server gets a named protocol-level statement per pooled connection; PGlite, which has one session, a
- * PREPARE once and an EXECUTE with the values as literals. Inside a transaction (no client at hand) it simply runs.
- */
-async function readRows<T>(db: Db, query: SQL): Promise<T[]> {
-  const client = (db as unknown as { $client?: unknown }).$client;
-  if (client instanceof pg.Pool) {
-    const { sql: text, params } = dialect.sqlToQuery(query);
-    return (await client.query({ name: statementName(text), text, values: params })).rows as T[];
-  }
-  if (client instanceof PGlite) {
-    const { sql: text, params } = dialect.sqlToQuery(query);
-    const name = statementName(text);
-    const prepared = preparedIn.get(client) ?? new Map<string, Promise<unknown>>();
-    preparedIn.set(client, prepared);
-    // One PREPARE per name even when concurrent reads of one shape arrive together (a second would fail).
-    let preparing = prepared.get(name);
-    if (preparing === undefined) {
-      preparing = client.query(`prepare ${name} as ${text}`);
-      prepared.set(name, preparing);
-      preparing.catch(() => prepared.delete(name));
-    }
-    await preparing;
-    const args = params.length === 0 ? '' : `(${params.map(literal).join(', ')})`;
-    return (await client.query<T>(`execute ${name}${args}`)).rows;
-  }
-  return rowsOf<T>(await db.execute(query));
-}
-
-const statementName = (text: string) => `atlas_search_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
 
 const { reader: _reader, ...itemColumns } = getTableColumns(items);
 /** The columns of an ItemSummary: no manifest, problems or search text, most of a row's bytes. */
@@ -410,8 +362,9 @@ export async function searchPage(
           select c.id, c.score, c.rank_usage, i.updated_at, i.usage_count, i.name
           from candidates c join ${items} i on i.id = c.id
           where ${allOf(f.kind, f.team, f.tag, f.status, f.narrow)}`;
-    rows = await readRows(
+    rows = await readPrepared(
       db,
+      'atlas_search',
       sql`
         with ${ctes},
         r as (${r}),
@@ -436,7 +389,7 @@ export async function searchPage(
       where ${after}
       order by ${order.orderBy}
       limit ${limit}`;
-    rows = query.tag ? rowsOf(await db.execute(browse)) : await readRows(db, browse);
+    rows = query.tag ? rowsOf(await db.execute(browse)) : await readPrepared(db, 'atlas_search', browse);
   }
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
@@ -505,8 +458,9 @@ export async function searchWithFacets(
   const order = orderOf(query.sort, true);
   const cursor = query.cursor === undefined ? undefined : decodeCursor(order.tag, query.cursor, order.arity);
   const f = filtersOf(query);
-  const rows = await readRows<Record<string, unknown> & PageRow & FacetRow & { part: string }>(
+  const rows = await readPrepared<Record<string, unknown> & PageRow & FacetRow & { part: string }>(
     db,
+    'atlas_search',
     sql`
       with ${ctes},
       m as materialized (
@@ -544,8 +498,9 @@ async function browseFacetCounts(db: Db, query: ItemFacetQuery): Promise<ItemFac
   if (f.narrow !== undefined) {
     // A namespace or an owner: few enough items to count one by one.
     const i = sql.raw('i');
-    const rows = await readRows<FacetRow>(
+    const rows = await readPrepared<FacetRow>(
       db,
+      'atlas_search',
       sql`
         with m as materialized (
           select i.kind, i.status, i.team_id, i.tags from ${items} i
@@ -572,8 +527,9 @@ async function browseFacets(db: Db, query: ItemFacetQuery, scope: readonly ItemS
     union all
     select c.kind, c.team_id, c.tag, c.status, c.count from changes c where ${where}`;
   const status = query.status ? sql`c.status = ${query.status}` : sql`true`;
-  const rows = await readRows<FacetRow>(
+  const rows = await readPrepared<FacetRow>(
     db,
+    'atlas_search',
     sql`
       with changes as materialized (
         select kind, team_id, tag, status, count from ${catalogFacetChanges} c

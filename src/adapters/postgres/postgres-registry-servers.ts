@@ -1,8 +1,4 @@
-import { createHash } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
-import pg from 'pg';
 import type {
   RegistryServerLookup,
   RegistryServerQuery,
@@ -13,6 +9,7 @@ import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
 import type { Page } from '../../domain/page.ts';
 import type { Db } from './connection.ts';
 import { itemFromRow } from './postgres-item-search.ts';
+import { readPrepared } from './prepared-statements.ts';
 import { catalogItems as items, itemVersions, READER_KEYS, teamMemberships, teams } from './schema.ts';
 
 const CURSOR_TAG = 'registry';
@@ -40,8 +37,9 @@ export async function registryServerPage(db: Db, query: RegistryServerQuery): Pr
       ? sql`true`
       : // The first comparison alone is what lets the index start the scan at the cursor.
         sql`e.server_name >= ${cursor[0]} and (e.server_name, e.version collate "C", e.item_id) > (${cursor[0]}, ${cursor[1]} collate "C", ${cursor[2]}::uuid)`;
-  const rows = await readRows(
+  const rows = await readPrepared<Record<string, unknown>>(
     db,
+    'atlas_registry',
     sql`
       with servers as (${servers}),
       entries as (${entriesOf(query.viewer, query.version === 'latest', only)}),
@@ -70,8 +68,9 @@ export async function registryServerVersions(db: Db, query: RegistryServerLookup
     where i.server_name = ${query.serverName} and ${serverFilter(query)}
     order by i.status = 'deleted', i.updated_at desc
     limit 1`;
-  const rows = await readRows(
+  const rows = await readPrepared<Record<string, unknown>>(
     db,
+    'atlas_registry',
     sql`
       with servers as (${servers}),
       entries as (${entriesOf(query.viewer, false, undefined)}),
@@ -157,40 +156,4 @@ function readable(column: SQL, viewer: Viewer): SQL {
   if (viewer.kind === 'admin') return sql`true`;
   if (viewer.kind === 'anonymous') return sql`${column} = ${READER_KEYS.everyone}::uuid`;
   return sql`${column} = any(array[${READER_KEYS.everyone}::uuid, ${viewer.userId}::uuid] || array(select ${teamMemberships.teamId} from ${teamMemberships} where ${teamMemberships.userId} = ${viewer.userId}::uuid))`;
-}
-
-const dialect = new PgDialect();
-/** Statements prepared in each PGlite instance (one session, so they last as long as it does). */
-const preparedIn = new WeakMap<object, Set<string>>();
-
-/** A value as a SQL literal, for EXECUTE on PGlite: strings quoted (standard_conforming_strings), numbers as is. */
-function literal(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return `'${String(value).replaceAll("'", "''")}'`;
-}
-
-/**
- * Runs a registry read as a prepared statement named by its text: planning these queries costs more than running
- * them (a page or a lookup runs in well under a millisecond). A server gets a named protocol-level statement per
- * pooled connection; PGlite, one session, a PREPARE once and an EXECUTE with literal values. Inside a transaction
- * (no client at hand) the query simply runs.
- */
-async function readRows(db: Db, query: SQL): Promise<Record<string, unknown>[]> {
-  type Row = Record<string, unknown>;
-  const client = (db as unknown as { $client?: unknown }).$client;
-  if (client instanceof pg.Pool || client instanceof PGlite) {
-    const { sql: text, params } = dialect.sqlToQuery(query);
-    const name = `atlas_registry_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
-    if (client instanceof pg.Pool) return (await client.query<Row>({ name, text, values: params })).rows;
-    const names = preparedIn.get(client) ?? new Set<string>();
-    preparedIn.set(client, names);
-    if (!names.has(name)) {
-      await client.query(`prepare ${name} as ${text}`);
-      names.add(name);
-    }
-    const args = params.length === 0 ? '' : `(${params.map(literal).join(', ')})`;
-    return (await client.query<Row>(`execute ${name}${args}`)).rows;
-  }
-  return ((await db.execute(query)) as unknown as { rows: Row[] }).rows;
 }

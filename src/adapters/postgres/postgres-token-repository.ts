@@ -4,7 +4,7 @@ import type { Email } from '../../domain/accounts/email.ts';
 import type { TokenRepository } from '../../domain/accounts/token-repository.ts';
 import type { Username } from '../../domain/accounts/username.ts';
 import type { Db } from './connection.ts';
-import { preparedPerDb } from './prepared-per-db.ts';
+import { preparedPerDb } from './prepared-statements.ts';
 import { apiTokens, users } from './schema.ts';
 import { translated } from './translate-error.ts';
 

@@ -1,0 +1,44 @@
+/**
+ * The reads that run as statements named by their text (search, the MCP Registry API): on PGlite, one session,
+ * a shape is prepared once, even when its first reads arrive together; a second PREPARE of a name would fail.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readPrepared } from './prepared-statements.ts';
+import { openTestPglite, type TestDatabase } from './testing/test-databases.ts';
+
+describe('readPrepared on PGlite', () => {
+  // A fresh instance, not shared with other files' tests, so that every shape here is read for the first time.
+  let test: TestDatabase;
+  beforeAll(async () => {
+    test = await openTestPglite(inject('pgliteDump'));
+  });
+  afterAll(() => test.close());
+
+  it('prepares a shape once when its first reads arrive together, and reads what a plain statement reads', async () => {
+    const shape = (text: string, n: number, flag: boolean) =>
+      sql`select ${text}::text as t, ${n}::int as n, ${flag}::boolean as b, ${null}::text as z`;
+    const values = [
+      ["it's", 1, true],
+      ['b', -2, false],
+      ['', 3, true],
+    ] as const;
+    const db = test.connection.db;
+    const reads = await Promise.all(values.map(([t, n, b]) => readPrepared(db, 'atlas_test', shape(t, n, b))));
+    expect(reads).toEqual(values.map(([t, n, b]) => [{ t, n, b, z: null }]));
+    const plain = await db.execute(shape("it's", 1, true));
+    expect((plain as unknown as { rows: unknown[] }).rows).toEqual(reads[0]);
+  });
+
+  it("answers the MCP Registry API's first reads of a database when they arrive together", async () => {
+    const query = { viewer: { kind: 'admin' }, includeDeleted: false, limit: 5 } as const;
+    const lookup = { viewer: { kind: 'admin' }, includeDeleted: false, serverName: 'io.github.acme/none' } as const;
+    const answers = await Promise.all([
+      test.database.items.listRegistryServers(query),
+      test.database.items.listRegistryServers(query),
+      test.database.items.listRegistryServerVersions(lookup),
+      test.database.items.listRegistryServerVersions(lookup),
+    ]);
+    expect(answers).toEqual([{ items: [] }, { items: [] }, [], []]);
+  });
+});
