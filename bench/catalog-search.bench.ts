@@ -24,7 +24,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { encodeCommit } from '../src/adapters/git/git-objects.ts';
 import { LocalGitContentStore } from '../src/adapters/git/local-git-content-store.ts';
-import { type Connection, openPglite, openPostgres } from '../src/adapters/postgres/connection.ts';
+import { type Connection, openPgliteThread, openPostgres } from '../src/adapters/postgres/connection.ts';
 import { runMigrations } from '../src/adapters/postgres/migrate.ts';
 import { PostgresDatabase } from '../src/adapters/postgres/postgres-database.ts';
 import {
@@ -610,7 +610,8 @@ async function measureEngine(
 
 async function onPglite(size: number): Promise<{ figures: Figure[]; notes: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'atlas-bench-search-'));
-  const connection = await openPglite({ dataDir: join(dir, 'pgdata') });
+  // In its own thread, as a running Atlas opens it.
+  const connection = await openPgliteThread({ dataDir: join(dir, 'pgdata') });
   try {
     return await measureEngine('pglite', connection, size);
   } finally {

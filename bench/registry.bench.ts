@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { InMemoryContentStore } from '../src/adapters/memory/in-memory-content-store.ts';
-import { type Connection, openPglite, openPostgres } from '../src/adapters/postgres/connection.ts';
+import { type Connection, openPgliteThread, openPostgres } from '../src/adapters/postgres/connection.ts';
 import { runMigrations } from '../src/adapters/postgres/migrate.ts';
 import { PostgresDatabase } from '../src/adapters/postgres/postgres-database.ts';
 import { itemVersions } from '../src/adapters/postgres/schema.ts';
@@ -199,7 +199,8 @@ async function measureEngine(label: string, connection: Connection, size: number
 
 async function onPglite(size: number): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'atlas-bench-registry-'));
-  const connection = await openPglite({ dataDir: join(dir, 'pgdata') });
+  // In its own thread, as a running Atlas opens it.
+  const connection = await openPgliteThread({ dataDir: join(dir, 'pgdata') });
   try {
     return await measureEngine('pglite', connection, size);
   } finally {

@@ -116,15 +116,20 @@ export async function createAtlas(config: AtlasConfig, options: { migrate?: bool
   let connection: Connection | undefined;
   try {
     // The database adapters load here, not at import: use-case tests on in-memory deps never pay for them.
-    const [{ openPglite, openPostgres }, { runMigrations }, { PostgresDatabase }, { PostgresBroadcast }] =
-      await Promise.all([
-        import('./adapters/postgres/connection.ts'),
-        import('./adapters/postgres/migrate.ts'),
-        import('./adapters/postgres/postgres-database.ts'),
-        import('./adapters/postgres/postgres-broadcast.ts'),
-      ]);
+    const [
+      { openPglite, openPgliteThread, openPostgres },
+      { runMigrations },
+      { PostgresDatabase },
+      { PostgresBroadcast },
+    ] = await Promise.all([
+      import('./adapters/postgres/connection.ts'),
+      import('./adapters/postgres/migrate.ts'),
+      import('./adapters/postgres/postgres-database.ts'),
+      import('./adapters/postgres/postgres-broadcast.ts'),
+    ]);
     const server = config.databaseUrl ? await openPostgres(config.databaseUrl) : undefined;
-    connection = server ?? (await openPglite({ dataDir: config.pgliteDir }));
+    const embedded = config.pgliteThread ? openPgliteThread : openPglite;
+    connection = server ?? (await embedded({ dataDir: config.pgliteDir }));
     if (options.migrate ?? true) await runMigrations(connection);
     const db = new PostgresDatabase(connection);
     const content = await openContentStore(config);

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
     expect(config.authz).toBe('rbac');
     expect(config.registration).toBe('open');
     expect(config.publicRead).toBe(false);
+    expect(config.pgliteThread).toBe(true);
     expect(config.maxBodyBytes).toBeGreaterThan(config.limits.maxItemBytes);
   });
 
@@ -41,6 +42,7 @@ describe('loadConfig', () => {
       ATLAS_AUTHZ: 'permissive',
       ATLAS_REGISTRATION: 'closed',
       ATLAS_PUBLIC_READ: 'true',
+      ATLAS_PGLITE_THREAD: 'false',
       ATLAS_POLL_SECONDS: '5',
       ATLAS_LOG_LEVEL: 'debug',
       ATLAS_CORS_ORIGINS: 'https://a.example.com, https://b.example.com',
@@ -63,6 +65,7 @@ describe('loadConfig', () => {
       authz: 'permissive',
       registration: 'closed',
       publicRead: true,
+      pgliteThread: false,
       pollSeconds: 5,
       logLevel: 'debug',
       corsOrigins: ['https://a.example.com', 'https://b.example.com'],

@@ -24,6 +24,8 @@ export interface AtlasConfig {
   /** A PostgreSQL server; the embedded PGlite under `home` when absent. */
   readonly databaseUrl: string | undefined;
   readonly pgliteDir: string;
+  /** Whether the embedded database runs in a thread of its own (faster under load, 30-60 MiB more memory). */
+  readonly pgliteThread: boolean;
   readonly content: ContentConfig;
   readonly webhookSecret: string | undefined;
   readonly authz: 'rbac' | 'permissive';
@@ -99,6 +101,7 @@ export const CONFIG_VARIABLES = [
   'ATLAS_AUTHZ',
   'ATLAS_REGISTRATION',
   'ATLAS_PUBLIC_READ',
+  'ATLAS_PGLITE_THREAD',
   'ATLAS_POLL_SECONDS',
   'ATLAS_LOG_LEVEL',
   'ATLAS_CORS_ORIGINS',
@@ -232,6 +235,7 @@ export function loadConfig(env: Env = readEnv()): AtlasConfig {
     port: integer('ATLAS_PORT', 8080, 0, 65535),
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     pgliteDir: resolve(home, 'pgdata'),
+    pgliteThread: bool('ATLAS_PGLITE_THREAD', true),
     content,
     webhookSecret: get('ATLAS_WEBHOOK_SECRET'),
     authz: oneOf('ATLAS_AUTHZ', ['rbac', 'permissive'] as const, 'rbac'),

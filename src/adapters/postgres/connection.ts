@@ -8,6 +8,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { Leadership, Locks } from '../../domain/locks.ts';
 import { InProcessLocks } from '../memory/in-process-locks.ts';
+import { PgliteThread } from './pglite-thread.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -95,14 +96,32 @@ export async function openPglite(
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     extensions: { pg_trgm },
-    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_PARAMETERS],
   });
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return { ...pgliteConnection(client), client };
+}
+
+/**
+ * The embedded database in its own thread (pglite-thread.ts), persisted under `dataDir`: what a running Atlas
+ * opens, so that SQL never holds up the HTTP thread. Tests and tools open PGlite in their own thread
+ * (`openPglite`), which can also load and dump a whole database.
+ */
+export async function openPgliteThread(
+  options: { dataDir?: string; loadDataDirFile?: string } = {},
+): Promise<Connection> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const client = await PgliteThread.open({ ...options, startParams: PGLITE_PARAMETERS });
+  return pgliteConnection(client);
+}
+
+const PGLITE_PARAMETERS = ['-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`];
+
+function pgliteConnection(client: PGlite | PgliteThread): Connection {
+  const db = drizzlePglite(client as PGlite, { schema }) as unknown as Db;
   // PGlite is a single connection in this process: its own mutex serialises statements, and an
   // advisory lock could only ever be contended by ourselves.
   return {
     db,
-    client,
     engine: 'pglite',
     withAdvisoryLock: (_key, work) => work(),
     locks: new InProcessLocks(),

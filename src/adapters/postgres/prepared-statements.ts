@@ -4,6 +4,7 @@ import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { Db } from './connection.ts';
+import { PgliteThread } from './pglite-thread.ts';
 
 /**
  * Statements that run many times, prepared once. Two kinds:
@@ -31,7 +32,7 @@ export function preparedPerDb<Q>(prepare: (db: Db) => Q): (db: Db) => Q {
 
 const dialect = new PgDialect();
 /** Statements prepared in each PGlite instance (one session, so they last as long as it does). */
-const preparedIn = new WeakMap<PGlite, Map<string, Promise<unknown>>>();
+const preparedIn = new WeakMap<PGlite | PgliteThread, Map<string, Promise<unknown>>>();
 
 /** A value as a SQL literal, for EXECUTE on PGlite: strings quoted (standard_conforming_strings), numbers as is. */
 function literal(value: unknown): string {
@@ -50,7 +51,7 @@ function literal(value: unknown): string {
  */
 export async function readPrepared<T>(db: Db, prefix: string, query: SQL): Promise<T[]> {
   const client = (db as unknown as { $client?: unknown }).$client;
-  if (!(client instanceof pg.Pool || client instanceof PGlite)) {
+  if (!(client instanceof pg.Pool || client instanceof PGlite || client instanceof PgliteThread)) {
     return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
   }
   const { sql: text, params } = dialect.sqlToQuery(query);

@@ -87,6 +87,40 @@ describe('the sync runtime keeps the planner statistics current', () => {
     await until(() => calls() >= 1, 'a refresh once the lock is free');
   });
 
+  it('stops at once when asked during a refresh, without waiting out the schedule', async () => {
+    const base = syncDeps();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started = false;
+    const db = new Proxy(base.db, {
+      get(target, property) {
+        if (property === 'refreshStatistics') {
+          return async () => {
+            started = true;
+            await released;
+            return [];
+          };
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as Database;
+    const slow = startSyncRuntime(
+      { ...base, db },
+      { log: lines(), poll: false, idleMs: 20, statisticsEveryMs: 60_000 },
+    );
+    await until(() => started, 'the first refresh');
+    const stopping = slow.stop();
+    release();
+    const outcome = await Promise.race([
+      stopping.then(() => 'stopped'),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting after 2 s'), 2000)),
+    ]);
+    expect(outcome).toBe('stopped');
+  });
+
   it('logs a refresh that fails and goes on', async () => {
     const { deps, calls, fail } = counting(syncDeps());
     fail(true);

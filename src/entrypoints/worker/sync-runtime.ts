@@ -53,10 +53,15 @@ export function startSyncRuntime(deps: AtlasDeps, options: SyncRuntimeOptions): 
   let running = true;
   let leadership: Leadership | undefined;
   // Pauses end early when the runtime stops, so stop() never waits out a poll interval; their timers
-  // do not keep an otherwise finished process alive.
+  // do not keep an otherwise finished process alive. A pause that begins after stop() (its loop was busy when
+  // stop() woke the others) does not wait at all.
   const wakers = new Set<() => void>();
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
+      if (!running) {
+        resolve();
+        return;
+      }
       const done = () => {
         clearTimeout(timer);
         wakers.delete(done);

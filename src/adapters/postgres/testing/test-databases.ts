@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
-import { type Connection, openPglite, openPostgres } from '../connection.ts';
+import { type Connection, openPglite, openPgliteThread, openPostgres } from '../connection.ts';
 import { MIGRATIONS_FOLDER, runMigrations } from '../migrate.ts';
 import { PostgresDatabase } from '../postgres-database.ts';
 
@@ -77,6 +77,12 @@ function testDatabase(connection: Connection, tables: string[], close: () => Pro
 /** A PGlite database loaded from the migrated dump the global setup made. */
 export async function openTestPglite(dumpFile: string): Promise<TestDatabase> {
   const connection = await openPglite({ loadDataDir: new Blob([readFileSync(dumpFile)]) });
+  return testDatabase(connection, await tablesOf(connection), () => connection.close());
+}
+
+/** The same, with PGlite in its own thread as a running Atlas opens it (pglite-thread.ts). */
+export async function openTestPgliteThread(dumpFile: string): Promise<TestDatabase> {
+  const connection = await openPgliteThread({ loadDataDirFile: dumpFile });
   return testDatabase(connection, await tablesOf(connection), () => connection.close());
 }
 
