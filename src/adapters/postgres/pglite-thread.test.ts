@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPgliteThread } from './connection.ts';
@@ -155,6 +158,14 @@ describe('a connection to PGlite in its own thread', () => {
     expect((await Promise.all(reads)).map((rows) => rows[0]?.n)).toEqual([1, 2, 3, 4, 5]);
     await connection.close();
     await expect(connection.db.execute(sql`select 1`)).rejects.toThrow();
+  });
+});
+
+describe('opening PGlite in its own thread', () => {
+  it('fails with the reason when the database cannot open, and leaves no thread behind', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'atlas-thread-')), 'not-a-folder');
+    writeFileSync(file, 'a file where the data folder should be');
+    await expect(PgliteThread.open({ dataDir: file, startParams: [] })).rejects.toThrow();
   });
 });
 

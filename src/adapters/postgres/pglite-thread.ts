@@ -132,6 +132,9 @@ export class PgliteThread {
         };
         worker.on('message', onMessage);
         worker.once('error', reject);
+        worker.once('exit', (code) =>
+          reject(new Error(`the database thread stopped as it opened (exit code ${code})`)),
+        );
       });
     } catch (error) {
       await worker.terminate();
