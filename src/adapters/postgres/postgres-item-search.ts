@@ -11,7 +11,7 @@ import {
   type ItemSummary,
 } from '../../domain/catalog/item-repository.ts';
 import { searchScope } from '../../domain/catalog/search-scope.ts';
-import { queryTerms, SEARCH_LIMITS, searchDocument } from '../../domain/catalog/search-text.ts';
+import { type QueryTerm, queryTerms, SEARCH_LIMITS, searchDocument } from '../../domain/catalog/search-text.ts';
 import type { Viewer } from '../../domain/catalog/viewer.ts';
 import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
 import type { Db } from './connection.ts';
@@ -304,6 +304,41 @@ function candidateCtes(q: string, viewer: Viewer, statuses: readonly ItemStatus[
     )`;
 }
 
+/**
+ * A page of a search of one term by relevance, unfiltered: what the general statement (candidateCtes) answers,
+ * without scoring every candidate. With one term, an item's score is its posting's weight times the term's factor
+ * and idf, the same for every item, so the rank index's order (weight, installs, id) is the score's order and a
+ * page is the next entries of the index; the term's idf needs only the count of its postings the viewer may read
+ * (at most candidatesPerTerm, as there). Scores, order and cursors are the general statement's. Every row carries
+ * that count (`term_df`), and a row with no item stands for an empty page: a count of 0 sends the search to the
+ * general statement, which corrects typos.
+ */
+function oneTermPage(term: QueryTerm, query: ItemSearch, after: SQL, order: Order, limit: number): SQL {
+  const perTerm = SEARCH_LIMITS.candidatesPerTerm;
+  const p = sql.raw('p');
+  const visible = sql`${readable(sql`${p}.reader`, query.viewer)} and ${p}.status in ${listOf(searchScope(query.status))}`;
+  return sql`
+    with p as materialized (
+      select p.item_id, p.weight, p.usage_count from ${catalogSearchTerms} p
+      where p.term = ${term.term} and ${visible}
+      order by p.weight desc, p.usage_count desc, p.item_id desc
+      limit ${perTerm}
+    ),
+    d as (select count(*) as df from p),
+    r as (
+      select p.item_id as id,
+        (p.weight * ${term.factor}::integer * (100 + round(100 * ln(1 + ${perTerm}::float8 / d.df))::integer))::bigint
+          as score,
+        p.usage_count as rank_usage
+      from p cross join d
+    ),
+    page as (select r.* from r where ${after} order by ${order.orderBy} limit ${limit})
+    select ${pageProjection(query).columns('i')}, r.score, r.rank_usage, to_json(i.updated_at) #>> '{}' as updated_key,
+      d.df as term_df
+    from d left join (page r join ${items} i on i.id = r.id) on true
+    order by ${order.orderBy}`;
+}
+
 /** The filters other than the query, the read rule and the status scope, over `i` (catalog_items). */
 interface Filters {
   kind?: SQL;
@@ -348,13 +383,25 @@ export async function searchPage(
   const limit = query.limit + 1;
   const after = cursor === undefined ? sql`true` : order.after(cursor);
 
-  let rows: (PageRow & Record<string, unknown>)[];
-  if (searching) {
+  let rows: (PageRow & Record<string, unknown>)[] | undefined;
+  const filtered = [f.kind, f.team, f.tag, f.status, f.narrow].some((condition) => condition !== undefined);
+  if (searching && sort === 'relevance' && !filtered) {
+    const terms = queryTerms(q);
+    if (terms.length === 1 && SEARCH_LIMITS.candidates >= SEARCH_LIMITS.candidatesPerTerm) {
+      const found = await readPrepared<PageRow & Record<string, unknown> & { term_df: string | number }>(
+        db,
+        'atlas_search',
+        oneTermPage(terms[0]!, query, after, order, limit),
+      );
+      // No posting the viewer may read: perhaps a typo, which the general statement corrects.
+      if (Number(found[0]?.term_df ?? 0) > 0) rows = found.filter((row) => row.id !== null);
+    }
+  }
+  if (rows === undefined && searching) {
     const ctes = candidateCtes(q, query.viewer, searchScope(query.status));
     if (ctes === undefined) return { rows: [] };
     // Candidates, then (to filter or sort them otherwise) their columns through the covering index, then the
     // whole rows of one page. By relevance and unfiltered, the page comes straight from the candidates.
-    const filtered = [f.kind, f.team, f.tag, f.status, f.narrow].some((condition) => condition !== undefined);
     const r =
       sort === 'relevance' && !filtered
         ? sql`select c.id, c.score, c.rank_usage from candidates c`
@@ -373,7 +420,7 @@ export async function searchPage(
         from page r join ${items} i on i.id = r.id
         order by ${order.orderBy}`,
     );
-  } else {
+  } else if (rows === undefined) {
     // A browse: the index of the sort, walked from the cursor, rows filtered as they come. With a tag it is
     // planned each time, never from a generic plan: how common the tag is decides between walking the sort's
     // index and collecting the tag's items first.
