@@ -117,6 +117,9 @@ async function run(db: PGlite, request: PgliteRequest): Promise<unknown> {
       } catch (error) {
         // A table changed under a prepared statement ("cached plan must not change result type"): forget it, and
         // outside a transaction (which the failure has not aborted) run the text as it is.
+        // An error names the statement as the caller wrote it: the EXECUTE's text carries the values (a token's
+        // hash), which must never reach a log.
+        if (statement.prepared && error instanceof Error && 'query' in error) error.query = request.text;
         if (!statement.prepared || (error as { code?: string }).code !== '0A000') throw error;
         prepared.delete(request.text);
         if (request.tx !== undefined) throw error;
