@@ -103,7 +103,7 @@ export async function openPglite(
 
 /**
  * The embedded database in its own thread (pglite-thread.ts), persisted under `dataDir`: what a running Atlas
- * opens, so that SQL never holds up the HTTP thread. Tests and tools open PGlite in their own thread
+ * opens, so that SQL never holds up the HTTP thread. Tests and tools open PGlite in the calling thread
  * (`openPglite`), which can also load and dump a whole database.
  */
 export async function openPgliteThread(
