@@ -30,6 +30,16 @@ describe('readPrepared on PGlite', () => {
     expect((plain as unknown as { rows: unknown[] }).rows).toEqual(reads[0]);
   });
 
+  it('names a failed read by its statement as written, not by the values it was run with', async () => {
+    const db = test.connection.db;
+    const read = (value: string) => readPrepared(db, 'atlas_test', sql`select ${value}::int as n`);
+    expect(await read('7')).toEqual([{ n: 7 }]);
+    const error = await read('secret-value').catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ code: '22P02' });
+    expect((error as { query?: string }).query).toBe('select $1::int as n');
+    expect(JSON.stringify(error)).not.toContain('secret-value');
+  });
+
   it("answers the MCP Registry API's first reads of a database when they arrive together", async () => {
     const query = { viewer: { kind: 'admin' }, includeDeleted: false, limit: 5 } as const;
     const lookup = { viewer: { kind: 'admin' }, includeDeleted: false, serverName: 'io.github.acme/none' } as const;

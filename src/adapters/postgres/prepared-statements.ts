@@ -67,5 +67,11 @@ export async function readPrepared<T>(db: Db, prefix: string, query: SQL): Promi
   }
   await preparing;
   const args = params.length === 0 ? '' : `(${params.map(literal).join(', ')})`;
-  return (await client.query<T>(`execute ${name}${args}`)).rows;
+  try {
+    return (await client.query<T>(`execute ${name}${args}`)).rows;
+  } catch (error) {
+    // Named as written, never as the EXECUTE whose literals carry the values: an error's statement may be logged.
+    if (error instanceof Error) Object.assign(error, { query: text });
+    throw error;
+  }
 }
