@@ -28,7 +28,7 @@ export type PgliteRequest =
       readonly keepText: readonly number[];
       readonly tx?: number;
     }
-  | { readonly kind: 'exec'; readonly text: string; readonly tx?: number }
+  | { readonly kind: 'exec'; readonly text: string; readonly tx?: undefined }
   | { readonly kind: 'begin'; readonly tx: number }
   | { readonly kind: 'end'; readonly tx: number; readonly commit: boolean }
   | { readonly kind: 'close'; readonly tx?: undefined };
@@ -57,7 +57,6 @@ export interface PgliteThreadTransaction {
     params?: readonly unknown[],
     options?: PgliteQueryOptions,
   ): Promise<PgliteResults<T>>;
-  exec(text: string): Promise<PgliteResults[]>;
   rollback(): Promise<void>;
   readonly closed: boolean;
 }
@@ -89,6 +88,29 @@ function startWorker(start: PgliteStart): Worker {
   const file = new URL('./pglite-worker.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(file)}); })`;
   return new Worker(boot, { eval: true, workerData: start, ...LIMITS });
+}
+
+/** The types whose parsers keep the text, by parsers object: Drizzle passes the same one with every statement. */
+const keptByParsers = new WeakMap<object, readonly number[]>();
+const NO_PARSERS: readonly number[] = [];
+
+/**
+ * The type OIDs of `parsers`, each of which must keep the text as it came: only that can be applied in the
+ * database thread (a function does not cross threads).
+ */
+function keptAsText(parsers: PgliteQueryOptions['parsers']): readonly number[] {
+  if (parsers === undefined) return NO_PARSERS;
+  let kept = keptByParsers.get(parsers);
+  if (kept === undefined) {
+    const probe = '2026-01-02 03:04:05+00';
+    kept = Object.entries(parsers).map(([oid, parser]) => {
+      if (parser(probe, Number(oid)) !== probe)
+        throw new Error(`type parser for ${oid} cannot run in the database thread`);
+      return Number(oid);
+    });
+    keptByParsers.set(parsers, kept);
+  }
+  return kept;
 }
 
 export class PgliteThread {
@@ -123,18 +145,19 @@ export class PgliteThread {
     const worker = startWorker(start);
     try {
       await new Promise<void>((resolve, reject) => {
+        const onExit = (code: number) =>
+          reject(new Error(`the database thread stopped as it opened (exit code ${code})`));
         const onMessage = (message: { ready?: boolean; error?: SerializedError }) => {
           if (message.ready === undefined) return;
           worker.off('message', onMessage);
           worker.off('error', reject);
+          worker.off('exit', onExit);
           if (message.ready) resolve();
           else reject(deserialize(message.error ?? { message: 'the embedded database did not open' }));
         };
         worker.on('message', onMessage);
         worker.once('error', reject);
-        worker.once('exit', (code) =>
-          reject(new Error(`the database thread stopped as it opened (exit code ${code})`)),
-        );
+        worker.once('exit', onExit);
       });
     } catch (error) {
       await worker.terminate();
@@ -159,20 +182,18 @@ export class PgliteThread {
     options: PgliteQueryOptions = {},
     tx?: number,
   ): Promise<PgliteResults<T>> {
-    const keepText: number[] = [];
-    for (const [oid, parser] of Object.entries(options.parsers ?? {})) {
-      // Only a parser that keeps the text can be applied in the worker (a function does not cross threads).
-      const probe = '2026-01-02 03:04:05+00';
-      if (parser(probe, Number(oid)) !== probe) {
-        return Promise.reject(new Error(`type parser for ${oid} cannot run in the database thread`));
-      }
-      keepText.push(Number(oid));
+    let keepText: readonly number[];
+    try {
+      keepText = keptAsText(options.parsers);
+    } catch (error) {
+      return Promise.reject(error);
     }
     return this.send({ kind: 'query', text, params, rowMode: options.rowMode ?? 'object', keepText, tx });
   }
 
-  exec(text: string, tx?: number): Promise<PgliteResults[]> {
-    return this.send({ kind: 'exec', text, tx });
+  /** Runs statements without parameters, several at once (schema changes, in tests). */
+  exec(text: string): Promise<PgliteResults[]> {
+    return this.send({ kind: 'exec', text });
   }
 
   /**
@@ -190,10 +211,6 @@ export class PgliteThread {
       query: async (text, params, options) => {
         usable();
         return this.query(text, params, options, id);
-      },
-      exec: async (text) => {
-        usable();
-        return this.exec(text, id);
       },
       rollback: async () => {
         usable();

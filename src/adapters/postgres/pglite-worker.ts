@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { executePrepared, isPlain, type Plain } from './pglite-execute.ts';
 import type { PgliteRequest, PgliteStart, SerializedError } from './pglite-thread.ts';
 
 /**
@@ -21,6 +22,17 @@ const open = new Map<number, { tx: Transaction; end: (commit: boolean) => void; 
 const ROLL_BACK = Symbol('roll back');
 
 const keepText = (value: string) => value;
+const parsersByTypes = new Map<string, Record<number, typeof keepText>>();
+/** PGlite's parsers that keep the text of these types, made once per list (Drizzle sends the same one each time). */
+function parsersKeeping(types: readonly number[]): Record<number, typeof keepText> {
+  const key = types.join(',');
+  let parsers = parsersByTypes.get(key);
+  if (parsers === undefined) {
+    parsers = Object.fromEntries(types.map((oid) => [oid, keepText]));
+    parsersByTypes.set(key, parsers);
+  }
+  return parsers;
+}
 
 function serialize(error: unknown): SerializedError {
   if (!(error instanceof Error)) return { message: String(error) };
@@ -58,32 +70,26 @@ const prepared = new Map<string, Promise<string | undefined>>();
 let literalsExact = false;
 let preparedCount = 0;
 
-type Plain = string | number | boolean | bigint | null;
-/** A value a literal carries exactly: not a string with a NUL, which would end the statement's text there. */
-const isPlain = (value: unknown): value is Plain =>
-  typeof value === 'string'
-    ? !value.includes('\0')
-    : value === null || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint';
-const literalOf = (value: Plain) => (value === null ? 'null' : `'${String(value).replaceAll("'", "''")}'`);
-
-/** The statement to run for `text`: an EXECUTE of its prepared form once it has one, else `text` as it is. */
-async function statementOf(
+/**
+ * The name `text` is prepared under, preparing it the PREPARE_AFTER-th time it runs with plain values; undefined
+ * while it runs as it is.
+ */
+async function preparedName(
   db: PGlite,
   text: string,
   params: readonly unknown[],
   inTransaction: boolean,
-): Promise<{ text: string; params: unknown[]; prepared: boolean }> {
-  const asIs = { text, params: [...params], prepared: false };
-  if (!literalsExact || params.length === 0 || !params.every(isPlain)) return asIs;
+): Promise<string | undefined> {
+  if (!literalsExact || params.length === 0 || !params.every(isPlain)) return undefined;
   let name = prepared.get(text);
   if (name === undefined) {
     // A PREPARE that fails inside a transaction would abort it: prepare outside transactions only.
-    if (inTransaction || prepared.size >= PREPARED_MAX) return asIs;
+    if (inTransaction || prepared.size >= PREPARED_MAX) return undefined;
     const count = (seen.get(text) ?? 0) + 1;
     if (count < PREPARE_AFTER) {
       if (seen.size >= SEEN_MAX) seen.clear();
       seen.set(text, count);
-      return asIs;
+      return undefined;
     }
     seen.delete(text);
     const id = `atlas_stmt_${++preparedCount}`;
@@ -93,42 +99,40 @@ async function statementOf(
     );
     prepared.set(text, name);
   }
-  const ready = await name;
-  if (ready === undefined) return asIs;
-  return {
-    text: `execute ${ready}(${params.map((value) => literalOf(value as Plain)).join(', ')})`,
-    params: [],
-    prepared: true,
-  };
+  return name;
 }
 
 async function run(db: PGlite, request: PgliteRequest): Promise<unknown> {
   switch (request.kind) {
     case 'query': {
       const target = targetOf(db, request.tx);
-      const options = {
-        rowMode: request.rowMode,
-        parsers: Object.fromEntries(request.keepText.map((oid) => [oid, keepText])),
-      };
-      const statement = await statementOf(db, request.text, request.params, request.tx !== undefined);
+      const options = { rowMode: request.rowMode, parsers: parsersKeeping(request.keepText) };
+      const name = await preparedName(db, request.text, request.params, request.tx !== undefined);
       let result: Results;
-      try {
-        result = await target.query(statement.text, statement.params, options);
-      } catch (error) {
-        // A table changed under a prepared statement ("cached plan must not change result type"): forget it, and
-        // outside a transaction (which the failure has not aborted) run the text as it is.
-        // An error names the statement as the caller wrote it: the EXECUTE's text carries the values (a token's
-        // hash), which must never reach a log.
-        if (statement.prepared && error instanceof Error && 'query' in error) error.query = request.text;
-        if (!statement.prepared || (error as { code?: string }).code !== '0A000') throw error;
-        prepared.delete(request.text);
-        if (request.tx !== undefined) throw error;
+      if (name === undefined) {
         result = await target.query(request.text, [...request.params], options);
+      } else {
+        try {
+          result = await executePrepared<Results, typeof options>(
+            target,
+            name,
+            request.text,
+            request.params as Plain[],
+            options,
+          );
+        } catch (error) {
+          // A table changed under the prepared statement ("cached plan must not change result type"): forget it,
+          // and outside a transaction (which the failure has not aborted) run the text as it is.
+          if ((error as { code?: string }).code !== '0A000') throw error;
+          prepared.delete(request.text);
+          if (request.tx !== undefined) throw error;
+          result = await target.query(request.text, [...request.params], options);
+        }
       }
       return { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows };
     }
     case 'exec':
-      return (await targetOf(db, request.tx).exec(request.text)).map((r) => ({
+      return (await db.exec(request.text)).map((r) => ({
         rows: r.rows,
         fields: r.fields,
         affectedRows: r.affectedRows,

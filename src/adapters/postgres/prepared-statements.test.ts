@@ -40,6 +40,13 @@ describe('readPrepared on PGlite', () => {
     expect(JSON.stringify(error)).not.toContain('secret-value');
   });
 
+  it('reads a value no literal carries exactly (bytes) as a plain statement does', async () => {
+    const db = test.connection.db;
+    const bytes = sql`select ${new Uint8Array([1, 2, 3])}::bytea as b`;
+    const read = await readPrepared<{ b: Uint8Array }>(db, 'atlas_test', bytes);
+    expect([...(read[0]?.b ?? [])]).toEqual([1, 2, 3]);
+  });
+
   it("answers the MCP Registry API's first reads of a database when they arrive together", async () => {
     const query = { viewer: { kind: 'admin' }, includeDeleted: false, limit: 5 } as const;
     const lookup = { viewer: { kind: 'admin' }, includeDeleted: false, serverName: 'io.github.acme/none' } as const;
