@@ -135,6 +135,50 @@ describe('PGlite in its own thread', () => {
     expect(events).toEqual(['transaction done', 'outside answered']);
   });
 
+  it("runs a transaction's statements in the order sent, prepared or not, while its BEGIN waits its turn", async () => {
+    await db.exec('create table sent (n serial primary key, label text not null)');
+    const prepared = 'insert into sent (label) values ($1)';
+    const asIs = 'insert into sent (label) select $1';
+    for (let i = 0; i < RUNS; i++) await db.query(prepared, [`before ${i}`]);
+    const labels = ['prepared 1', 'as is 1', 'prepared 2', 'as is 2', 'prepared 3'];
+    let queued: Promise<unknown> | undefined;
+    await db.transaction(async (holding) => {
+      // Sent while another transaction holds the database: BEGIN and the statements all wait their turn.
+      queued = db.transaction((tx) =>
+        Promise.all(labels.map((label) => tx.query(label.startsWith('as is') ? asIs : prepared, [label]))),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await holding.query('select 1');
+    });
+    await queued;
+    const rows = await db.query<{ label: string }>(`select label from sent where label not like 'before%' order by n`);
+    expect(rows.rows.map((row) => row.label)).toEqual(labels);
+  });
+
+  it('runs a read before a transaction that was waiting for its turn before it', async () => {
+    const events: string[] = [];
+    let writer: Promise<void> | undefined;
+    let reader: Promise<number | undefined> | undefined;
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 30));
+    await db.transaction(async (tx) => {
+      await tx.query('insert into t (id, name) values ($1, $2)', [400, 'holding the database']);
+      writer = db.transaction(async (queued) => {
+        await queued.query('insert into t (id, name) values ($1, $2)', [401, 'queued write']);
+        events.push('write');
+      });
+      await pause();
+      reader = db.query<{ n: number }>('select count(*)::int as n from t where id = 401').then((result) => {
+        events.push('read');
+        return result.rows[0]?.n;
+      });
+      await pause();
+    });
+    // Taken in arrival order, the write would have committed first and the read counted it.
+    expect(await reader).toBe(0);
+    await writer;
+    expect(events).toEqual(['read', 'write']);
+  });
+
   it('leaves the calling thread free while a statement runs', async () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);

@@ -199,10 +199,15 @@ export class PgliteThread {
   /**
    * Runs `work` in a transaction: committed when it resolves, rolled back when it throws or calls `rollback`.
    * Statements outside it wait until it ends, as on PGlite in one thread.
+   *
+   * BEGIN is sent without waiting for it: the first statement follows at once (the thread runs a transaction's
+   * requests in the order sent), which saves the transaction a round trip through this thread while it holds the
+   * database. A BEGIN that fails is the transaction's failure.
    */
   async transaction<T>(work: (tx: PgliteThreadTransaction) => Promise<T>): Promise<T> {
     const id = this.nextTx++;
-    await this.send({ kind: 'begin', tx: id });
+    const begun = this.send({ kind: 'begin', tx: id });
+    begun.catch(() => undefined);
     let closed = false;
     const usable = () => {
       if (closed) throw new Error('Transaction is closed');
@@ -225,12 +230,14 @@ export class PgliteThread {
     try {
       result = await work(handle);
     } catch (error) {
+      await begun;
       if (!closed) {
         closed = true;
         await this.send({ kind: 'end', tx: id, commit: false }).catch(() => undefined);
       }
       throw error;
     }
+    await begun;
     if (!closed) {
       closed = true;
       await this.send({ kind: 'end', tx: id, commit: true });

@@ -16,6 +16,7 @@ import type { Page } from '../../domain/page.ts';
 import type { Db } from './connection.ts';
 import {
   copyUsageCount,
+  insertWithSearchTerms,
   itemFromRow,
   searchPage,
   searchWithFacets,
@@ -72,10 +73,7 @@ export class PostgresItemRepository implements ItemRepository {
 
   insert(item: CatalogItem): Promise<void> {
     return namingServer(item, async () => {
-      await this.db
-        .insert(items)
-        .values({ ...item, tags: [...item.tags], problems: [...item.problems], searchText: item.searchText ?? null });
-      await writeSearchTerms(this.db, [item], false);
+      await insertWithSearchTerms(this.db, this.insertStatement([item]), [item]);
     });
   }
 
@@ -85,18 +83,26 @@ export class PostgresItemRepository implements ItemRepository {
       this.db.transaction(async (tx) => {
         for (let start = 0; start < many.length; start += ROWS_PER_STATEMENT) {
           const chunk = many.slice(start, start + ROWS_PER_STATEMENT);
-          await tx.insert(items).values(
-            chunk.map((item) => ({
-              ...item,
-              tags: [...item.tags],
-              problems: [...item.problems],
-              searchText: item.searchText ?? null,
-            })),
-          );
-          await writeSearchTerms(tx as unknown as Db, chunk, false);
+          await insertWithSearchTerms(tx as unknown as Db, this.insertStatement(chunk), chunk);
         }
       }),
     );
+  }
+
+  /** The INSERT of `written`'s rows, returning what their postings copy (see insertWithSearchTerms). */
+  private insertStatement(written: readonly CatalogItem[]) {
+    return this.db
+      .insert(items)
+      .values(
+        written.map((item) => ({
+          ...item,
+          tags: [...item.tags],
+          problems: [...item.problems],
+          searchText: item.searchText ?? null,
+        })),
+      )
+      .returning({ id: items.id, usageCount: items.usageCount, reader: items.reader, status: items.status })
+      .getSQL();
   }
 
   update(item: CatalogItem): Promise<void> {

@@ -135,17 +135,21 @@ export async function publishItem(
       const row = current
         ? { ...item, id: current.id, usageCount: current.usageCount, createdAt: current.createdAt }
         : item;
-      if (current) await tx.items.update(row);
-      else await tx.items.insert(row);
-      await tx.items.recordVersion(versionOf(row, user.id, now));
-      await advanceOverOwnCommit(tx, written, now);
-      await tx.audit.append(
-        auditEntry(actor, now, existing ? 'item.republish' : 'item.publish', formatItemRef(ref), {
-          commitSha: row.commitSha,
-          treeSha: row.treeSha,
-          version: row.version,
-        }),
-      );
+      // The writes do not wait for each other's answers: sent together, they run one after the other in the
+      // order sent, without a round trip between them while the transaction holds the embedded database. The
+      // item's row goes first (its version refers to it).
+      await allSettledFirstFailure([
+        current ? tx.items.update(row) : tx.items.insert(row),
+        tx.items.recordVersion(versionOf(row, user.id, now)),
+        advanceOverOwnCommit(tx, written, now),
+        tx.audit.append(
+          auditEntry(actor, now, existing ? 'item.republish' : 'item.publish', formatItemRef(ref), {
+            commitSha: row.commitSha,
+            treeSha: row.treeSha,
+            version: row.version,
+          }),
+        ),
+      ]);
       return row;
     }),
   );
@@ -156,4 +160,21 @@ export async function publishItem(
     warnings: bundle.warnings,
     unchanged: false,
   };
+}
+
+/**
+ * Waits for every one of `writes` (so that none is left running when the transaction ends), then throws the
+ * first failure in time: the cause, not a later statement the database refused because the transaction had
+ * already failed.
+ */
+async function allSettledFirstFailure(writes: readonly Promise<unknown>[]): Promise<void> {
+  let failure: { error: unknown } | undefined;
+  await Promise.all(
+    writes.map((write) =>
+      write.catch((error: unknown) => {
+        failure ??= { error };
+      }),
+    ),
+  );
+  if (failure) throw failure.error;
 }
