@@ -39,6 +39,11 @@ export interface AtlasConfig {
   readonly maxBodyBytes: number;
   /** Largest request body on every other route, in bytes. */
   readonly maxRequestBytes: number;
+  /**
+   * Publishes and updates the process works on at once; more wait their turn, so that a burst of them does not
+   * hold up every read it serves.
+   */
+  readonly publishConcurrency: number;
   /** Timeouts and a per-address connection cap, so that slow or numerous connections cannot pile up. */
   readonly connections: ConnectionLimits;
   /**
@@ -255,6 +260,7 @@ export function loadConfig(env: Env = readEnv()): AtlasConfig {
     },
     maxBodyBytes: integer('ATLAS_MAX_BODY_BYTES', 0, 1024, 2 ** 31),
     maxRequestBytes: integer('ATLAS_MAX_REQUEST_BYTES', 1024 * 1024, 1024, 2 ** 31),
+    publishConcurrency: integer('ATLAS_PUBLISH_CONCURRENCY', 8, 1, 1000),
     connections: {
       headersTimeoutMs: integer('ATLAS_HEADERS_TIMEOUT_SECONDS', 10, 1, 3600) * 1000,
       requestTimeoutMs: integer('ATLAS_REQUEST_TIMEOUT_SECONDS', 120, 1, 86_400) * 1000,

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { PriorityGate } from '../../lib/priority-gate.ts';
 import { executePrepared, isPlain, type Plain } from './pglite-execute.ts';
 import type { PgliteRequest, PgliteStart, SerializedError } from './pglite-thread.ts';
-import { isReadStatement, ReadFirstGate } from './read-first-gate.ts';
+import { isReadStatement } from './read-statement.ts';
 
 /**
  * The embedded database's own thread: PGlite runs here, so that a statement's work never holds up the HTTP
@@ -18,13 +19,13 @@ if (!port) throw new Error('pglite-worker.ts runs as a worker thread');
 const start = workerData as PgliteStart;
 
 /**
- * One statement or transaction in PGlite at a time, reads first (read-first-gate.ts); nothing else waits more
+ * One statement or transaction in PGlite at a time, reads first (lib/priority-gate.ts); nothing else waits more
  * than WRITE_PATIENCE_MS for reads. With 50 clients reading and publishing at once (`npm run bench mixed-load`),
  * reads waited for every publish's transaction queued before them: read p99 285-530 ms; 57-146 ms with the gate
  * (publishes p99 1.34-1.61 s: in a closed loop, what reads stop waiting, publishes wait).
  */
 const WRITE_PATIENCE_MS = 1_000;
-const gate = new ReadFirstGate(WRITE_PATIENCE_MS);
+const gate = new PriorityGate(1, WRITE_PATIENCE_MS);
 
 /** Open transactions by id: their PGlite handle, how to end the callback that holds them open, and its outcome. */
 const open = new Map<number, { tx: Transaction; end: (commit: boolean) => void; settled: Promise<void> }>();

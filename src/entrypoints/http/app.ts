@@ -34,6 +34,8 @@ export interface AppOptions {
   readonly maxBodyBytes?: number;
   /** Largest request body in bytes on every other route. */
   readonly maxRequestBytes?: number;
+  /** Publishes and updates worked on at once (ATLAS_PUBLISH_CONCURRENCY); more wait their turn. */
+  readonly publishConcurrency?: number;
   /** Node process metrics (memory, event loop) on /metrics; off in tests that build many apps. */
   readonly processMetrics?: boolean;
   readonly fastify?: FastifyServerOptions;
@@ -135,7 +137,12 @@ export async function buildApp(deps: AtlasDeps, options: AppOptions = {}) {
   await app.register(webhookRoutes, { prefix: '/api/v1/webhooks', deps });
   await app.register(syncRoutes, { prefix: '/api/v1/sync', deps });
   await app.register(exportRoutes, { prefix: '/api/v1/exports', deps });
-  await app.register(itemRoutes, { prefix: '/api/v1/items', deps, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 });
+  await app.register(itemRoutes, {
+    prefix: '/api/v1/items',
+    deps,
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    publishConcurrency: options.publishConcurrency ?? 8,
+  });
   await app.register(mcpRoutes, { deps });
   await app.register(skillDiscoveryRoutes, { deps });
   await app.register(marketplaceRoutes, { deps });

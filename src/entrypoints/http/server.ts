@@ -15,6 +15,7 @@ export async function startServer(config: AtlasConfig): Promise<{ url: string; s
   const app = await buildApp(atlas.deps, {
     maxBodyBytes: config.maxBodyBytes,
     maxRequestBytes: config.maxRequestBytes,
+    publishConcurrency: config.publishConcurrency,
     processMetrics: true,
     corsOrigins: config.corsOrigins,
     allowedHosts: config.allowedHosts,

@@ -18,6 +18,7 @@ import { formatItemRef, toItemRef } from '../../../domain/catalog/item-ref.ts';
 import type { ItemFile } from '../../../domain/content/content-store.ts';
 import { blobId } from '../../../domain/content/tree-id.ts';
 import { ValidationError } from '../../../domain/errors.ts';
+import { PriorityGate } from '../../../lib/priority-gate.ts';
 import { readZipBundle } from '../../../lib/zip/zip-reader.ts';
 import { writeZipBundle } from '../../../lib/zip/zip-writer.ts';
 import { decodeBundleFiles } from '../bundle-files.ts';
@@ -66,10 +67,21 @@ import { PublishedOrPreviewSchema, PublishQueryWithDryRunSchema } from '../schem
 const ZIP_TYPES = ['application/zip', 'application/x-zip-compressed', 'application/octet-stream'];
 
 /** Catalog items: publish, read, update, delete, search, versions, archives and installs. */
-export const itemRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; maxBodyBytes: number }> = async (
-  app,
-  { deps, maxBodyBytes },
-) => {
+export const itemRoutes: FastifyPluginAsyncTypebox<{
+  deps: AtlasDeps;
+  maxBodyBytes: number;
+  publishConcurrency: number;
+}> = async (app, { deps, maxBodyBytes, publishConcurrency }) => {
+  // A publish or an update costs the process ten times a read's CPU (bundle, git objects, statements): a burst of
+  // fifty at once held every read behind their work. A few at a time keep the same throughput; the rest wait
+  // here, before any of that work starts (their body is read, and checked against who is asking, already).
+  const publishing = new PriorityGate(publishConcurrency, Number.POSITIVE_INFINITY);
+  /** A route handler that starts once a publishing place is free. */
+  const inTurn =
+    <A extends unknown[], R>(handler: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> =>
+      publishing.run(false, () => handler(...args));
+
   // No limit of its own: the app's small one applies, and publish and update raise theirs to `maxBodyBytes`.
   app.addContentTypeParser(ZIP_TYPES, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
@@ -119,7 +131,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; maxBodyByt
         response: withProblems({ 200: PublishedOrPreviewSchema, 201: PublishedSchema }),
       },
     },
-    async (request, reply) => {
+    inTurn(async (request, reply) => {
       const zipped = Buffer.isBuffer(request.body);
       const body = (zipped ? {} : request.body) as Partial<PublishBody>;
       const namespace = zipped ? request.query.namespace : body.namespace;
@@ -159,7 +171,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; maxBodyByt
       const published = presentPublished(result);
       reply.header('etag', etagOf(result.treeSha)).header('location', `/api/v1/items/${published.item.ref}`);
       return reply.status(result.unchanged ? 200 : 201).send(published);
-    },
+    }),
   );
 
   app.get(
@@ -213,7 +225,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; maxBodyByt
         response: withProblems({ 200: PublishedSchema }),
       },
     },
-    async (request, reply) => {
+    inTurn(async (request, reply) => {
       const zipped = Buffer.isBuffer(request.body);
       const result = await updateItem(
         deps,
@@ -227,7 +239,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ deps: AtlasDeps; maxBodyByt
       );
       reply.header('etag', etagOf(result.treeSha));
       return presentPublished(result);
-    },
+    }),
   );
 
   app.patch(

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isReadStatement, ReadFirstGate } from './read-first-gate.ts';
+import { PriorityGate } from './priority-gate.ts';
 
 /** A gate on a clock the test moves, and the order in which waiting work was let in. */
-function gateWith(patienceMs: number) {
+function gateWith(patienceMs: number, capacity = 1) {
   let now = 0;
-  const gate = new ReadFirstGate(patienceMs, () => now);
+  const gate = new PriorityGate(capacity, patienceMs, () => now);
   const admitted: string[] = [];
   const queue = (name: string, read: boolean) => gate.enter(read).then(() => admitted.push(name));
   const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -19,7 +19,7 @@ function gateWith(patienceMs: number) {
   };
 }
 
-describe('ReadFirstGate', () => {
+describe('PriorityGate', () => {
   it('lets one piece of work in at a time, and the next in when it leaves', async () => {
     const { gate, admitted, queue, settle } = gateWith(1_000);
     void queue('first', false);
@@ -36,7 +36,7 @@ describe('ReadFirstGate', () => {
     expect(admitted).toEqual(['first', 'second', 'third']);
   });
 
-  it('lets reads in before writes that came earlier, each kind in the order it came', async () => {
+  it('lets urgent work in before other work that came earlier, each kind in the order it came', async () => {
     const { gate, admitted, queue, settle } = gateWith(1_000);
     void queue('running', false);
     void queue('write 1', false);
@@ -51,7 +51,7 @@ describe('ReadFirstGate', () => {
     expect(admitted).toEqual(['running', 'read 1', 'read 2', 'write 1', 'write 2']);
   });
 
-  it('lets a write in before reads once it has waited its patience', async () => {
+  it('lets other work in before urgent work once it has waited its patience', async () => {
     const { gate, admitted, queue, settle, advance } = gateWith(1_000);
     void queue('running', false);
     void queue('write', false);
@@ -71,6 +71,30 @@ describe('ReadFirstGate', () => {
     expect(admitted).toEqual(['running', 'read 1', 'write', 'read 2']);
   });
 
+  it('lets as many in as its capacity, and the next one as each leaves', async () => {
+    const { gate, admitted, queue, settle } = gateWith(1_000, 3);
+    for (const name of ['a', 'b', 'c', 'd', 'e']) void queue(name, false);
+    await settle();
+    expect(admitted).toEqual(['a', 'b', 'c']);
+    gate.leave();
+    await settle();
+    expect(admitted).toEqual(['a', 'b', 'c', 'd']);
+    gate.leave();
+    gate.leave();
+    gate.leave();
+    await settle();
+    expect(admitted).toEqual(['a', 'b', 'c', 'd', 'e']);
+    gate.leave();
+    // All have left: three come straight in again.
+    for (const name of ['f', 'g', 'h']) void queue(name, false);
+    await settle();
+    expect(admitted.slice(5)).toEqual(['f', 'g', 'h']);
+  });
+
+  it('refuses a capacity below one', () => {
+    expect(() => new PriorityGate(0, 1_000)).toThrow(RangeError);
+  });
+
   it('frees the gate when the work inside it fails', async () => {
     const { gate, admitted, queue, settle } = gateWith(1_000);
     await expect(gate.run(false, () => Promise.reject(new Error('statement failed')))).rejects.toThrow(
@@ -79,17 +103,5 @@ describe('ReadFirstGate', () => {
     void queue('next', false);
     await settle();
     expect(admitted).toEqual(['next']);
-  });
-});
-
-describe('isReadStatement', () => {
-  it('takes a SELECT or the EXECUTE of a prepared read as a read, and nothing else', () => {
-    expect(isReadStatement('select 1')).toBe(true);
-    expect(isReadStatement('\n  SELECT "id" from "catalog_items"')).toBe(true);
-    expect(isReadStatement(`execute atlas_search_0a1b('x')`)).toBe(true);
-    expect(isReadStatement('insert into t values (1)')).toBe(false);
-    expect(isReadStatement('with posted as (insert into t values (1) returning id) select * from posted')).toBe(false);
-    expect(isReadStatement('selective_update()')).toBe(false);
-    expect(isReadStatement('prepare s as select 1')).toBe(false);
   });
 });
