@@ -260,7 +260,7 @@ export function loadConfig(env: Env = readEnv()): AtlasConfig {
     },
     maxBodyBytes: integer('ATLAS_MAX_BODY_BYTES', 0, 1024, 2 ** 31),
     maxRequestBytes: integer('ATLAS_MAX_REQUEST_BYTES', 1024 * 1024, 1024, 2 ** 31),
-    publishConcurrency: integer('ATLAS_PUBLISH_CONCURRENCY', 8, 1, 1000),
+    publishConcurrency: integer('ATLAS_PUBLISH_CONCURRENCY', 16, 1, 1000),
     connections: {
       headersTimeoutMs: integer('ATLAS_HEADERS_TIMEOUT_SECONDS', 10, 1, 3600) * 1000,
       requestTimeoutMs: integer('ATLAS_REQUEST_TIMEOUT_SECONDS', 120, 1, 86_400) * 1000,

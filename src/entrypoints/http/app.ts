@@ -141,7 +141,7 @@ export async function buildApp(deps: AtlasDeps, options: AppOptions = {}) {
     prefix: '/api/v1/items',
     deps,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
-    publishConcurrency: options.publishConcurrency ?? 8,
+    publishConcurrency: options.publishConcurrency ?? 16,
   });
   await app.register(mcpRoutes, { deps });
   await app.register(skillDiscoveryRoutes, { deps });
