@@ -145,6 +145,14 @@ describe('loadConfig', () => {
     expect(configError({ ATLAS_MAX_REQUEST_BYTES: '10' })[0]).toMatch(/^ATLAS_MAX_REQUEST_BYTES: /);
   });
 
+  it('works on 16 publishes at once unless ATLAS_PUBLISH_CONCURRENCY says otherwise, and on at least one', () => {
+    expect(loadConfig({}).publishConcurrency).toBe(16);
+    expect(loadConfig({ ATLAS_PUBLISH_CONCURRENCY: '4' }).publishConcurrency).toBe(4);
+    expect(configError({ ATLAS_PUBLISH_CONCURRENCY: '0' })).toEqual([
+      'ATLAS_PUBLISH_CONCURRENCY: must be a whole number from 1 to 1000 (got "0")',
+    ]);
+  });
+
   it('reads server.json leniently unless ATLAS_SERVER_JSON_STRICT is true, and refuses anything but a boolean', () => {
     expect(loadConfig({}).serverJsonStrict).toBe(false);
     expect(loadConfig({ ATLAS_SERVER_JSON_STRICT: 'true' }).serverJsonStrict).toBe(true);
