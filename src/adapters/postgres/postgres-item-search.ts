@@ -264,11 +264,9 @@ function orderOf(sort: ItemSort, searching: boolean): Order {
  * The candidates of `q` as CTEs ending in `candidates(id, score, rank_usage)`: the SEARCH_LIMITS.candidates best
  * items the viewer may read in `statuses`, scored as search-text.ts says. Undefined when `q` has no terms.
  */
-function candidateCtes(q: string, viewer: Viewer, statuses: readonly ItemStatus[]): SQL | undefined {
-  const terms = queryTerms(q);
+function candidateCtes(terms: readonly QueryTerm[], viewer: Viewer, statuses: readonly ItemStatus[]): SQL | undefined {
   if (terms.length === 0) return undefined;
-  const p = sql.raw('p');
-  const visible = sql`${readable(sql`${p}.reader`, viewer)} and ${p}.status in ${listOf(statuses)}`;
+  const visible = visiblePostings(viewer, statuses);
   const perTerm = SEARCH_LIMITS.candidatesPerTerm;
   return sql`
     q(term, factor, typo) as (
@@ -333,8 +331,7 @@ function candidateCtes(q: string, viewer: Viewer, statuses: readonly ItemStatus[
  */
 function oneTermPage(term: QueryTerm, query: ItemSearch, after: SQL, order: Order, limit: number): SQL {
   const perTerm = SEARCH_LIMITS.candidatesPerTerm;
-  const p = sql.raw('p');
-  const visible = sql`${readable(sql`${p}.reader`, query.viewer)} and ${p}.status in ${listOf(searchScope(query.status))}`;
+  const visible = visiblePostings(query.viewer, searchScope(query.status));
   return sql`
     with p as materialized (
       select p.item_id, p.weight, p.usage_count from ${catalogSearchTerms} p
@@ -355,6 +352,11 @@ function oneTermPage(term: QueryTerm, query: ItemSearch, after: SQL, order: Orde
       d.df as term_df
     from d left join (page r join ${items} i on i.id = r.id) on true
     order by ${order.orderBy}`;
+}
+
+/** The read rule and the status scope over postings aliased `p`: what every search reads of a term's list. */
+function visiblePostings(viewer: Viewer, statuses: readonly ItemStatus[]): SQL {
+  return sql`${readable(sql.raw('p.reader'), viewer)} and p.status in ${listOf(statuses)}`;
 }
 
 /** The filters other than the query, the read rule and the status scope, over `i` (catalog_items). */
@@ -403,8 +405,8 @@ export async function searchPage(
 
   let rows: (PageRow & Record<string, unknown>)[] | undefined;
   const filtered = [f.kind, f.team, f.tag, f.status, f.narrow].some((condition) => condition !== undefined);
+  const terms = searching ? queryTerms(q) : [];
   if (searching && sort === 'relevance' && !filtered) {
-    const terms = queryTerms(q);
     if (terms.length === 1 && SEARCH_LIMITS.candidates >= SEARCH_LIMITS.candidatesPerTerm) {
       const found = await readPrepared<PageRow & Record<string, unknown> & { term_df: string | number }>(
         db,
@@ -416,7 +418,7 @@ export async function searchPage(
     }
   }
   if (rows === undefined && searching) {
-    const ctes = candidateCtes(q, query.viewer, searchScope(query.status));
+    const ctes = candidateCtes(terms, query.viewer, searchScope(query.status));
     if (ctes === undefined) return { rows: [] };
     // Candidates, then (to filter or sort them otherwise) their columns through the covering index, then the
     // whole rows of one page. By relevance and unfiltered, the page comes straight from the candidates.
@@ -518,7 +520,7 @@ export async function searchWithFacets(
     const [page, facets] = await Promise.all([searchPage(db, query), browseFacetCounts(db, query)]);
     return { ...page, facets };
   }
-  const ctes = candidateCtes(q, query.viewer, searchScope(query.status));
+  const ctes = candidateCtes(queryTerms(q), query.viewer, searchScope(query.status));
   if (ctes === undefined) return { rows: [], facets: { kind: [], team: [], tag: [], status: [] } };
   const order = orderOf(query.sort, true);
   const cursor = query.cursor === undefined ? undefined : decodeCursor(order.tag, query.cursor, order.arity);
