@@ -739,8 +739,12 @@ export function itemRepositoryContract(name: string, open: () => Promise<Reposit
           { q: 'pdf', kind: 'skill' as const },
           { tag: 'pdf', sort: 'name' as const },
           { q: 'pdf', sort: 'name' as const },
+          // A misspelt word, alone and beside a known one: corrected on both paths.
+          { q: 'calculater' },
+          { q: 'calculater tables' },
         ]) {
           const plain = await db.items.search({ sort: 'relevance', limit: 2, viewer: admin, ...query });
+          expect(plain.items.length, query.q).toBeGreaterThan(0);
           const counted = await db.items.searchWithFacets({ sort: 'relevance', limit: 2, viewer: admin, ...query });
           expect({ items: counted.items, nextCursor: counted.nextCursor }).toEqual(plain);
           const next = await db.items.searchWithFacets({
@@ -772,6 +776,7 @@ export function itemRepositoryContract(name: string, open: () => Promise<Reposit
           { value: 'tool', count: 1 },
         ]);
         expect((await facetsOf({ viewer: admin, q: 'nothing-like-it' })).kind).toEqual([]);
+        expect((await facetsOf({ viewer: admin, q: 'calculater' })).tag).toEqual([{ value: 'math', count: 1 }]);
       });
 
       it('counts only what the viewer may read', async () => {
