@@ -85,7 +85,10 @@ function pageRows<T>(json: unknown): T[] {
   return typeof json === 'string' ? (JSON.parse(json) as T[]) : [];
 }
 
-/** Reads a raw query's row, as either driver returns it, into the fields of `columns`, mapped as Drizzle maps them. */
+/**
+ * Reads a raw query's row, as either driver returns it or as its JSON (pageJson), into the fields of `columns`,
+ * mapped as Drizzle maps them.
+ */
 function rowReader<T>(columns: Record<string, Column>): (row: Record<string, unknown>) => T {
   const fields = Object.entries(columns);
   return (row) => {
@@ -469,7 +472,10 @@ const allOf = (...conditions: (SQL | undefined)[]) => and(...conditions) ?? sql`
 
 // ---- Search
 
-/** A page of search or browse results: catalog_items rows as the driver returns them, and the next cursor. */
+/**
+ * A page of search or browse results: catalog_items rows as their JSON (pageJson), which `itemFromRow` and
+ * `summaryFromRow` read as they read a driver's rows, and the next cursor.
+ */
 export async function searchPage(
   db: Db,
   query: ItemSearch,
@@ -487,7 +493,7 @@ export async function searchPage(
   const filtered = [f.kind, f.team, f.tag, f.status, f.narrow].some((condition) => condition !== undefined);
   const terms = searching ? queryTerms(q) : [];
   const statuses = searchScope(query.status);
-  /** Words known to match nothing the viewer may read, to correct. */
+  // Words known to match nothing the viewer may read, to correct.
   let typos: string[] = [];
   if (searching && sort === 'relevance' && !filtered) {
     if (terms.length === 1 && SEARCH_LIMITS.candidates >= SEARCH_LIMITS.candidatesPerTerm) {
