@@ -313,20 +313,25 @@ function candidateCtes(
     corrected as (
       select c.term from jsonb_array_elements_text(${JSON.stringify(typos)}::jsonb) as u(typo) cross join lateral (
         select w.term from (
-          select w.word, w.term, similarity(w.word, u.typo) as sim
-          from (
-            select distinct word, term from ${catalogSearchWords}
-            where word % u.typo
-              or (word collate "C" >= left(u.typo, ${SEARCH_LIMITS.typoPrefix}) collate "C"
-                and word collate "C" < left(u.typo, ${SEARCH_LIMITS.typoPrefix}) || '{' collate "C")
+          -- The edit distance once per candidate (OFFSET 0 keeps the filter and the order from calling it
+          -- again): a PL/pgSQL function, 0.14 ms a call on PGlite.
+          select w.word, w.term, w.sim, catalog_search_edit_distance(w.word, u.typo) as edits from (
+            select w.word, w.term, similarity(w.word, u.typo) as sim
+            from (
+              select distinct word, term from ${catalogSearchWords}
+              where word % u.typo
+                or (word collate "C" >= left(u.typo, ${SEARCH_LIMITS.typoPrefix}) collate "C"
+                  and word collate "C" < left(u.typo, ${SEARCH_LIMITS.typoPrefix}) || '{' collate "C")
+            ) w
+            where abs(length(w.word) - length(u.typo)) <= ${SEARCH_LIMITS.typoLengthDelta}
+              and exists (select 1 from ${catalogSearchTerms} p where p.term = w.term and ${visible})
+            order by sim desc, w.word collate "C"
+            limit ${SEARCH_LIMITS.typoCandidates}
           ) w
-          where abs(length(w.word) - length(u.typo)) <= ${SEARCH_LIMITS.typoLengthDelta}
-            and exists (select 1 from ${catalogSearchTerms} p where p.term = w.term and ${visible})
-          order by sim desc, w.word collate "C"
-          limit ${SEARCH_LIMITS.typoCandidates}
+          offset 0
         ) w
-        where catalog_search_edit_distance(w.word, u.typo) <= case when length(u.typo) >= 8 then 2 else 1 end
-        order by catalog_search_edit_distance(w.word, u.typo), w.sim desc, w.word collate "C"
+        where w.edits <= case when length(u.typo) >= 8 then 2 else 1 end
+        order by w.edits, w.sim desc, w.word collate "C"
         limit ${SEARCH_LIMITS.typoCorrections}) c
     ),`;
   // A first pass of a query with a word that may be a typo looks first for such words that match nothing, and
