@@ -80,6 +80,16 @@ function pageJson(select: SQL, order: Order): SQL {
   return sql`(select coalesce(json_agg(r order by ${order.orderBy})::text, '[]') from (${select}) r)`;
 }
 
+/** The items of a statement's `page(id, score, rank_usage)` CTE, whole or summaries, as `pageJson`. */
+function pageItemsJson(query: Pick<ItemSearch, 'full'>, order: Order): SQL {
+  return pageJson(
+    sql`
+      select ${pageProjection(query).columns('i')}, r.score, r.rank_usage, to_json(i.updated_at) #>> '{}' as updated_key
+      from page r join ${items} i on i.id = r.id`,
+    order,
+  );
+}
+
 /** The rows of a page read as `pageJson`, or none. */
 function pageRows<T>(json: unknown): T[] {
   return typeof json === 'string' ? (JSON.parse(json) as T[]) : [];
@@ -377,28 +387,23 @@ function candidateCtes(
   return firstPass ? { ctes, missing: sql`(select words from missing)` } : { ctes };
 }
 
-/** The words a first pass found missing (its `missing` column), to correct in a second pass. */
-const missingWords = (value: unknown): string[] =>
-  typeof value === 'string' ? value.split(' ').filter((word) => word !== '') : [];
-
 /**
  * Runs a search's statement, `statement` being given its candidates, once, or twice when the query has misspelt
- * words: a first pass without corrections, which answers the words that match nothing, then one correcting them.
- * `typos` are words known already to need correcting (the second pass straight away); `missingOf` reads a first
- * pass's `missing` from its rows.
+ * words: a first pass without corrections, which answers the words that match nothing (its one row's `missing`,
+ * separated by spaces), then one correcting them. `typos` are words known already to need correcting (the second
+ * pass straight away).
  */
-async function correcting<R>(
+async function correcting<R extends { missing?: string }>(
   terms: readonly QueryTerm[],
   viewer: Viewer,
   statuses: readonly ItemStatus[],
   typos: readonly string[],
-  statement: (candidates: Candidates) => Promise<R>,
-  missingOf: (result: R) => unknown,
-): Promise<R> {
+  statement: (candidates: Candidates) => Promise<R[]>,
+): Promise<R[]> {
   const candidates = candidateCtes(terms, viewer, statuses, typos);
   const result = await statement(candidates);
   if (candidates.missing === undefined) return result;
-  const missing = missingWords(missingOf(result));
+  const missing = (result[0]?.missing ?? '').split(' ').filter((word) => word !== '');
   return missing.length === 0 ? result : statement(candidateCtes(terms, viewer, statuses, missing));
 }
 
@@ -432,13 +437,7 @@ function oneTermPage(term: QueryTerm, query: ItemSearch, after: SQL, order: Orde
       order by r.weight desc, r.rank_usage desc, r.id desc
       limit ${limit}
     )
-    select d.df as term_df, ${pageJson(
-      sql`
-        select ${pageProjection(query).columns('i')}, r.score, r.rank_usage,
-          to_json(i.updated_at) #>> '{}' as updated_key
-        from page r join ${items} i on i.id = r.id`,
-      order,
-    )} as page_json
+    select d.df as term_df, ${pageItemsJson(query, order)} as page_json
     from d`;
 }
 
@@ -525,28 +524,16 @@ export async function searchPage(
           select c.id, c.score, c.rank_usage, i.updated_at, i.usage_count, i.name
           from candidates c join ${items} i on i.id = c.id
           where ${allOf(f.kind, f.team, f.tag, f.status, f.narrow)}`;
-    const [found] = await correcting(
-      terms,
-      query.viewer,
-      statuses,
-      typos,
-      ({ ctes, missing }) =>
-        readPrepared<{ page_json: string; missing?: string }>(
-          db,
-          'atlas_search',
-          sql`
+    const [found] = await correcting(terms, query.viewer, statuses, typos, ({ ctes, missing }) =>
+      readPrepared<{ page_json: string; missing?: string }>(
+        db,
+        'atlas_search',
+        sql`
             with ${ctes},
             r as (${r}),
             page as (select r.* from r where ${after} order by ${order.orderBy} limit ${limit})
-            select ${pageJson(
-              sql`
-                select ${pageProjection(query).columns('i')}, r.score, r.rank_usage,
-                  to_json(i.updated_at) #>> '{}' as updated_key
-                from page r join ${items} i on i.id = r.id`,
-              order,
-            )} as page_json${missing ? sql`, ${missing} as missing` : sql``}`,
-        ),
-      (found) => found[0]?.missing,
+            select ${pageItemsJson(query, order)} as page_json${missing ? sql`, ${missing} as missing` : sql``}`,
+      ),
     );
     rows = pageRows(found?.page_json);
   } else if (rows === undefined) {
@@ -641,16 +628,11 @@ export async function searchWithFacets(
   const order = orderOf(query.sort, true);
   const cursor = query.cursor === undefined ? undefined : decodeCursor(order.tag, query.cursor, order.arity);
   const f = filtersOf(query);
-  const [found] = await correcting(
-    terms,
-    query.viewer,
-    searchScope(query.status),
-    [],
-    ({ ctes, missing }) =>
-      readPrepared<{ page_json: string; facets_json: string; missing?: string }>(
-        db,
-        'atlas_search',
-        sql`
+  const [found] = await correcting(terms, query.viewer, searchScope(query.status), [], ({ ctes, missing }) =>
+    readPrepared<{ page_json: string; facets_json: string; missing?: string }>(
+      db,
+      'atlas_search',
+      sql`
           with ${ctes},
           m as materialized (
             select c.id, c.score, c.rank_usage, i.kind, i.status, i.team_id, i.tags, i.updated_at, i.usage_count, i.name
@@ -663,18 +645,11 @@ export async function searchWithFacets(
             from r where ${cursor === undefined ? sql`true` : order.after(cursor)}
             order by ${order.orderBy} limit ${query.limit + 1}
           )
-          select ${pageJson(
-            sql`
-              select ${pageProjection(query).columns('i')}, r.score, r.rank_usage,
-                to_json(i.updated_at) #>> '{}' as updated_key
-              from page r join ${items} i on i.id = r.id`,
-            order,
-          )} as page_json,
+          select ${pageItemsJson(query, order)} as page_json,
             (select coalesce(json_agg(c)::text, '[]') from (${countMatches(f)}) c) as facets_json${
               missing ? sql`, ${missing} as missing` : sql``
             }`,
-      ),
-    (rows) => rows[0]?.missing,
+    ),
   );
   const rows = pageRows<Record<string, unknown> & PageRow>(found?.page_json);
   const page = rows.slice(0, query.limit);
