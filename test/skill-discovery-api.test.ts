@@ -316,6 +316,8 @@ describeEachDatabase('skill discovery', (open) => {
         expect(refused.status).toBe(200);
         expect(refused.headers['content-encoding']).toBeUndefined();
         expect(refused.body).toEqual(plain.body);
+        // The plain document is streamed, decompressed as it is read, with its length known beforehand.
+        expect(refused.headers['content-length']).toBe(String(refused.raw.length));
       }
     });
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createGzip, gunzipSync } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { createGunzip, createGzip } from 'node:zlib';
 import {
   findIndexedSkills,
   type IndexedSkill,
@@ -33,18 +34,37 @@ export interface DiscoverableSkill extends Pick<IndexedSkill, 'name' | 'namespac
 export class CachedDocument {
   readonly #gzipped: Buffer;
   readonly #hash: string;
+  /** The document's own length in bytes, uncompressed. */
+  readonly #length: number;
 
-  constructor(gzipped: Buffer, hash: string) {
+  constructor(gzipped: Buffer, hash: string, length: number) {
     this.#gzipped = gzipped;
     this.#hash = hash;
+    this.#length = length;
   }
 
-  /** The body for a client that does (`gzip`) or does not (`identity`) accept gzip, and its ETag. */
-  representation(encoding: 'gzip' | 'identity'): { body: Buffer; etag: string } {
-    return encoding === 'gzip'
-      ? { body: this.#gzipped, etag: `"${this.#hash}-gzip"` }
-      : { body: gunzipSync(this.#gzipped), etag: `"${this.#hash}"` };
+  /**
+   * The representation for a client that does (`gzip`) or does not (`identity`) accept gzip: its ETag, its
+   * length, and how to read it. The plain document is decompressed as the client reads it, a slice at a time, so
+   * that a client that does not take gzip (or a revalidation that answers 304) never makes the server hold the
+   * whole document uncompressed.
+   */
+  representation(encoding: 'gzip' | 'identity'): { etag: string; length: number; body(): Buffer | Readable } {
+    if (encoding === 'gzip') {
+      return { etag: `"${this.#hash}-gzip"`, length: this.#gzipped.length, body: () => this.#gzipped };
+    }
+    return { etag: `"${this.#hash}"`, length: this.#length, body: () => gunzipping(this.#gzipped) };
   }
+}
+
+/**
+ * A stream of the decompressed bytes of `gzipped`, made as it is read: zlib stops inflating while what it made
+ * is unread (a reader that stalls holds it to a few of its 16 KiB chunks).
+ */
+function gunzipping(gzipped: Buffer): Readable {
+  const gunzip = createGunzip();
+  gunzip.end(gzipped);
+  return gunzip;
 }
 
 /** An index as built at one catalog revision: what every request at that revision is answered from. */
@@ -206,6 +226,7 @@ class GzipJsonWriter {
   readonly #hash = createHash('sha256');
   readonly #chunks: Buffer[] = [];
   #first = true;
+  #length = 0;
 
   constructor(head: string) {
     this.#gzip.on('data', (chunk: Buffer) => this.#chunks.push(chunk));
@@ -227,7 +248,7 @@ class GzipJsonWriter {
       this.#gzip.once('error', reject);
       this.#gzip.end();
     });
-    return new CachedDocument(Buffer.concat(this.#chunks), this.#hash.digest('hex').slice(0, 32));
+    return new CachedDocument(Buffer.concat(this.#chunks), this.#hash.digest('hex').slice(0, 32), this.#length);
   }
 
   destroy(): void {
@@ -236,6 +257,7 @@ class GzipJsonWriter {
 
   #write(text: string): boolean {
     this.#hash.update(text);
+    this.#length += Buffer.byteLength(text);
     return this.#gzip.write(text);
   }
 }

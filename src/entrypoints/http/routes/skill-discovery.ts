@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -72,11 +73,15 @@ const discoveryScope: FastifyPluginAsyncTypebox<{
   const params = discoveryParams({}, teamRegistry);
 
   const sendDocument = (request: FastifyRequest, reply: FastifyReply, document: CachedDocument) => {
-    const { body, etag } = document.representation(acceptsGzip(request) ? 'gzip' : 'identity');
+    const gzip = acceptsGzip(request);
+    const { body, etag, length } = document.representation(gzip ? 'gzip' : 'identity');
     reply.header('etag', etag).header('vary', 'accept-encoding');
     if (matchesEtag(request.headers['if-none-match'], etag)) return reply.status(304).send();
-    if (etag.endsWith('-gzip"')) reply.header('content-encoding', 'gzip');
-    return reply.type('application/json; charset=utf-8').send(body);
+    if (gzip) reply.header('content-encoding', 'gzip');
+    reply.type('application/json; charset=utf-8').header('content-length', length);
+    // A HEAD answers with the length of what a GET would send: Fastify keeps a length set for a stream (an empty
+    // one here, so that nothing is decompressed for it), where it would count the bytes of any other body.
+    return reply.send(request.method === 'HEAD' ? Readable.from([]) : body());
   };
   // A skill's own answers need the scope, not the built documents: its name is looked up when asked.
   const scopeOf = (request: FastifyRequest) => resolveSkillIndex(deps, { team: teamOf(request) });
