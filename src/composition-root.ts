@@ -102,6 +102,8 @@ async function openMarketplaceBranch(
 export interface Atlas {
   readonly deps: AtlasDeps;
   readonly config: AtlasConfig;
+  /** The database as opened: its engine, and whether it runs in a thread of its own (the embedded one's default). */
+  readonly database: { readonly engine: 'pglite' | 'postgres'; readonly ownThread: boolean };
   close(): Promise<void>;
 }
 
@@ -143,6 +145,7 @@ export async function createAtlas(config: AtlasConfig, options: { migrate?: bool
     return {
       deps,
       config,
+      database: { engine: open.engine, ownThread: open.ownThread },
       close: async () => {
         await broadcast.close();
         await content.close?.();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startAtlas } from '../support/atlas-process.ts';
+import { type RunningAtlas, startAtlas } from '../support/atlas-process.ts';
 
 const TRACE_IMPORTS = fileURLToPath(new URL('../support/trace-imports.mjs', import.meta.url));
 
@@ -69,6 +69,41 @@ describe('atlas serve on the embedded defaults', () => {
       expect(sdk().length).toBeGreaterThan(0);
     } finally {
       await traced.stop();
+    }
+  }, 120_000);
+
+  it('runs the embedded database in the HTTP thread with ATLAS_PGLITE_THREAD=false, on the same data', async () => {
+    const readyLine = (atlas: RunningAtlas) => JSON.parse(/^.*Atlas is ready.*$/m.exec(atlas.output())?.[0] ?? '{}');
+    const inThread = await startAtlas({ ATLAS_HOME: home, ATLAS_PGLITE_THREAD: 'false' });
+    try {
+      expect(readyLine(inThread)).toMatchObject({ database: 'pglite', databaseThread: false });
+      const registered = await fetch(`${inThread.url}/api/v1/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'tess@example.com', username: 'tess', password: 'a long enough passphrase' }),
+      });
+      expect(registered.status).toBe(201);
+      const { token } = (await registered.json()) as { token: string };
+      const skillMd = '---\nname: csv-cleaner\ndescription: Cleans spreadsheets exported as CSV.\n---\n# CSV cleaner\n';
+      const published = await fetch(`${inThread.url}/api/v1/items`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ namespace: 'tess', files: [{ path: 'SKILL.md', content: skillMd }] }),
+      });
+      expect(published.status).toBe(201);
+    } finally {
+      expect(await inThread.stop()).toBe(0);
+    }
+    // The default (its own thread) opens what the other wrote, and the other way round would too: one database.
+    const ownThread = await startAtlas({ ATLAS_HOME: home, ATLAS_PUBLIC_READ: 'true' });
+    try {
+      expect(readyLine(ownThread)).toMatchObject({ database: 'pglite', databaseThread: true });
+      const found = (await (await fetch(`${ownThread.url}/api/v1/items?q=spredsheets`)).json()) as {
+        items: { ref: string }[];
+      };
+      expect(found.items.map((item) => item.ref)).toEqual(['skill/tess/csv-cleaner']);
+    } finally {
+      expect(await ownThread.stop()).toBe(0);
     }
   }, 120_000);
 

@@ -71,6 +71,8 @@ export function redactDatabaseError(error: unknown): unknown {
 export interface Connection {
   readonly db: Db;
   readonly engine: 'pglite' | 'postgres';
+  /** Whether the embedded database runs in a thread of its own (pglite-thread.ts) rather than the caller's. */
+  readonly ownThread: boolean;
   /** Runs `work` while holding a session-level advisory lock, on one dedicated connection. */
   withAdvisoryLock<T>(key: bigint, work: () => Promise<T>): Promise<T>;
   /** Named locks for every process on this database (advisory locks on a server). */
@@ -131,6 +133,7 @@ function pgliteConnection(client: PGlite | PgliteThread): Connection {
   return {
     db,
     engine: 'pglite',
+    ownThread: client instanceof PgliteThread,
     withAdvisoryLock: (_key, work) => work(),
     locks: new InProcessLocks(),
     close: () => client.close(),
@@ -149,6 +152,7 @@ export async function openPostgres(
     db,
     pool,
     engine: 'postgres',
+    ownThread: false,
     async withAdvisoryLock(key, work) {
       const client = await pool.connect();
       try {

@@ -45,7 +45,8 @@ export async function startServer(config: AtlasConfig): Promise<{ url: string; s
   app.log.info(
     {
       url,
-      database: config.databaseUrl ? 'postgres' : 'pglite',
+      database: atlas.database.engine,
+      ...(atlas.database.engine === 'pglite' ? { databaseThread: atlas.database.ownThread } : {}),
       home: config.home,
       readyMs: Math.round(performance.now() - started),
     },
