@@ -5,6 +5,12 @@
  * (pglite-worker.ts) for the statements it prepares itself.
  */
 
+/**
+ * Ends a statement that must be planned for its values every time it runs (how common a value is decides the
+ * plan): the database thread never prepares a statement whose text ends with it. A comment, so a server ignores it.
+ */
+export const PLAN_EACH_TIME = '/* planned each time */';
+
 /** A value a literal carries exactly: a string without NUL (which would end the statement's text there), a number, a boolean, a bigint, or nothing. */
 export type Plain = string | number | boolean | bigint | null | undefined;
 

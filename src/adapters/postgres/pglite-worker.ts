@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PriorityGate } from '../../lib/priority-gate.ts';
-import { executePrepared, isPlain, type Plain } from './pglite-execute.ts';
+import { executePrepared, isPlain, PLAN_EACH_TIME, type Plain } from './pglite-execute.ts';
 import type { PgliteRequest, PgliteStart, SerializedError } from './pglite-thread.ts';
 import { isReadStatement } from './read-statement.ts';
 
@@ -70,7 +70,8 @@ function targetOf(db: PGlite, tx: number | undefined): PGlite | Transaction {
  * costs more than running. So, as PostgreSQL's JDBC driver does past its `prepareThreshold`, a statement seen
  * PREPARE_AFTER times with plain values (text, numbers, booleans, nulls) is prepared once in the session (PGlite
  * has one) and then run as EXECUTE with its values as literals: the text PGlite would have bound them as.
- * At most PREPARED_MAX texts; one that cannot be prepared (not a SELECT, INSERT, UPDATE or DELETE) runs as it is.
+ * At most PREPARED_MAX texts; one that cannot be prepared (not a SELECT, INSERT, UPDATE or DELETE) runs as it is,
+ * and so does one that ends with PLAN_EACH_TIME.
  */
 const PREPARE_AFTER = 3;
 const PREPARED_MAX = 300;
@@ -91,7 +92,9 @@ async function preparedName(
   params: readonly unknown[],
   inTransaction: boolean,
 ): Promise<string | undefined> {
-  if (!literalsExact || params.length === 0 || !params.every(isPlain)) return undefined;
+  if (!literalsExact || params.length === 0 || !params.every(isPlain) || text.endsWith(PLAN_EACH_TIME)) {
+    return undefined;
+  }
   let name = prepared.get(text);
   if (name === undefined) {
     // A PREPARE that fails inside a transaction would abort it: prepare outside transactions only.

@@ -15,7 +15,8 @@ import { type QueryTerm, queryTerms, SEARCH_LIMITS, searchDocument } from '../..
 import type { Viewer } from '../../domain/catalog/viewer.ts';
 import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
 import type { Db } from './connection.ts';
-import { readPrepared } from './prepared-statements.ts';
+import { PLAN_EACH_TIME } from './pglite-execute.ts';
+import { readPrepared, writtenLimit } from './prepared-statements.ts';
 import {
   catalogFacetChanges,
   catalogFacetCounts,
@@ -538,8 +539,11 @@ export async function searchPage(
     rows = pageRows(found?.page_json);
   } else if (rows === undefined) {
     // A browse: the index of the sort, walked from the cursor, rows filtered as they come. With a tag it is
-    // planned each time, never from a generic plan: how common the tag is decides between walking the sort's
-    // index and collecting the tag's items first.
+    // planned each time, never from a generic plan (PLAN_EACH_TIME): how common the tag is decides between walking
+    // the sort's index and collecting the tag's items first. Without one, its LIMIT is written in the statement
+    // (writtenLimit), so that after its first executions PostgreSQL plans it once: with a LIMIT parameter, which a
+    // generic plan is costed for as a tenth of the table, it was planned every time, and a browse took 1.05-1.17
+    // ms on PGlite at 10,000 items against 0.61-0.69 ms from its generic plan.
     const browse = sql`
       select ${pageJson(
         sql`
@@ -553,9 +557,9 @@ export async function searchPage(
           ) r
           where ${after}
           order by ${order.orderBy}
-          limit ${limit}`,
+          limit ${query.tag ? limit : writtenLimit(limit)}`,
         order,
-      )} as page_json`;
+      )} as page_json${query.tag ? sql.raw(` ${PLAN_EACH_TIME}`) : sql``}`;
     const [found] = query.tag
       ? rowsOf<{ page_json: string }>(await db.execute(browse))
       : await readPrepared<{ page_json: string }>(db, 'atlas_search', browse);

@@ -3,8 +3,9 @@
  * a shape is prepared once, even when its first reads arrive together; a second PREPARE of a name would fail.
  */
 import { sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { readPrepared } from './prepared-statements.ts';
+import { readPrepared, writtenLimit } from './prepared-statements.ts';
 import { openTestPglite, type TestDatabase } from './testing/test-databases.ts';
 
 describe('readPrepared on PGlite', () => {
@@ -57,5 +58,15 @@ describe('readPrepared on PGlite', () => {
       test.database.items.listRegistryServerVersions(lookup),
     ]);
     expect(answers).toEqual([{ items: [] }, { items: [] }, [], []]);
+  });
+});
+
+describe('writtenLimit', () => {
+  it('writes a LIMIT as one of a few sizes at least as large, and a larger one as it is', () => {
+    const text = (rows: number) => new PgDialect().sqlToQuery(sql`limit ${writtenLimit(rows)}`);
+    expect([1, 2, 3, 21, 22, 31, 32, 51, 52, 101, 1001].map((rows) => text(rows).sql)).toEqual(
+      [2, 2, 21, 21, 31, 31, 51, 51, 101, 101, 1001].map((n) => `limit ${n}`),
+    );
+    expect(text(21).params).toEqual([]);
   });
 });

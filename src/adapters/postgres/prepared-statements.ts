@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
-import type { SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { Db } from './connection.ts';
@@ -61,4 +61,18 @@ export async function readPrepared<T>(db: Db, prefix: string, query: SQL): Promi
   }
   await preparing;
   return (await executePrepared(client, name, text, params)).rows as T[];
+}
+
+/** The sizes a written LIMIT is rounded up to: a browse's 20 and a registry page's 30 (plus one), and a few more. */
+const WRITTEN_LIMITS = [2, 21, 31, 51, 101];
+
+/**
+ * A page's LIMIT for `rows` rows, written in a statement's text rather than bound: a LIMIT parameter makes
+ * PostgreSQL cost a generic plan for a tenth of the table, so a `readPrepared` statement whose other values
+ * leave its plan alone was planned again on every run. Rounded up to a few sizes (the caller cuts the page), so
+ * that every page size a client may ask for (1 to 100) makes one of five statements per shape, not a hundred;
+ * larger pages (internal readers') as they are.
+ */
+export function writtenLimit(rows: number): SQL {
+  return sql.raw(String(WRITTEN_LIMITS.find((size) => size >= rows) ?? rows));
 }
