@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
 import type { Page } from '../../domain/page.ts';
 import type { Db } from './connection.ts';
 import { itemFromRow } from './postgres-item-search.ts';
-import { readPrepared } from './prepared-statements.ts';
+import { readPrepared, writtenLimit } from './prepared-statements.ts';
 import { catalogItems as items, itemVersions, READER_KEYS, teamMemberships, teams } from './schema.ts';
 
 const CURSOR_TAG = 'registry';
@@ -37,17 +37,34 @@ export async function registryServerPage(db: Db, query: RegistryServerQuery): Pr
       ? sql`true`
       : // The first comparison alone is what lets the index start the scan at the cursor.
         sql`e.server_name >= ${cursor[0]} and (e.server_name, e.version collate "C", e.item_id) > (${cursor[0]}, ${cursor[1]} collate "C", ${cursor[2]}::uuid)`;
+  // Every server has its latest version among the entries unless one version is asked for, so a page of n entries
+  // after the cursor holds the servers of at most the next n + 1 names from the cursor's on (the cursor's own may
+  // have none left): only those are expanded to their versions, walking the name index, not every server of the
+  // catalog (the first page of every version, VS Code's probe, cost 22-35 ms at 5,000 servers on PGlite).
+  const pageServers =
+    only === undefined
+      ? sql`
+      matching as not materialized (${servers}),
+      servers as (
+        select m.* from matching m
+        where m.server_name in (
+          select distinct n.server_name from matching n
+          where ${cursor === undefined ? sql`true` : sql`n.server_name >= ${cursor[0]}`}
+          order by n.server_name
+          limit ${writtenLimit(query.limit + 2)})
+      )`
+      : sql`servers as (${servers})`;
   const rows = await readPrepared<Record<string, unknown>>(
     db,
     'atlas_registry',
     sql`
-      with servers as (${servers}),
+      with ${pageServers},
       entries as (${entriesOf(query.viewer, query.version === 'latest', only)}),
       page as (
         select e.* from entries e
         where ${after}
         order by e.server_name, e.version collate "C", e.item_id
-        limit ${query.limit + 1}
+        limit ${writtenLimit(query.limit + 1)}
       )
       ${joined(sql`page`)}
       order by p.server_name, p.version collate "C", p.item_id`,

@@ -198,6 +198,43 @@ export function itemRepositoryRegistryContract(name: string, open: () => Promise
       expect((await lookup(true)).map((v) => v.item.id)).toEqual([back.id]);
     });
 
+    it('pages every version of every server, one or a few at a time, as the whole list has them', async () => {
+      // Servers with one, two and three versions, a deleted one sharing a live one's name, and one the anonymous
+      // reader may not see: every page size walks the same list, whatever falls at a page's edge.
+      const names = ['a.example/one', 'b.example/two', 'c.example/three', 'd.example/four', 'e.example/five'];
+      for (const [n, name] of names.entries()) {
+        const item = server(`mcp/x/s${n}`, name, `${n + 1}.0.0`, n === 3 ? { visibility: 'team' } : {});
+        await db.items.insert(item);
+        for (let older = 0; older < n % 3; older++) await record(item, `0.${older}.0`);
+      }
+      await db.items.insert(server('mcp/x/old-two', 'b.example/two', '9.0.0', { status: 'deleted' }));
+      for (const viewer of [admin, anonymous]) {
+        for (const includeDeleted of [false, true]) {
+          const whole = await list({ viewer, includeDeleted });
+          expect(whole.nextCursor).toBeUndefined();
+          expect(whole.items.length).toBeGreaterThan(names.length);
+          for (const limit of [1, 2, 3]) {
+            const paged: RegistryServerVersion[] = [];
+            let cursor: string | undefined;
+            do {
+              const page = await list({ viewer, includeDeleted, limit, cursor });
+              expect(page.items.length).toBeLessThanOrEqual(limit);
+              paged.push(...page.items);
+              cursor = page.nextCursor;
+            } while (cursor !== undefined);
+            expect(
+              paged.map((e) => [e.item.id, e.version]),
+              `${viewer.kind} ${includeDeleted} ${limit}`,
+            ).toEqual(whole.items.map((e) => [e.item.id, e.version]));
+          }
+        }
+      }
+      // The deleted item's version shows only when deleted ones are asked for; the team's only to who may read it.
+      expect(keys((await list({ includeDeleted: true })).items)).toContain('b.example/two@9.0.0');
+      expect(keys((await list({})).items)).not.toContain('b.example/two@9.0.0');
+      expect(keys((await list({ viewer: anonymous })).items).some((k) => k.startsWith('d.example/four'))).toBe(false);
+    });
+
     it('refuses a malformed cursor with ValidationError', async () => {
       await expect(list({ cursor: 'garbage!' })).rejects.toBeInstanceOf(ValidationError);
     });
