@@ -45,9 +45,9 @@ export class CachedDocument {
 
   /**
    * The representation for a client that does (`gzip`) or does not (`identity`) accept gzip: its ETag, its
-   * length, and how to read it. The plain document is decompressed as the client reads it, a slice at a time, so
-   * that a client that does not take gzip (or a revalidation that answers 304) never makes the server hold the
-   * whole document uncompressed.
+   * length, and how to read it. The plain document is decompressed as the client reads it, so that a client that
+   * does not take gzip (or a revalidation that answers 304) never makes the server hold the whole document
+   * uncompressed.
    */
   representation(encoding: 'gzip' | 'identity'): { etag: string; length: number; body(): Buffer | Readable } {
     if (encoding === 'gzip') {
