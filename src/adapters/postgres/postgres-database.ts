@@ -14,6 +14,7 @@ import { PostgresTokenRepository } from './postgres-token-repository.ts';
 import { PostgresUserRepository } from './postgres-user-repository.ts';
 import { preparedPerDb } from './prepared-statements.ts';
 import { namespaces, teams, users } from './schema.ts';
+import { SearchLists } from './search-lists.ts';
 import { translated } from './translate-error.ts';
 
 /** Every publish and namespace check looks a namespace up. */
@@ -39,12 +40,12 @@ class PostgresNamespaceRepository implements NamespaceRepository {
   }
 }
 
-function repositories(db: Db): Repositories {
+function repositories(db: Db, lists?: SearchLists): Repositories {
   return {
     users: new PostgresUserRepository(db),
     teams: new PostgresTeamRepository(db),
     namespaces: new PostgresNamespaceRepository(db),
-    items: new PostgresItemRepository(db),
+    items: new PostgresItemRepository(db, lists),
     tokens: new PostgresTokenRepository(db),
     audit: new PostgresAuditLog(db),
     sync: new PostgresSyncRepository(db),
@@ -64,8 +65,15 @@ export class PostgresDatabase implements Database {
   readonly skillArtifacts;
   readonly locks: Locks;
 
-  constructor(readonly connection: Connection) {
-    const repos = repositories(connection.db);
+  /**
+   * `keepSearchInputs` (default true): searches keep the postings lists and corrections they read in this process
+   * (search-lists.ts), checked against the database's changes at every search; false reads them every time.
+   */
+  constructor(
+    readonly connection: Connection,
+    options: { readonly keepSearchInputs?: boolean } = {},
+  ) {
+    const repos = repositories(connection.db, options.keepSearchInputs === false ? undefined : new SearchLists());
     this.users = repos.users;
     this.teams = repos.teams;
     this.namespaces = repos.namespaces;

@@ -26,6 +26,7 @@ import {
 import { registryServerPage, registryServerVersions } from './postgres-registry-servers.ts';
 import { preparedPerDb } from './prepared-statements.ts';
 import { installEvents, catalogItems as items, itemVersions, teams, users } from './schema.ts';
+import type { SearchLists } from './search-lists.ts';
 import { translated } from './translate-error.ts';
 
 /** Every column but the reader key, which only the read rule reads (see schema.ts). */
@@ -69,7 +70,11 @@ const withNamesByRef = preparedPerDb((db) =>
 const refValues = (ref: ItemRef) => ({ kind: ref.kind, namespace: ref.namespace, name: ref.name });
 
 export class PostgresItemRepository implements ItemRepository {
-  constructor(private readonly db: Db) {}
+  /** `lists`: search inputs kept in this process (search-lists.ts); none inside a transaction. */
+  constructor(
+    private readonly db: Db,
+    private readonly lists?: SearchLists,
+  ) {}
 
   insert(item: CatalogItem): Promise<void> {
     return namingServer(item, async () => {
@@ -163,7 +168,7 @@ export class PostgresItemRepository implements ItemRepository {
   search(query: ItemSearch): Promise<Page<ItemSummary>>;
   async search(query: ItemSearch): Promise<Page<ItemSummary>> {
     return translated(async () => {
-      const { rows, nextCursor } = await searchPage(this.db, query);
+      const { rows, nextCursor } = await searchPage(this.db, query, this.lists);
       const found = rows.map(pageItemOf(query));
       return nextCursor === undefined ? { items: found } : { items: found, nextCursor };
     });
@@ -171,7 +176,7 @@ export class PostgresItemRepository implements ItemRepository {
 
   searchWithFacets(query: ItemSearch): Promise<Page<ItemSummary> & { facets: ItemFacets }> {
     return translated(async () => {
-      const { rows, nextCursor, facets } = await searchWithFacets(this.db, query);
+      const { rows, nextCursor, facets } = await searchWithFacets(this.db, query, this.lists);
       const found = rows.map(pageItemOf(query));
       return nextCursor === undefined ? { items: found, facets } : { items: found, nextCursor, facets };
     });

@@ -1,18 +1,21 @@
 /**
  * What only the PostgreSQL adapter's search does (the item repository contract covers what it answers): facet
  * counts kept by a trigger and folded in by readers, prepared statements in and out of transactions, and
- * postings rewritten at start when search-text.ts changes. On PGlite, and on a server when one is configured.
+ * postings rewritten at start when search-text.ts changes, search inputs kept in process and found stale after
+ * any write. On PGlite, and on a server when one is configured.
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { CatalogItem } from '../../domain/catalog/catalog-item.ts';
 import type { ItemSearch } from '../../domain/catalog/item-repository.ts';
 import { editDistance } from '../../domain/catalog/search-text.ts';
 import type { Database } from '../../domain/repositories.ts';
-import { buildItem, buildTeam } from '../../domain/testing/builders.ts';
+import { buildItem, buildTeam, buildUser } from '../../domain/testing/builders.ts';
 import { InMemoryDatabase } from '../memory/in-memory-database.ts';
 import type { Connection } from './connection.ts';
-import { toItem } from './postgres-item-repository.ts';
+import { PostgresItemRepository, toItem } from './postgres-item-repository.ts';
 import { reindexSearch, SEARCH_INDEX_VERSION } from './postgres-item-search.ts';
+import { idfOf, SearchLists } from './search-lists.ts';
 import { describeWithServer } from './testing/server-database.ts';
 import { openTestPglite, openTestPgliteThread, openTestServer, type TestDatabase } from './testing/test-databases.ts';
 
@@ -130,6 +133,130 @@ function searchAdapterSuite(open: () => Promise<TestDatabase>) {
         expect(found, `${q} as ${viewer.kind}`).toHaveLength(viewer.kind === 'admin' ? 500 : 477);
       }
     }
+  });
+
+  it('answers from search inputs kept in process exactly what the database alone answers, after every write', async () => {
+    const team = buildTeam({ slug: 'ledgers' });
+    const other = buildTeam({ slug: 'vault' });
+    const member = buildUser({ username: 'reader' });
+    await db.teams.insert(team);
+    await db.teams.insert(other);
+    await db.users.insert(member);
+    await db.teams.putMember({ teamId: team.id, userId: member.id, role: 'member', createdAt: new Date() });
+    const words = ['ledger', 'invoice', 'report', 'export', 'tables', 'pdf', 'slack', 'kubernetes'];
+    const items: CatalogItem[] = [];
+    for (let i = 0; i < 80; i++) {
+      const a = words[i % words.length]!;
+      const b = words[(i * 3 + 1) % words.length]!;
+      const item = buildItem(`${i % 5 === 0 ? 'mcp' : 'skill'}/books/${a}-${b}-${i}`, {
+        description: `Turns ${a} into ${b} for item ${i}`,
+        tags: i % 4 === 0 ? ['finance'] : ['ops'],
+        usageCount: i % 6,
+        status: i % 9 === 0 ? 'deprecated' : 'active',
+        ...(i % 7 === 0 ? { teamId: team.id, visibility: 'team' as const } : {}),
+        ...(i % 11 === 0 ? { teamId: other.id, visibility: 'team' as const } : {}),
+      });
+      await db.items.insert(item);
+      items.push(item);
+    }
+    // Settled at once after a drop, so that every search after a write reads and keeps its inputs again.
+    const lists = new SearchLists({ settleMs: 0 });
+    const kept = new PostgresItemRepository(connection.db, lists);
+    const plain = new PostgresItemRepository(connection.db);
+    const viewers = [admin, { kind: 'anonymous' } as const, { kind: 'user', userId: member.id } as const];
+    const queries: Partial<ItemSearch>[] = [
+      { q: 'ledger' },
+      { q: 'ledgre' },
+      { q: 'export ledger to pdf' },
+      { q: 'invoce tabels' },
+      { q: 'zebrafish' },
+      { q: 'ledger', kind: 'mcp' },
+      { q: 'report tables', sort: 'installs' },
+      { q: 'slack', sort: 'name', tag: 'finance' },
+      { q: 'kubernetes', status: 'deprecated' },
+    ];
+    const everyPage = async (repo: PostgresItemRepository, query: ItemSearch) => {
+      const out: unknown[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await repo.search({ ...query, cursor });
+        out.push(page);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return out;
+    };
+    const same = async (when: string) => {
+      for (const viewer of viewers) {
+        for (const extra of queries) {
+          const query = { sort: 'relevance', limit: 7, viewer, ...extra } as ItemSearch;
+          const label = `${when}: ${JSON.stringify(extra)} as ${viewer.kind}`;
+          expect(await everyPage(kept, query), label).toEqual(await everyPage(plain, query));
+          expect(await kept.searchWithFacets(query), label).toEqual(await plain.searchWithFacets(query));
+        }
+      }
+    };
+    await same('first');
+    expect(lists.size).toBeGreaterThan(0);
+    await same('kept');
+    expect(lists.flushes).toBe(0);
+
+    // Each write changes what some search answers; the kept inputs are found stale and dropped.
+    const writes: [string, () => Promise<unknown>][] = [
+      ['a new item', () => db.items.insert(buildItem('skill/books/ledger-pdf-new', { description: 'A ledger.' }))],
+      [
+        'an install',
+        () =>
+          db.items.recordInstall({
+            id: crypto.randomUUID(),
+            itemId: items[1]!.id,
+            userId: null,
+            installer: 'someone',
+            day: '2026-12-06',
+            client: 'test',
+            createdAt: new Date(),
+          } as never),
+      ],
+      [
+        'a membership',
+        () => db.teams.putMember({ teamId: other.id, userId: member.id, role: 'member', createdAt: new Date() }),
+      ],
+      [
+        'an item made team-only',
+        () => db.items.update({ ...items[2]!, teamId: other.id, visibility: 'team', updatedAt: new Date() }),
+      ],
+      ['a membership removed', () => db.teams.removeMember(team.id, member.id)],
+      [
+        'postings deleted outside the repository',
+        () => connection.db.execute(sql`delete from catalog_search_terms where term = 'ledger' and weight < 3`),
+      ],
+    ];
+    for (const [name, write] of writes) {
+      const flushes = lists.flushes;
+      await write();
+      await same(`after ${name}`);
+      expect(lists.flushes, name).toBe(flushes + 1);
+    }
+
+    // Soon after a drop, a search lacking inputs is answered by the database alone and keeps nothing.
+    const settling = new SearchLists({ settleMs: 60_000 });
+    const settlingRepo = new PostgresItemRepository(connection.db, settling);
+    const query = { q: 'invoice', sort: 'relevance', limit: 7, viewer: admin } as const;
+    await settlingRepo.search(query);
+    expect(settling.size).toBeGreaterThan(0);
+    await db.items.insert(buildItem('skill/books/invoice-new', { description: 'An invoice.' }));
+    expect(await settlingRepo.search(query)).toEqual(await plain.search(query));
+    expect(settling.flushes).toBe(1);
+    expect(await settlingRepo.search({ ...query, q: 'tables' })).toEqual(await plain.search({ ...query, q: 'tables' }));
+    expect(await settlingRepo.search(query)).toEqual(await plain.search(query));
+    expect(settling.size).toBe(0);
+  });
+
+  it('weighs a term by how many items hold it exactly as SQL does, for every count a term can have', async () => {
+    const result = (await connection.db.execute(
+      sql`select df, 100 + round(100 * ln(1 + 500::float8 / df))::integer as idf from generate_series(1, 500) df`,
+    )) as unknown as { rows: { df: number; idf: number }[] };
+    expect(result.rows).toHaveLength(500);
+    for (const row of result.rows) expect(idfOf(Number(row.df), 500), `df ${row.df}`).toBe(Number(row.idf));
   });
 
   it('measures edit distance in SQL exactly as the domain does', async () => {

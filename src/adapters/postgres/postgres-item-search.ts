@@ -20,6 +20,7 @@ import { readPrepared, writtenLimit } from './prepared-statements.ts';
 import {
   catalogFacetChanges,
   catalogFacetCounts,
+  catalogSearchChanges,
   catalogSearchState,
   catalogSearchTerms,
   catalogSearchWords,
@@ -29,6 +30,14 @@ import {
   teamMemberships,
   teams,
 } from './schema.ts';
+import {
+  type Candidate,
+  compareCandidates,
+  keyOf,
+  type SearchLists,
+  scoreCandidates,
+  type TermList,
+} from './search-lists.ts';
 
 /**
  * Search, browse and facets over PostgreSQL (a server or PGlite), and the rank inputs they read.
@@ -38,6 +47,8 @@ import {
  * union and keeps the SEARCH_LIMITS.candidates best: its cost follows those limits, not the catalog's size.
  * Filters, sort, page and facets then work on those candidates through a covering index. A browse walks the
  * index of its sort from the cursor. Facets of a browse add up precomputed counts (catalog_facet_counts).
+ * With SearchLists (search-lists.ts), a search reads each term's postings and each typo's corrections once, scores
+ * its candidates in this process and sends them to the statement, which answers only from inputs unchanged since.
  */
 
 /** Bumped whenever search-text.ts indexes items differently: postings written under an older one are rewritten. */
@@ -299,30 +310,21 @@ interface Candidates {
    * are some, the first pass has no candidates, and a second pass corrects them.
    */
   readonly missing?: SQL;
+  /**
+   * When the candidates come from inputs kept in this process (search-lists.ts): a scalar, whether any of them
+   * changed since it was read; the statement's answer is then thrown away.
+   */
+  readonly stale?: SQL;
 }
 
 /**
- * The candidates of a query's `terms`: the SEARCH_LIMITS.candidates best items the viewer may read in `statuses`,
- * scored as search-text.ts says. `typos` are the query's misspelt words to correct (words that may be typos and
- * match nothing the viewer may read): their likeliest meanings join the terms. A search runs a first pass with no
- * typos, which first looks for words that match nothing (`missing`), and a second pass only when some do: a
- * correction scans the vocabulary, and its CTEs, even when nothing needed correcting, made the statement of every
- * search take about 40 % longer on PGlite (4.6 against 3.3 ms for a query of five words at 10,000 items).
+ * `corrected(typo, term)`: for each of `typos` (misspelt words), the terms of its likeliest meanings among the
+ * words of postings `visible` lets the viewer read.
  */
-function candidateCtes(
-  terms: readonly QueryTerm[],
-  viewer: Viewer,
-  statuses: readonly ItemStatus[],
-  typos: readonly string[],
-): Candidates {
-  const visible = visiblePostings(viewer, statuses);
-  const perTerm = SEARCH_LIMITS.candidatesPerTerm;
-  const corrected =
-    typos.length === 0
-      ? undefined
-      : sql`
+function correctedCte(typos: readonly string[], visible: SQL): SQL {
+  return sql`
     corrected as (
-      select c.term from jsonb_array_elements_text(${JSON.stringify(typos)}::jsonb) as u(typo) cross join lateral (
+      select u.typo, c.term from jsonb_array_elements_text(${JSON.stringify(typos)}::jsonb) as u(typo) cross join lateral (
         select w.term from (
           -- The edit distance once per candidate (OFFSET 0 keeps the filter and the order from calling it
           -- again): a PL/pgSQL function, 0.14 ms a call on PGlite.
@@ -344,7 +346,26 @@ function candidateCtes(
         where w.edits <= case when length(u.typo) >= 8 then 2 else 1 end
         order by w.edits, w.sim desc, w.word collate "C"
         limit ${SEARCH_LIMITS.typoCorrections}) c
-    ),`;
+    )`;
+}
+
+/**
+ * The candidates of a query's `terms`: the SEARCH_LIMITS.candidates best items the viewer may read in `statuses`,
+ * scored as search-text.ts says. `typos` are the query's misspelt words to correct (words that may be typos and
+ * match nothing the viewer may read): their likeliest meanings join the terms. A search runs a first pass with no
+ * typos, which first looks for words that match nothing (`missing`), and a second pass only when some do: a
+ * correction scans the vocabulary, and its CTEs, even when nothing needed correcting, made the statement of every
+ * search take about 40 % longer on PGlite (4.6 against 3.3 ms for a query of five words at 10,000 items).
+ */
+function candidateCtes(
+  terms: readonly QueryTerm[],
+  viewer: Viewer,
+  statuses: readonly ItemStatus[],
+  typos: readonly string[],
+): Candidates {
+  const visible = visiblePostings(viewer, statuses);
+  const perTerm = SEARCH_LIMITS.candidatesPerTerm;
+  const corrected = typos.length === 0 ? undefined : sql`${correctedCte(typos, visible)},`;
   // A first pass of a query with a word that may be a typo looks first for such words that match nothing, and
   // finds no candidates when there are some: the second pass, which corrects them, does the work once.
   const firstPass = typos.length === 0 && terms.some((t) => t.typo !== undefined);
@@ -408,6 +429,184 @@ async function correcting<R extends { missing?: string }>(
   return missing.length === 0 ? result : statement(candidateCtes(terms, viewer, statuses, missing));
 }
 
+// ---- Candidates from inputs kept in this process
+
+/** Whether a statement's `stale` column (a boolean, as either driver gives it) says its inputs changed. */
+const isStale = (value: unknown) => value === true || value === 't';
+
+/**
+ * Runs a search's statement on candidates scored here from inputs `lists` keeps (reading those it lacks),
+ * `cut` first narrowing them to what the statement needs; when an input changed since it was read, drops them
+ * all and runs it on candidates the database scores (`correcting`). Without `lists`, the latter only.
+ */
+async function runSearch<R extends { missing?: string; stale?: unknown }>(
+  db: Db,
+  lists: SearchLists | undefined,
+  terms: readonly QueryTerm[],
+  viewer: Viewer,
+  statuses: readonly ItemStatus[],
+  cut: (candidates: Candidate[]) => Candidate[],
+  statement: (candidates: Candidates) => Promise<R[]>,
+): Promise<R[]> {
+  const kept = lists && (await keptCandidates(db, lists, terms, viewer, statuses));
+  if (lists !== undefined && kept !== undefined) {
+    const result = await statement({ ctes: candidatesOf(cut(kept.candidates)), stale: staleSince(kept.snapshots) });
+    if (!isStale(result[0]?.stale)) return result;
+    lists.flush();
+  }
+  return correcting(terms, viewer, statuses, [], statement);
+}
+
+/** `candidates(id, score, rank_usage)` from a list made here. */
+function candidatesOf(candidates: readonly Candidate[]): SQL {
+  const json = JSON.stringify(candidates.map((c) => ({ id: c.id, score: c.score, rank_usage: c.rankUsage })));
+  return sql`
+    candidates(id, score, rank_usage) as (
+      select * from jsonb_to_recordset(${json}::jsonb) as c(id uuid, score bigint, rank_usage integer)
+    )`;
+}
+
+/**
+ * Whether a transaction that changed search inputs is visible now and was not under one of `snapshots`
+ * (pg_current_snapshot() as text): rows from the oldest such snapshot's xmin on, a few at most.
+ */
+function staleSince(snapshots: readonly string[]): SQL {
+  if (snapshots.length === 0) return sql`false`;
+  return sql`exists (
+    select 1 from jsonb_array_elements_text(${JSON.stringify(snapshots)}::jsonb) as s(snapshot)
+    join ${catalogSearchChanges} c on c.xid >= pg_snapshot_xmin(s.snapshot::pg_snapshot)
+    where not pg_visible_in_snapshot(c.xid, s.snapshot::pg_snapshot))`;
+}
+
+/**
+ * A query's candidates as the search statement finds them (candidateCtes), scored here from the lists and
+ * corrections `lists` keeps, read from the database when it lacks them; and the snapshots they were read under.
+ * Undefined when it lacks some and is not settled (SearchLists.settled): the database alone answers then.
+ */
+async function keptCandidates(
+  db: Db,
+  lists: SearchLists,
+  terms: readonly QueryTerm[],
+  viewer: Viewer,
+  statuses: readonly ItemStatus[],
+): Promise<{ candidates: Candidate[]; snapshots: string[] } | undefined> {
+  const flushes = lists.flushes;
+  const snapshots = new Set<string>();
+  const found = new Map<string, TermList>();
+  const factors = new Map<string, number>();
+  for (const t of terms) factors.set(t.term, Math.max(factors.get(t.term) ?? 0, t.factor));
+  if (!(await readLists(db, lists, [...factors.keys()], viewer, statuses, found, snapshots, flushes))) return undefined;
+  // Words that may be typos and match nothing the viewer may read: their corrections join the terms.
+  const missing = new Set(
+    terms.filter((t) => t.typo !== undefined && found.get(t.term)?.ids.length === 0).map((t) => t.typo!),
+  );
+  if (missing.size > 0) {
+    const corrections = await readCorrections(db, lists, [...missing], viewer, statuses, snapshots, flushes);
+    if (corrections === undefined) return undefined;
+    for (const term of corrections) factors.set(term, Math.max(factors.get(term) ?? 0, 1));
+    if (!(await readLists(db, lists, corrections, viewer, statuses, found, snapshots, flushes))) return undefined;
+  }
+  const scored = [...factors].map(([term, factor]) => ({ factor, list: found.get(term)! }));
+  return {
+    candidates: scoreCandidates(scored, SEARCH_LIMITS.candidatesPerTerm, SEARCH_LIMITS.candidates),
+    snapshots: [...snapshots],
+  };
+}
+
+/**
+ * Puts the lists of `terms` into `found`, from `lists` or read in one statement (and kept); false, reading
+ * nothing, when some are not kept and `lists` is not settled.
+ */
+async function readLists(
+  db: Db,
+  lists: SearchLists,
+  terms: readonly string[],
+  viewer: Viewer,
+  statuses: readonly ItemStatus[],
+  found: Map<string, TermList>,
+  snapshots: Set<string>,
+  flushes: number,
+): Promise<boolean> {
+  const toRead: string[] = [];
+  for (const term of new Set(terms)) {
+    if (found.has(term)) continue;
+    const kept = lists.get(keyOf(term, viewer, statuses));
+    if (kept !== undefined && 'list' in kept.value) {
+      found.set(term, kept.value.list);
+      snapshots.add(kept.snapshot);
+    } else toRead.push(term);
+  }
+  if (toRead.length === 0) return true;
+  if (!lists.settled) return false;
+  const rows = await readPrepared<{ term: string; list: string; snapshot: string }>(
+    db,
+    'atlas_search',
+    sql`
+      select t.term, pg_current_snapshot()::text as snapshot, (
+        select coalesce(json_agg(json_build_array(x.item_id, x.weight, x.usage_count)
+          order by x.weight desc, x.usage_count desc, x.item_id desc)::text, '[]')
+        from (
+          select p.item_id, p.weight, p.usage_count from ${catalogSearchTerms} p
+          where p.term = t.term and ${visiblePostings(viewer, statuses)}
+          order by p.weight desc, p.usage_count desc, p.item_id desc
+          limit ${sql.raw(String(SEARCH_LIMITS.candidatesPerTerm))}
+        ) x) as list
+      from jsonb_array_elements_text(${JSON.stringify(toRead)}::jsonb) as t(term)`,
+  );
+  for (const row of rows) {
+    const postings = JSON.parse(row.list) as [string, number, number][];
+    const list: TermList = {
+      ids: postings.map((p) => p[0]),
+      weights: postings.map((p) => p[1]),
+      usage: postings.map((p) => p[2]),
+    };
+    found.set(row.term, list);
+    snapshots.add(row.snapshot);
+    lists.put(keyOf(row.term, viewer, statuses), { list }, row.snapshot, flushes);
+  }
+  return true;
+}
+
+/** The terms that correct `typos`, from `lists` or read in one statement (and kept); as readLists. */
+async function readCorrections(
+  db: Db,
+  lists: SearchLists,
+  typos: readonly string[],
+  viewer: Viewer,
+  statuses: readonly ItemStatus[],
+  snapshots: Set<string>,
+  flushes: number,
+): Promise<string[] | undefined> {
+  const terms = new Set<string>();
+  const toRead: string[] = [];
+  for (const typo of typos) {
+    const kept = lists.get(keyOf(`~${typo}`, viewer, statuses));
+    if (kept !== undefined && 'corrections' in kept.value) {
+      for (const term of kept.value.corrections) terms.add(term);
+      snapshots.add(kept.snapshot);
+    } else toRead.push(typo);
+  }
+  if (toRead.length > 0) {
+    if (!lists.settled) return undefined;
+    const [read] = await readPrepared<{ corrections: string; snapshot: string }>(
+      db,
+      'atlas_search',
+      sql`
+        with ${correctedCte(toRead, visiblePostings(viewer, statuses))}
+        select pg_current_snapshot()::text as snapshot,
+          (select coalesce(json_agg(json_build_array(typo, term))::text, '[]') from corrected) as corrections`,
+    );
+    const pairs = JSON.parse(read?.corrections ?? '[]') as [string, string][];
+    for (const typo of toRead) {
+      const corrections = pairs.filter(([of]) => of === typo).map(([, term]) => term);
+      for (const term of corrections) terms.add(term);
+      if (read !== undefined) lists.put(keyOf(`~${typo}`, viewer, statuses), { corrections }, read.snapshot, flushes);
+    }
+    if (read !== undefined) snapshots.add(read.snapshot);
+  }
+  return [...terms];
+}
+
 /**
  * A page of a search of one term by relevance, unfiltered: what the general statement (candidateCtes) answers,
  * without scoring every candidate. With one term, an item's score is its posting's weight times a positive number
@@ -440,6 +639,21 @@ function oneTermPage(term: QueryTerm, query: ItemSearch, after: SQL, order: Orde
     )
     select d.df as term_df, ${pageItemsJson(query, order)} as page_json
     from d`;
+}
+
+/** The first `limit` of candidates (in their order) after a relevance cursor's key, or from the first. */
+function pageAfter(candidates: readonly Candidate[], cursor: CursorKey | undefined, limit: number): Candidate[] {
+  const key =
+    cursor === undefined
+      ? undefined
+      : { score: Number(cursor[0]), rankUsage: Number(cursor[1]), id: String(cursor[2]) };
+  const page: Candidate[] = [];
+  for (const candidate of candidates) {
+    if (key !== undefined && compareCandidates(candidate, key) <= 0) continue;
+    page.push(candidate);
+    if (page.length === limit) break;
+  }
+  return page;
 }
 
 /** The read rule and the status scope over postings aliased `p`: what every search reads of a term's list. */
@@ -484,6 +698,7 @@ const allOf = (...conditions: (SQL | undefined)[]) => and(...conditions) ?? sql`
 export async function searchPage(
   db: Db,
   query: ItemSearch,
+  lists?: SearchLists,
 ): Promise<{ rows: Record<string, unknown>[]; nextCursor?: string }> {
   const q = query.q?.trim() ? query.q.trim() : undefined;
   const searching = q !== undefined;
@@ -500,7 +715,7 @@ export async function searchPage(
   const statuses = searchScope(query.status);
   // Words known to match nothing the viewer may read, to correct.
   let typos: string[] = [];
-  if (searching && sort === 'relevance' && !filtered) {
+  if (searching && sort === 'relevance' && !filtered && lists === undefined) {
     if (terms.length === 1 && SEARCH_LIMITS.candidates >= SEARCH_LIMITS.candidatesPerTerm) {
       const term = terms[0]!;
       const [found] = await readPrepared<{ term_df: string | number; page_json: string }>(
@@ -525,17 +740,27 @@ export async function searchPage(
           select c.id, c.score, c.rank_usage, i.updated_at, i.usage_count, i.name
           from candidates c join ${items} i on i.id = c.id
           where ${allOf(f.kind, f.team, f.tag, f.status, f.narrow)}`;
-    const [found] = await correcting(terms, query.viewer, statuses, typos, ({ ctes, missing }) =>
-      readPrepared<{ page_json: string; missing?: string }>(
+    const statement = ({ ctes, missing, stale }: Candidates) =>
+      readPrepared<{ page_json: string; missing?: string; stale?: unknown }>(
         db,
         'atlas_search',
         sql`
             with ${ctes},
             r as (${r}),
             page as (select r.* from r where ${after} order by ${order.orderBy} limit ${limit})
-            select ${pageItemsJson(query, order)} as page_json${missing ? sql`, ${missing} as missing` : sql``}`,
-      ),
-    );
+            select ${pageItemsJson(query, order)} as page_json${missing ? sql`, ${missing} as missing` : sql``}${
+              stale ? sql`, ${stale} as stale` : sql``
+            }`,
+      );
+    // By relevance and unfiltered, a page is the candidates after the cursor: only those go to the statement.
+    const cut =
+      sort === 'relevance' && !filtered
+        ? (candidates: Candidate[]) => pageAfter(candidates, cursor, limit)
+        : (candidates: Candidate[]) => candidates;
+    const [found] =
+      typos.length === 0
+        ? await runSearch(db, lists, terms, query.viewer, statuses, cut, statement)
+        : await correcting(terms, query.viewer, statuses, typos, statement);
     rows = pageRows(found?.page_json);
   } else if (rows === undefined) {
     // A browse: the index of the sort, walked from the cursor, rows filtered as they come. With a tag it is
@@ -621,10 +846,11 @@ function countMatches(f: Filters): SQL {
 export async function searchWithFacets(
   db: Db,
   query: ItemSearch,
+  lists?: SearchLists,
 ): Promise<{ rows: Record<string, unknown>[]; nextCursor?: string; facets: ItemFacets }> {
   const q = query.q?.trim() ? query.q.trim() : undefined;
   if (q === undefined) {
-    const [page, facets] = await Promise.all([searchPage(db, query), browseFacetCounts(db, query)]);
+    const [page, facets] = await Promise.all([searchPage(db, query, lists), browseFacetCounts(db, query)]);
     return { ...page, facets };
   }
   const terms = queryTerms(q);
@@ -632,11 +858,19 @@ export async function searchWithFacets(
   const order = orderOf(query.sort, true);
   const cursor = query.cursor === undefined ? undefined : decodeCursor(order.tag, query.cursor, order.arity);
   const f = filtersOf(query);
-  const [found] = await correcting(terms, query.viewer, searchScope(query.status), [], ({ ctes, missing }) =>
-    readPrepared<{ page_json: string; facets_json: string; missing?: string }>(
-      db,
-      'atlas_search',
-      sql`
+  const statuses = searchScope(query.status);
+  const [found] = await runSearch(
+    db,
+    lists,
+    terms,
+    query.viewer,
+    statuses,
+    (c) => c,
+    ({ ctes, missing, stale }) =>
+      readPrepared<{ page_json: string; facets_json: string; missing?: string; stale?: unknown }>(
+        db,
+        'atlas_search',
+        sql`
           with ${ctes},
           m as materialized (
             select c.id, c.score, c.rank_usage, i.kind, i.status, i.team_id, i.tags, i.updated_at, i.usage_count, i.name
@@ -652,8 +886,8 @@ export async function searchWithFacets(
           select ${pageItemsJson(query, order)} as page_json,
             (select coalesce(json_agg(c)::text, '[]') from (${countMatches(f)}) c) as facets_json${
               missing ? sql`, ${missing} as missing` : sql``
-            }`,
-    ),
+            }${stale ? sql`, ${stale} as stale` : sql``}`,
+      ),
   );
   const rows = pageRows<Record<string, unknown> & PageRow>(found?.page_json);
   const page = rows.slice(0, query.limit);

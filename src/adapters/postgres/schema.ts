@@ -9,6 +9,7 @@ import {
   bigint,
   boolean,
   check,
+  customType,
   date,
   foreignKey,
   index,
@@ -321,6 +322,21 @@ export const catalogFacetCounts = pgTable('catalog_facet_counts', facetCells, (t
 export const catalogFacetChanges = pgTable('catalog_facet_changes', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
   ...facetCells,
+});
+
+/** A transaction id as PostgreSQL 13 and later give it (pg_current_xact_id): 64 bits, never wrapping. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
+
+/**
+ * One row per transaction that changed what a search reads before it reads an item (postings, words,
+ * memberships), appended by statement triggers in that transaction. An in-process copy of search inputs
+ * (search-lists.ts) loaded under a snapshot is stale exactly when a row here is visible now and was not in
+ * that snapshot: a check that takes no lock and that writers never wait for. Rows older than an hour are
+ * dropped by later writers; copies are never kept that long.
+ */
+export const catalogSearchChanges = pgTable('catalog_search_changes', {
+  xid: xid8('xid').primaryKey().notNull(),
+  at: timestamp('at', { withTimezone: true }).notNull().default(sql`clock_timestamp()`),
 });
 
 /** One row: the version of search-text.ts the postings were written with; a newer one rewrites them at start. */
