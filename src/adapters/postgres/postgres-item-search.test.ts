@@ -150,6 +150,7 @@ function searchAdapterSuite(open: () => Promise<TestDatabase>) {
       const b = words[(i * 3 + 1) % words.length]!;
       const item = buildItem(`${i % 5 === 0 ? 'mcp' : 'skill'}/books/${a}-${b}-${i}`, {
         description: `Turns ${a} into ${b} for item ${i}`,
+        version: `1.${i}.0`,
         tags: i % 4 === 0 ? ['finance'] : ['ops'],
         usageCount: i % 6,
         status: i % 9 === 0 ? 'deprecated' : 'active',
@@ -236,6 +237,14 @@ function searchAdapterSuite(open: () => Promise<TestDatabase>) {
       await same(`after ${name}`);
       expect(lists.flushes, name).toBe(flushes + 1);
     }
+    // A row changed without its postings: the inputs stay, the page reads the row anew (its version changed).
+    expect(lists.rows.size).toBeGreaterThan(0);
+    const flushes = lists.flushes;
+    await connection.db.execute(sql`update catalog_items set status_message = 'moved to the new ledger'`);
+    await same('after rows changed without their postings');
+    expect(lists.flushes).toBe(flushes);
+    const [moved] = (await kept.search({ q: 'ledger', sort: 'relevance', limit: 1, viewer: admin })).items;
+    expect(moved?.statusMessage).toBe('moved to the new ledger');
 
     // Soon after a drop, a search lacking inputs is answered by the database alone and keeps nothing.
     const settling = new SearchLists({ settleMs: 60_000 });

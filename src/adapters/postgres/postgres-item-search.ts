@@ -33,6 +33,7 @@ import {
 import {
   type Candidate,
   compareCandidates,
+  type KeptRows,
   keyOf,
   type SearchLists,
   scoreCandidates,
@@ -102,9 +103,79 @@ function pageItemsJson(query: Pick<ItemSearch, 'full'>, order: Order): SQL {
   );
 }
 
-/** The rows of a page read as `pageJson`, or none. */
+/** The rows of a page read as `pageJson` (or already read), or none. */
 function pageRows<T>(json: unknown): T[] {
+  if (Array.isArray(json)) return json as T[];
   return typeof json === 'string' ? (JSON.parse(json) as T[]) : [];
+}
+
+/**
+ * Instead of pageItemsJson, the keys of a page's items: id, row version, score, rank_usage and what the page's
+ * order and cursor read (updated_at, usage_count, name), in the page's order.
+ */
+function pageKeysJson(order: Order): SQL {
+  return pageJson(
+    sql`
+      select r.id, i.xmin::text as row_version, r.score, r.rank_usage, i.updated_at, i.usage_count, i.name
+      from page r join ${items} i on i.id = r.id`,
+    order,
+  );
+}
+
+/** What pageKeysJson gives for an item. */
+interface PageKey {
+  id: string;
+  /** The row's version (xmin), not the item's `version`. */
+  row_version: string;
+  score: number | string | null;
+  rank_usage: number | null;
+  updated_at: string;
+  usage_count: number;
+  name: string;
+}
+
+/**
+ * A page's rows from its keys: rows kept at the keys' versions, the others read in one statement (and kept).
+ * Undefined when a row changed or went since the page was read: the caller reads the page again as a whole.
+ */
+async function rowsOfKeys(
+  db: Db,
+  kept: KeptRows,
+  keys: readonly PageKey[],
+): Promise<Record<string, unknown>[] | undefined> {
+  const rows = new Map<string, Record<string, unknown>>();
+  const toRead: string[] = [];
+  for (const key of keys) {
+    const row = kept.get(key.id, key.row_version);
+    if (row === undefined) toRead.push(key.id);
+    else rows.set(key.id, row);
+  }
+  if (toRead.length > 0) {
+    const [read] = await readPrepared<{ rows_json: string }>(
+      db,
+      'atlas_search',
+      sql`
+        select (select coalesce(json_agg(r)::text, '[]') from (
+          select ${summaryProjection.columns('i')}, i.xmin::text as row_version from ${items} i
+          where i.id in (select jsonb_array_elements_text(${JSON.stringify(toRead)}::jsonb)::uuid)
+        ) r) as rows_json`,
+    );
+    for (const { row_version: version, ...row } of pageRows<Record<string, unknown> & { row_version: string }>(
+      read?.rows_json,
+    )) {
+      const key = keys.find((k) => k.id === row.id);
+      if (key === undefined || key.row_version !== version) return undefined;
+      kept.put(key.id, version, row);
+      rows.set(key.id, row);
+    }
+  }
+  const out: Record<string, unknown>[] = [];
+  for (const key of keys) {
+    const row = rows.get(key.id);
+    if (row === undefined) return undefined;
+    out.push({ ...row, score: key.score, rank_usage: key.rank_usage, updated_key: key.updated_at });
+  }
+  return out;
 }
 
 /**
@@ -315,6 +386,11 @@ interface Candidates {
    * changed since it was read; the statement's answer is then thrown away.
    */
   readonly stale?: SQL;
+  /**
+   * The page's JSON holds only its items' keys (pageKeysJson), which the search reads into rows through the rows
+   * it keeps (KeptRows).
+   */
+  readonly keys?: boolean;
 }
 
 /**
@@ -439,20 +515,29 @@ const isStale = (value: unknown) => value === true || value === 't';
  * `cut` first narrowing them to what the statement needs; when an input changed since it was read, drops them
  * all and runs it on candidates the database scores (`correcting`). Without `lists`, the latter only.
  */
-async function runSearch<R extends { missing?: string; stale?: unknown }>(
+async function runSearch<R extends { page_json: unknown; missing?: string; stale?: unknown }>(
   db: Db,
   lists: SearchLists | undefined,
+  query: ItemSearch,
   terms: readonly QueryTerm[],
-  viewer: Viewer,
   statuses: readonly ItemStatus[],
   cut: (candidates: Candidate[]) => Candidate[],
   statement: (candidates: Candidates) => Promise<R[]>,
 ): Promise<R[]> {
+  const viewer = query.viewer;
   const kept = lists && (await keptCandidates(db, lists, terms, viewer, statuses));
   if (lists !== undefined && kept !== undefined) {
-    const result = await statement({ ctes: candidatesOf(cut(kept.candidates)), stale: staleSince(kept.snapshots) });
-    if (!isStale(result[0]?.stale)) return result;
-    lists.flush();
+    // Summaries by their keys, through the rows kept; whole items are read as they are.
+    const keys = !query.full;
+    const ctes = candidatesOf(cut(kept.candidates));
+    const result = await statement({ ctes, stale: staleSince(kept.snapshots), keys });
+    const [first] = result;
+    if (isStale(first?.stale)) lists.flush();
+    else if (!keys || first === undefined) return result;
+    else {
+      const rows = await rowsOfKeys(db, lists.rows, pageRows<PageKey>(first.page_json));
+      if (rows !== undefined) return [{ ...first, page_json: rows }];
+    }
   }
   return correcting(terms, viewer, statuses, [], statement);
 }
@@ -740,17 +825,17 @@ export async function searchPage(
           select c.id, c.score, c.rank_usage, i.updated_at, i.usage_count, i.name
           from candidates c join ${items} i on i.id = c.id
           where ${allOf(f.kind, f.team, f.tag, f.status, f.narrow)}`;
-    const statement = ({ ctes, missing, stale }: Candidates) =>
-      readPrepared<{ page_json: string; missing?: string; stale?: unknown }>(
+    const statement = ({ ctes, missing, stale, keys }: Candidates) =>
+      readPrepared<{ page_json: unknown; missing?: string; stale?: unknown }>(
         db,
         'atlas_search',
         sql`
             with ${ctes},
             r as (${r}),
             page as (select r.* from r where ${after} order by ${order.orderBy} limit ${limit})
-            select ${pageItemsJson(query, order)} as page_json${missing ? sql`, ${missing} as missing` : sql``}${
-              stale ? sql`, ${stale} as stale` : sql``
-            }`,
+            select ${keys ? pageKeysJson(order) : pageItemsJson(query, order)} as page_json${
+              missing ? sql`, ${missing} as missing` : sql``
+            }${stale ? sql`, ${stale} as stale` : sql``}`,
       );
     // By relevance and unfiltered, a page is the candidates after the cursor: only those go to the statement.
     const cut =
@@ -759,7 +844,7 @@ export async function searchPage(
         : (candidates: Candidate[]) => candidates;
     const [found] =
       typos.length === 0
-        ? await runSearch(db, lists, terms, query.viewer, statuses, cut, statement)
+        ? await runSearch(db, lists, query, terms, statuses, cut, statement)
         : await correcting(terms, query.viewer, statuses, typos, statement);
     rows = pageRows(found?.page_json);
   } else if (rows === undefined) {
@@ -862,12 +947,12 @@ export async function searchWithFacets(
   const [found] = await runSearch(
     db,
     lists,
+    query,
     terms,
-    query.viewer,
     statuses,
     (c) => c,
-    ({ ctes, missing, stale }) =>
-      readPrepared<{ page_json: string; facets_json: string; missing?: string; stale?: unknown }>(
+    ({ ctes, missing, stale, keys }) =>
+      readPrepared<{ page_json: unknown; facets_json: string; missing?: string; stale?: unknown }>(
         db,
         'atlas_search',
         sql`
@@ -883,7 +968,7 @@ export async function searchWithFacets(
             from r where ${cursor === undefined ? sql`true` : order.after(cursor)}
             order by ${order.orderBy} limit ${query.limit + 1}
           )
-          select ${pageItemsJson(query, order)} as page_json,
+          select ${keys ? pageKeysJson(order) : pageItemsJson(query, order)} as page_json,
             (select coalesce(json_agg(c)::text, '[]') from (${countMatches(f)}) c) as facets_json${
               missing ? sql`, ${missing} as missing` : sql``
             }${stale ? sql`, ${stale} as stale` : sql``}`,

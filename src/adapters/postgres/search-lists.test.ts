@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { compareCandidates, idfOf, keyOf, SearchLists, scoreCandidates, type TermList } from './search-lists.ts';
+import {
+  compareCandidates,
+  idfOf,
+  KeptRows,
+  keyOf,
+  SearchLists,
+  scoreCandidates,
+  type TermList,
+} from './search-lists.ts';
 
 const listOf = (...postings: [string, number, number][]): TermList => ({
   ids: postings.map((p) => p[0]),
@@ -71,6 +79,33 @@ describe('SearchLists', () => {
       keyOf('~pdf', { kind: 'anonymous' }, scope),
     ]);
     expect(keys.size).toBe(6);
+  });
+});
+
+describe('KeptRows', () => {
+  it('gives a row only at the version it was kept at, and keeps its budget, least recently used out first', () => {
+    const rows = new KeptRows(2);
+    rows.put(id(1), '100', { id: id(1), name: 'one' });
+    rows.put(id(2), '100', { id: id(2), name: 'two' });
+    expect(rows.get(id(1), '100')).toEqual({ id: id(1), name: 'one' });
+    expect(rows.get(id(1), '101')).toBeUndefined();
+    rows.put(id(3), '100', { id: id(3), name: 'three' });
+    expect(rows.get(id(2), '100')).toBeUndefined();
+    expect(rows.get(id(1), '100')).toBeDefined();
+    rows.put(id(1), '101', { id: id(1), name: 'one again' });
+    expect(rows.get(id(1), '100')).toBeUndefined();
+    expect(rows.get(id(1), '101')).toEqual({ id: id(1), name: 'one again' });
+    expect(rows.size).toBe(2);
+  });
+
+  it('keeps rows frozen, so that no reader changes what the next one gets', () => {
+    const rows = new KeptRows();
+    rows.put(id(1), '1', { id: id(1), tags: ['a', 'b'] });
+    const row = rows.get(id(1), '1')!;
+    expect(() => (row.tags as string[]).push('c')).toThrow();
+    expect(() => {
+      row.name = 'x';
+    }).toThrow();
   });
 });
 

@@ -47,6 +47,8 @@ export interface SearchListsOptions {
   readonly maxAgeMs?: number;
   /** How long after a drop searches read from the database alone, rather than reading inputs to keep. */
   readonly settleMs?: number;
+  /** Page rows kept at most (KeptRows). */
+  readonly rows?: number;
   readonly now?: () => number;
 }
 
@@ -59,12 +61,15 @@ export class SearchLists {
   #size = 0;
   #flushes = 0;
   #flushedAt = Number.NEGATIVE_INFINITY;
+  /** Page rows, checked against their row's version at every read: no write drops them. */
+  readonly rows: KeptRows;
 
   constructor(options: SearchListsOptions = {}) {
     this.#budget = options.budget ?? 100_000;
     this.#maxAgeMs = options.maxAgeMs ?? 10 * 60_000;
     this.#settleMs = options.settleMs ?? 1000;
     this.#now = options.now ?? Date.now;
+    this.rows = new KeptRows(options.rows);
   }
 
   /**
@@ -184,4 +189,46 @@ export function scoreCandidates(
   for (const [id, { score, rankUsage }] of scores) all.push({ id, score, rankUsage });
   all.sort(compareCandidates);
   return all.length > limit ? all.slice(0, limit) : all;
+}
+
+/**
+ * Page rows (an item's summary as a page's JSON gives it) by item id, each with the version of the row it was
+ * read from (its `xmin`: every committed change to a row writes a new one). A page statement answers its items'
+ * ids and versions only; rows kept at those versions are the rows the database holds, so only the others are read.
+ */
+export class KeptRows {
+  readonly #rows = new Map<string, { readonly version: string; readonly row: Record<string, unknown> }>();
+
+  constructor(readonly budget = 5000) {}
+
+  get size(): number {
+    return this.#rows.size;
+  }
+
+  /** The row of `id` kept at `version`, if any. */
+  get(id: string, version: string): Record<string, unknown> | undefined {
+    const kept = this.#rows.get(id);
+    if (kept === undefined || kept.version !== version) return undefined;
+    this.#rows.delete(id);
+    this.#rows.set(id, kept);
+    return kept.row;
+  }
+
+  /** Keeps `row` frozen, its arrays and objects too: every page shares it. */
+  put(id: string, version: string, row: Record<string, unknown>): void {
+    this.#rows.delete(id);
+    this.#rows.set(id, { version, row: deepFrozen(row) });
+    for (const oldest of this.#rows.keys()) {
+      if (this.#rows.size <= this.budget) break;
+      this.#rows.delete(oldest);
+    }
+  }
+}
+
+function deepFrozen<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFrozen(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
