@@ -110,13 +110,16 @@ function pageRows<T>(json: unknown): T[] {
 }
 
 /**
- * Instead of pageItemsJson, the keys of a page's items: id, row version, score, rank_usage and what the page's
- * order and cursor read (updated_at, usage_count, name), in the page's order.
+ * Instead of pageItemsJson, the keys of a page's items: id, row version (xmin), score, rank_usage and what the
+ * page's order and cursor read (updated_at, usage_count, name), in the page's order; and the item's summary row
+ * (`row`) unless `held` (a jsonb object of item id to row version) holds it at its version.
  */
-function pageKeysJson(order: Order): SQL {
+function pageKeysJson(order: Order, held: SQL): SQL {
   return pageJson(
     sql`
-      select r.id, i.xmin::text as row_version, r.score, r.rank_usage, i.updated_at, i.usage_count, i.name
+      select r.id, i.xmin::text as row_version, r.score, r.rank_usage, i.updated_at, i.usage_count, i.name,
+        case when ${held} ->> r.id::text = i.xmin::text then null
+          else (select to_json(x) from (select ${summaryProjection.columns('i')}) x) end as row
       from page r join ${items} i on i.id = r.id`,
     order,
   );
@@ -132,47 +135,32 @@ interface PageKey {
   updated_at: string;
   usage_count: number;
   name: string;
+  row: Record<string, unknown> | null;
+}
+
+/** The rows `kept` holds among `candidates`, with their versions: what pageKeysJson need not send. */
+function heldRows(kept: KeptRows, candidates: readonly Candidate[]): SQL {
+  const held: Record<string, string> = {};
+  for (const { id } of candidates) {
+    const version = kept.versionOf(id);
+    if (version !== undefined) held[id] = version;
+  }
+  return sql`${JSON.stringify(held)}::jsonb`;
 }
 
 /**
- * A page's rows from its keys: rows kept at the keys' versions, the others read in one statement (and kept).
- * Undefined when a row changed or went since the page was read: the caller reads the page again as a whole.
+ * A page's rows from its keys: the rows the statement sent (then kept), or kept at the keys' versions. Undefined
+ * when a row the statement did not send is no longer kept (dropped meanwhile): the caller reads the page again.
  */
-async function rowsOfKeys(
-  db: Db,
-  kept: KeptRows,
-  keys: readonly PageKey[],
-): Promise<Record<string, unknown>[] | undefined> {
-  const rows = new Map<string, Record<string, unknown>>();
-  const toRead: string[] = [];
-  for (const key of keys) {
-    const row = kept.get(key.id, key.row_version);
-    if (row === undefined) toRead.push(key.id);
-    else rows.set(key.id, row);
-  }
-  if (toRead.length > 0) {
-    const [read] = await readPrepared<{ rows_json: string }>(
-      db,
-      'atlas_search',
-      sql`
-        select (select coalesce(json_agg(r)::text, '[]') from (
-          select ${summaryProjection.columns('i')}, i.xmin::text as row_version from ${items} i
-          where i.id in (select jsonb_array_elements_text(${JSON.stringify(toRead)}::jsonb)::uuid)
-        ) r) as rows_json`,
-    );
-    for (const { row_version: version, ...row } of pageRows<Record<string, unknown> & { row_version: string }>(
-      read?.rows_json,
-    )) {
-      const key = keys.find((k) => k.id === row.id);
-      if (key === undefined || key.row_version !== version) return undefined;
-      kept.put(key.id, version, row);
-      rows.set(key.id, row);
-    }
-  }
+function rowsOfKeys(kept: KeptRows, keys: readonly PageKey[]): Record<string, unknown>[] | undefined {
   const out: Record<string, unknown>[] = [];
   for (const key of keys) {
-    const row = rows.get(key.id);
+    let row = key.row ?? kept.get(key.id, key.row_version);
     if (row === undefined) return undefined;
+    if (key.row !== null) {
+      kept.put(key.id, key.row_version, key.row);
+      row = key.row;
+    }
     out.push({ ...row, score: key.score, rank_usage: key.rank_usage, updated_key: key.updated_at });
   }
   return out;
@@ -331,6 +319,13 @@ interface PageRow {
   name: string;
 }
 
+/**
+ * The orderings of pages. A cursor's values are compared as subqueries (`(select $1)`): PostgreSQL estimates a
+ * comparison with a value it cannot see the same in every plan, so after a few executions it plans a page after
+ * a cursor once, an index walk from the cursor as before; compared with the values themselves, it costed the
+ * generic plan at a third of the table and planned every page anew (350 custom plans, no generic one, for page
+ * 300 of a browse at 20,000 items; with subqueries 5 custom, then 345 from one generic plan).
+ */
 function orderOf(sort: ItemSort, searching: boolean): Order {
   switch (sort) {
     case 'relevance':
@@ -347,7 +342,7 @@ function orderOf(sort: ItemSort, searching: boolean): Order {
         tag: `items:updated${searching ? ':q' : ''}`,
         arity: 2,
         orderBy: sql`r.updated_at desc, r.id desc`,
-        after: ([at, id]) => sql`(r.updated_at, r.id) < (${at}::timestamptz, ${id}::uuid)`,
+        after: ([at, id]) => sql`(r.updated_at, r.id) < ((select ${at}::timestamptz), (select ${id}::uuid))`,
         key: (row) => [row.updated_key, row.id],
       };
     case 'installs':
@@ -355,7 +350,7 @@ function orderOf(sort: ItemSort, searching: boolean): Order {
         tag: `items:installs${searching ? ':q' : ''}`,
         arity: 2,
         orderBy: sql`r.usage_count desc, r.id desc`,
-        after: ([n, id]) => sql`(r.usage_count, r.id) < (${n}::integer, ${id}::uuid)`,
+        after: ([n, id]) => sql`(r.usage_count, r.id) < ((select ${n}::integer), (select ${id}::uuid))`,
         key: (row) => [row.usage_count, row.id],
       };
     case 'name':
@@ -363,7 +358,8 @@ function orderOf(sort: ItemSort, searching: boolean): Order {
         tag: `items:name${searching ? ':q' : ''}`,
         arity: 2,
         orderBy: sql`r.name collate "C" asc, r.id asc`,
-        after: ([name, id]) => sql`(r.name collate "C", r.id) > (${name}::text collate "C", ${id}::uuid)`,
+        after: ([name, id]) =>
+          sql`(r.name collate "C", r.id) > ((select ${name}::text) collate "C", (select ${id}::uuid))`,
         key: (row) => [row.name, row.id],
       };
   }
@@ -387,10 +383,10 @@ interface Candidates {
    */
   readonly stale?: SQL;
   /**
-   * The page's JSON holds only its items' keys (pageKeysJson), which the search reads into rows through the rows
-   * it keeps (KeptRows).
+   * The rows this process keeps among the candidates (heldRows): the page's JSON then holds its items' keys and
+   * only the rows not kept (pageKeysJson), which the search reads into rows through the rows it keeps (KeptRows).
    */
-  readonly keys?: boolean;
+  readonly keys?: SQL;
 }
 
 /**
@@ -528,15 +524,20 @@ async function runSearch<R extends { page_json: unknown; missing?: string; stale
   const kept = lists && (await keptCandidates(db, lists, terms, viewer, statuses));
   if (lists !== undefined && kept !== undefined) {
     // Summaries by their keys, through the rows kept; whole items are read as they are.
-    const keys = !query.full;
-    const ctes = candidatesOf(cut(kept.candidates));
-    const result = await statement({ ctes, stale: staleSince(kept.snapshots), keys });
+    const candidates = cut(kept.candidates);
+    const keys = query.full ? undefined : heldRows(lists.rows, candidates);
+    const result = await statement({ ctes: candidatesOf(candidates), stale: staleSince(kept.snapshots), keys });
     const [first] = result;
     if (isStale(first?.stale)) lists.flush();
-    else if (!keys || first === undefined) return result;
-    else {
-      const rows = await rowsOfKeys(db, lists.rows, pageRows<PageKey>(first.page_json));
-      if (rows !== undefined) return [{ ...first, page_json: rows }];
+    else if (keys === undefined || first === undefined) {
+      lists.served();
+      return result;
+    } else {
+      const rows = rowsOfKeys(lists.rows, pageRows<PageKey>(first.page_json));
+      if (rows !== undefined) {
+        lists.served();
+        return [{ ...first, page_json: rows }];
+      }
     }
   }
   return correcting(terms, viewer, statuses, [], statement);
@@ -833,7 +834,7 @@ export async function searchPage(
             with ${ctes},
             r as (${r}),
             page as (select r.* from r where ${after} order by ${order.orderBy} limit ${limit})
-            select ${keys ? pageKeysJson(order) : pageItemsJson(query, order)} as page_json${
+            select ${keys ? pageKeysJson(order, keys) : pageItemsJson(query, order)} as page_json${
               missing ? sql`, ${missing} as missing` : sql``
             }${stale ? sql`, ${stale} as stale` : sql``}`,
       );
@@ -968,7 +969,7 @@ export async function searchWithFacets(
             from r where ${cursor === undefined ? sql`true` : order.after(cursor)}
             order by ${order.orderBy} limit ${query.limit + 1}
           )
-          select ${keys ? pageKeysJson(order) : pageItemsJson(query, order)} as page_json,
+          select ${keys ? pageKeysJson(order, keys) : pageItemsJson(query, order)} as page_json,
             (select coalesce(json_agg(c)::text, '[]') from (${countMatches(f)}) c) as facets_json${
               missing ? sql`, ${missing} as missing` : sql``
             }${stale ? sql`, ${stale} as stale` : sql``}`,

@@ -68,6 +68,27 @@ describe('SearchLists', () => {
     expect(lists.settled).toBe(true);
   });
 
+  it('settles longer after each drop that no search answered from kept inputs, and as first once one did', () => {
+    let now = 0;
+    const lists = new SearchLists({ settleMs: 1000, maxSettleMs: 3000, now: () => now });
+    const settledAfter = () => {
+      const from = now;
+      while (!lists.settled) now += 100;
+      return now - from;
+    };
+    lists.flush();
+    expect(settledAfter()).toBe(1000);
+    lists.flush();
+    expect(settledAfter()).toBe(2000);
+    lists.flush();
+    expect(settledAfter()).toBe(3000);
+    lists.flush();
+    expect(settledAfter()).toBe(3000);
+    lists.served();
+    lists.flush();
+    expect(settledAfter()).toBe(1000);
+  });
+
   it('keys by viewer and status scope', () => {
     const scope = ['active', 'deprecated'] as const;
     const keys = new Set([
@@ -95,6 +116,8 @@ describe('KeptRows', () => {
     rows.put(id(1), '101', { id: id(1), name: 'one again' });
     expect(rows.get(id(1), '100')).toBeUndefined();
     expect(rows.get(id(1), '101')).toEqual({ id: id(1), name: 'one again' });
+    expect(rows.versionOf(id(1))).toBe('101');
+    expect(rows.versionOf(id(2))).toBeUndefined();
     expect(rows.size).toBe(2);
   });
 

@@ -12,8 +12,8 @@ import type { Viewer } from '../../domain/catalog/viewer.ts';
  *
  * Inputs are kept at most `maxAgeMs` (well under the hour catalog_search_changes keeps its rows) and up to a
  * budget of postings, least recently used dropped first. Any change drops them all: which terms a change
- * touched is not recorded. For `settleMs` after a drop, a search that lacks inputs does not read them: it runs
- * in the database alone, as it would without kept inputs, so that steady writes cost searches nothing extra.
+ * touched is not recorded. For a while after a drop (`settled`), a search that lacks inputs does not read them:
+ * it runs in the database alone, as it would without kept inputs, so that steady writes cost searches little.
  */
 
 /** A term's postings a viewer may read, best first (weight, installs, id, all descending), as many as a search reads. */
@@ -45,8 +45,12 @@ export interface SearchListsOptions {
   /** Postings kept at most, over every list (a correction counts as one). */
   readonly budget?: number;
   readonly maxAgeMs?: number;
-  /** How long after a drop searches read from the database alone, rather than reading inputs to keep. */
+  /**
+   * How long after a drop searches read from the database alone, rather than reading inputs to keep: doubled at
+   * each drop that no search answered from kept inputs since the one before, up to `maxSettleMs`.
+   */
   readonly settleMs?: number;
+  readonly maxSettleMs?: number;
   /** Page rows kept at most (KeptRows). */
   readonly rows?: number;
   readonly now?: () => number;
@@ -57,6 +61,10 @@ export class SearchLists {
   readonly #budget: number;
   readonly #maxAgeMs: number;
   readonly #settleMs: number;
+  readonly #maxSettleMs: number;
+  #settleFor: number;
+  /** Whether a search was answered from kept inputs since the last drop. */
+  #served = true;
   readonly #now: () => number;
   #size = 0;
   #flushes = 0;
@@ -68,17 +76,26 @@ export class SearchLists {
     this.#budget = options.budget ?? 100_000;
     this.#maxAgeMs = options.maxAgeMs ?? 10 * 60_000;
     this.#settleMs = options.settleMs ?? 1000;
+    this.#maxSettleMs = options.maxSettleMs ?? 30_000;
+    this.#settleFor = this.#settleMs;
     this.#now = options.now ?? Date.now;
     this.rows = new KeptRows(options.rows);
   }
 
   /**
-   * Whether a search lacking inputs should read them to keep: not within `settleMs` of a drop. While writes keep
-   * coming, what is read would be dropped again at once, and reading it (then the page) costs a search two
-   * statements where the database alone answers in one.
+   * Whether a search lacking inputs should read them to keep: not within the settling time of a drop. While
+   * writes keep coming, what is read would be dropped again at once: reading it (then the page) costs a search two
+   * statements where the database alone answers in one, and finding it stale costs one more. So the settling time
+   * doubles with each drop that followed no search answered from kept inputs, and is back to `settleMs` once one is.
    */
   get settled(): boolean {
-    return this.#now() - this.#flushedAt >= this.#settleMs;
+    return this.#now() - this.#flushedAt >= this.#settleFor;
+  }
+
+  /** A search was answered from kept inputs. */
+  served(): void {
+    this.#served = true;
+    this.#settleFor = this.#settleMs;
   }
 
   /** How many times everything was dropped: a read started before a drop must not store what it read. */
@@ -127,6 +144,8 @@ export class SearchLists {
     this.#size = 0;
     this.#flushes++;
     this.#flushedAt = this.#now();
+    this.#settleFor = this.#served ? this.#settleMs : Math.min(this.#settleFor * 2, this.#maxSettleMs);
+    this.#served = false;
   }
 }
 
@@ -194,7 +213,8 @@ export function scoreCandidates(
 /**
  * Page rows (an item's summary as a page's JSON gives it) by item id, each with the version of the row it was
  * read from (its `xmin`: every committed change to a row writes a new one). A page statement answers its items'
- * ids and versions only; rows kept at those versions are the rows the database holds, so only the others are read.
+ * ids and versions, and the rows it is not told are kept at those versions: a row kept at its version is the row
+ * the database holds.
  */
 export class KeptRows {
   readonly #rows = new Map<string, { readonly version: string; readonly row: Record<string, unknown> }>();
@@ -203,6 +223,11 @@ export class KeptRows {
 
   get size(): number {
     return this.#rows.size;
+  }
+
+  /** The version `id`'s row is kept at, if it is. */
+  versionOf(id: string): string | undefined {
+    return this.#rows.get(id)?.version;
   }
 
   /** The row of `id` kept at `version`, if any. */
