@@ -503,13 +503,18 @@ async function measureEngine(
   const { token, secret } = issueToken(reader.id, 'personal', 'bench', new Date(), null);
   await db.tokens.insert(token);
   const headers = { authorization: `Bearer ${secret}` };
-  const deps = assembleDeps(
-    db,
-    content,
-    { authz: 'rbac', publicRead: false, registration: 'closed' },
-    { argon2: CHEAP_ARGON2 },
-  );
-  const app: FastifyInstance = await buildApp(deps, { fastify: { logger: false } });
+  // Atlas over `database`, as the bench serves it: signed-in reads only, cheap password hashing.
+  const appOn = (database: PostgresDatabase) =>
+    buildApp(
+      assembleDeps(
+        database,
+        content,
+        { authz: 'rbac', publicRead: false, registration: 'closed' },
+        { argon2: CHEAP_ARGON2 },
+      ),
+      { fastify: { logger: false } },
+    );
+  const app: FastifyInstance = await appOn(db);
   const figures: Figure[] = [];
   const notes: string[] = [];
   try {
@@ -562,15 +567,7 @@ async function measureEngine(
     const search = measured(searchRuns, `${label} search`);
     // The same searches, reading every postings list and correction from the database (nothing kept in process):
     // what a search costs the first time it is asked, or after any write.
-    const plain = await buildApp(
-      assembleDeps(
-        new PostgresDatabase(connection, { keepSearchInputs: false }),
-        content,
-        { authz: 'rbac', publicRead: false, registration: 'closed' },
-        { argon2: CHEAP_ARGON2 },
-      ),
-      { fastify: { logger: false } },
-    );
+    const plain = await appOn(new PostgresDatabase(connection, { keepSearchInputs: false }));
     const coldRuns: LoadResult[] = [];
     try {
       const plainUrl = await listen(plain);

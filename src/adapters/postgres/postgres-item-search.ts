@@ -155,12 +155,9 @@ function heldRows(kept: KeptRows, candidates: readonly Candidate[]): SQL {
 function rowsOfKeys(kept: KeptRows, keys: readonly PageKey[]): Record<string, unknown>[] | undefined {
   const out: Record<string, unknown>[] = [];
   for (const key of keys) {
-    let row = key.row ?? kept.get(key.id, key.row_version);
+    if (key.row !== null) kept.put(key.id, key.row_version, key.row);
+    const row = key.row ?? kept.get(key.id, key.row_version);
     if (row === undefined) return undefined;
-    if (key.row !== null) {
-      kept.put(key.id, key.row_version, key.row);
-      row = key.row;
-    }
     out.push({ ...row, score: key.score, rank_usage: key.rank_usage, updated_key: key.updated_at });
   }
   return out;
