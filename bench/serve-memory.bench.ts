@@ -32,7 +32,6 @@ import { type BenchOptions, type BenchResult, type Figure, median, round } from 
 import { folderOf, NAMESPACES, namespaceOf, seedRepository } from './sync.bench.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const MAIN = join(ROOT, 'dist', 'entrypoints', 'cli', 'main.js');
 const BIN = join(ROOT, 'bin', 'atlas.mjs');
 const DEFAULT_ITEMS = 10_000;
 const STARTS = 2;
@@ -79,8 +78,20 @@ async function buildHome(home: string, size: number, databaseUrl?: string): Prom
 
 /** Resident memory of a process in bytes, from /proc (what the kernel counts against it). */
 function residentBytes(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!match) throw new Error(`no VmRSS for process ${pid}`);
+  return statusBytes(pid, 'VmRSS');
+}
+
+/** A `kB` line of /proc/<pid>/status, in bytes: VmRSS, or RssAnon (what is the process's own, not file pages). */
+function statusBytes(pid: number, field: 'VmRSS' | 'RssAnon'): number {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no ${field} for process ${pid}`);
+  return Number(match[1]) * 1024;
+}
+
+/** Proportional memory (Pss): resident pages, each shared one divided among the processes that map it. */
+function proportionalBytes(pid: number): number {
+  const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+  if (!match) throw new Error(`no Pss for process ${pid}`);
   return Number(match[1]) * 1024;
 }
 
@@ -172,6 +183,8 @@ interface StartFigures {
   readonly failed: number;
   /** After the skill discovery index was built and fetched once. */
   readonly rssAfterIndex: number;
+  /** The launcher `atlas serve` left waiting for the server (allocator-respawn.ts), when there is one. */
+  readonly launcher?: { rss: number; own: number; pairPss: number };
   readonly heapAfterIndex?: { heapUsed: number; external: number };
   readonly indexMs: number;
 }
@@ -179,7 +192,8 @@ interface StartFigures {
 /** Starts `atlas serve` on the home, waits for /healthz, measures, sends the burst, measures, stops it. */
 async function serveAndMeasure(home: string, paths: string[], databaseUrl?: string): Promise<StartFigures> {
   const start = performance.now();
-  const child = spawn(process.execPath, [MAIN, 'serve'], {
+  // As the installed command runs: on glibc it starts the server in a second process, and waits for it.
+  const child = spawn(process.execPath, [BIN, 'serve'], {
     env: {
       ...process.env,
       ATLAS_HOME: home,
@@ -209,6 +223,7 @@ async function serveAndMeasure(home: string, paths: string[], databaseUrl?: stri
       });
       child.once('exit', (code) => reject(new Error(`atlas serve exited with ${code}:\n${output}`)));
     });
+    const serverPid = Number(/"pid":(\d+)[^\n]*Atlas is ready/.exec(output)?.[1] ?? child.pid);
     let readyMs: number;
     for (;;) {
       const response = await fetch(`${url}/healthz`).catch(() => undefined);
@@ -220,11 +235,11 @@ async function serveAndMeasure(home: string, paths: string[], databaseUrl?: stri
     }
     // Whatever the server does right after it is ready (the worker's first poll) settles first.
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const rssReady = residentBytes(child.pid!);
+    const rssReady = residentBytes(serverPid);
     const { failed, ms } = await burst(url, paths);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     if (child.exitCode !== null) throw new Error(`atlas serve exited during the reads:\n${output.slice(-4000)}`);
-    const rssAfterBurst = residentBytes(child.pid!);
+    const rssAfterBurst = residentBytes(serverPid);
     const heapAfterBurst = await heapOf(url);
     // The skill discovery index: the first start packs every skill once and records the artifacts in the
     // database; a later start reads them from there.
@@ -234,7 +249,15 @@ async function serveAndMeasure(home: string, paths: string[], databaseUrl?: stri
     const indexMs = performance.now() - indexStarted;
     await new Promise((resolve) => setTimeout(resolve, 1000));
     if (child.exitCode !== null) throw new Error(`atlas serve exited building the index:\n${output.slice(-4000)}`);
-    const rssAfterIndex = residentBytes(child.pid!);
+    const rssAfterIndex = residentBytes(serverPid);
+    const launcher =
+      serverPid === child.pid
+        ? undefined
+        : {
+            rss: residentBytes(child.pid!),
+            own: statusBytes(child.pid!, 'RssAnon'),
+            pairPss: proportionalBytes(child.pid!) + proportionalBytes(serverPid),
+          };
     const heapAfterIndex = await heapOf(url);
     return {
       readyMs,
@@ -246,6 +269,7 @@ async function serveAndMeasure(home: string, paths: string[], databaseUrl?: stri
       rssAfterIndex,
       heapAfterIndex,
       indexMs,
+      ...(launcher ? { launcher } : {}),
     };
   } finally {
     child.kill('SIGTERM');
@@ -341,6 +365,26 @@ async function measureEngine(size: number, prefix: string, databaseUrl: string |
               },
             ]
           : []),
+        ...(s.launcher
+          ? [
+              {
+                name: `${prefix}start ${i + 1}: the launcher's resident memory (mostly Node's code, shared with the server)`,
+                value: mib(s.launcher.rss),
+                unit: 'MiB',
+              },
+              {
+                name: `${prefix}start ${i + 1}: the launcher's own memory (anonymous pages)`,
+                value: mib(s.launcher.own),
+                unit: 'MiB',
+              },
+              {
+                name: `${prefix}start ${i + 1}: server and launcher together, shared pages counted once (Pss)`,
+                value: mib(s.launcher.pairPss),
+                unit: 'MiB',
+                ...rssTarget(s.launcher.pairPss),
+              },
+            ]
+          : []),
         {
           name: `${prefix}start ${i + 1}: reads that failed`,
           value: s.failed,
@@ -393,9 +437,11 @@ export async function run(options: BenchOptions = {}): Promise<BenchResult> {
     figures: engines.flatMap((engine) => engine.figures),
     notes: [
       ...engines.flatMap((engine) => engine.notes),
-      `atlas serve (dist/, ATLAS_PUBLIC_READ=true; with DATABASE_URL for the PostgreSQL server, whose own memory is ` +
-        `not the server's) started ${STARTS} times on each home, one after the other; resident memory is VmRSS ` +
-        "from /proc 1 s after /healthz first answers and 1 s after the burst; JS heap and external from the server's /metrics",
+      `atlas serve (bin/atlas.mjs, as the installed command runs, which on glibc starts the server in a second ` +
+        'process with frozen malloc thresholds and waits for it; ATLAS_PUBLIC_READ=true; with DATABASE_URL for the ' +
+        `PostgreSQL server, whose own memory is not the server's) started ${STARTS} times on each home, one after ` +
+        "the other; resident memory is the server process's VmRSS from /proc 1 s after /healthz first answers and 1 s " +
+        "after the burst; JS heap and external from the server's /metrics; the launcher's memory after the index",
       `burst: ${BURST} anonymous GETs, ${IN_FLIGHT} in flight, round robin over search, browse by namespace, ` +
         'item page, SKILL.md, versions and browse by installs; then one GET of the skill discovery index ' +
         '(/.well-known/agent-skills/index.json: the first start reads and packs every skill once and records each ' +

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,9 +107,81 @@ describe('atlas serve on the embedded defaults', () => {
     }
   }, 120_000);
 
+  const onGlibc = process.platform === 'linux' && glibcVersion() !== undefined;
+
+  it.runIf(onGlibc)(
+    'serves from a process started with frozen malloc thresholds, which its launcher passes signals to',
+    async () => {
+      const atlas = await startAtlas({ ATLAS_HOME: home });
+      const server = serverPid(atlas);
+      try {
+        expect(server).not.toBe(atlas.child.pid);
+        const environ = readFileSync(`/proc/${server}/environ`, 'utf8').split('\0');
+        expect(environ).toEqual(
+          expect.arrayContaining(['MALLOC_TRIM_THRESHOLD_=131072', 'MALLOC_MMAP_THRESHOLD_=131072']),
+        );
+        expect((await fetch(`${atlas.url}/healthz`)).status).toBe(200);
+      } finally {
+        // Ctrl-C in a terminal: both processes get SIGINT, and the launcher passes its own on.
+        process.kill(server, 'SIGINT');
+        expect(await atlas.stop('SIGINT')).toBe(0);
+      }
+      expect(atlas.output().match(/shutting down/g)).toHaveLength(1);
+      expect(alive(server)).toBe(false);
+      expect(existsSync(join(home, 'atlas.lock'))).toBe(false);
+    },
+    120_000,
+  );
+
+  it.runIf(onGlibc)(
+    'stops cleanly when its launcher is killed outright',
+    async () => {
+      const atlas = await startAtlas({ ATLAS_HOME: home });
+      const server = serverPid(atlas);
+      atlas.child.kill('SIGKILL');
+      const deadline = Date.now() + 30_000;
+      while (alive(server) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(alive(server)).toBe(false);
+      expect(existsSync(join(home, 'atlas.lock'))).toBe(false);
+      // Its database was closed, not abandoned: the next start opens it at once.
+      const next = await startAtlas({ ATLAS_HOME: home });
+      expect(await next.stop()).toBe(0);
+    },
+    120_000,
+  );
+
+  it('runs in the process it was started in when the operator chose malloc settings', async () => {
+    const atlas = await startAtlas({ ATLAS_HOME: home, MALLOC_ARENA_MAX: '4' });
+    try {
+      expect(serverPid(atlas)).toBe(atlas.child.pid);
+    } finally {
+      expect(await atlas.stop()).toBe(0);
+    }
+  }, 120_000);
+
   it('stops at start with one line naming a bad variable', async () => {
     await expect(startAtlas({ ATLAS_HOME: home, ATLAS_AUTHZ: 'everyone' })).rejects.toThrow(
       /atlas: configuration: ATLAS_AUTHZ: must be one of rbac, permissive \(got "everyone"\)/,
     );
   });
 });
+
+/** The pid the server logs in its ready line: the process that serves, which a launcher may have started. */
+function serverPid(atlas: RunningAtlas): number {
+  const line = /^.*Atlas is ready.*$/m.exec(atlas.output())?.[0];
+  if (!line) throw new Error(`no ready line in:\n${atlas.output()}`);
+  return (JSON.parse(line) as { pid: number }).pid;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function glibcVersion(): string | undefined {
+  return (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
+}

@@ -3,8 +3,9 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { inflate, inflateSync } from 'node:zlib';
+import { inflate } from 'node:zlib';
 import type { GitObjectType, GitTreeEntry } from '../../domain/content/tree-id.ts';
+import { inflateSized } from '../../lib/zlib-sized.ts';
 
 const inflateAsync = promisify(inflate);
 
@@ -59,7 +60,7 @@ export class LooseObjectReader {
     }
     let raw: Buffer;
     try {
-      raw = deflated.byteLength <= INLINE_INFLATE_LIMIT ? inflateSync(deflated) : await inflateAsync(deflated);
+      raw = deflated.byteLength <= INLINE_INFLATE_LIMIT ? inflateSized(deflated) : await inflateAsync(deflated);
     } catch {
       return undefined;
     }

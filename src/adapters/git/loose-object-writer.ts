@@ -2,8 +2,9 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { deflate, deflateSync } from 'node:zlib';
+import { deflate } from 'node:zlib';
 import { type GitObjectType, gitObjectId } from '../../domain/content/tree-id.ts';
+import { deflateSized } from '../../lib/zlib-sized.ts';
 
 const deflateAsync = promisify(deflate);
 
@@ -35,7 +36,7 @@ export class LooseObjectWriter {
     await fsp.mkdir(folder, { recursive: true });
     const temporary = temporaryBeside(path);
     try {
-      const deflated = raw.byteLength <= INLINE_DEFLATE_LIMIT ? deflateSync(raw) : await deflateAsync(raw);
+      const deflated = raw.byteLength <= INLINE_DEFLATE_LIMIT ? deflateSized(raw) : await deflateAsync(raw);
       await fsp.writeFile(temporary, deflated);
       await fsp.rename(temporary, path);
     } catch (error) {
@@ -52,7 +53,7 @@ export class LooseObjectWriter {
     mkdirSync(folder, { recursive: true });
     const temporary = temporaryBeside(path);
     try {
-      writeFileSync(temporary, deflateSync(raw));
+      writeFileSync(temporary, deflateSized(raw));
       renameSync(temporary, path);
     } catch (error) {
       rmSync(temporary, { force: true });

@@ -63,7 +63,10 @@ export async function startServer(config: AtlasConfig): Promise<{ url: string; s
     return stopping;
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    // Every time, not once: a signal that comes again while stopping (Ctrl-C reaches both a launcher and its
+    // server, allocator-respawn.ts) must not end the process before the database is closed.
+    process.on(signal, () => {
+      if (stopping) return;
       app.log.info({ signal }, 'shutting down');
       stop().then(
         () => process.exit(0),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
+import { deflateSized } from '../zlib-sized.ts';
 
 // Git's "smart" HTTP protocol (version 0/1, stateless RPC), the server side of a fetch of one branch: what
 // `git clone --depth 1` and every git client need, since the "dumb" protocol cannot answer a shallow clone.
@@ -86,7 +86,7 @@ export function writePack(objects: Iterable<{ type: keyof typeof TYPE_CODES; bod
       header.push(size & 0x7f);
       size >>>= 7;
     }
-    parts.push(Buffer.from(header), deflateSync(object.body));
+    parts.push(Buffer.from(header), deflateSized(object.body));
     count += 1;
   }
   const head = Buffer.alloc(12);

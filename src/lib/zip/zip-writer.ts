@@ -1,7 +1,8 @@
-import { crc32, deflateRawSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
 import { gitPathProblem } from '../../domain/content/git-path.ts';
 import { compareCodePoints } from '../../domain/content/tree-id.ts';
 import { type Problem, ValidationError } from '../../domain/errors.ts';
+import { deflateRawSized } from '../zlib-sized.ts';
 import {
   CENTRAL_BYTES,
   CENTRAL_SIGNATURE,
@@ -84,7 +85,7 @@ function packZip(
   for (const file of sorted) {
     const name = Buffer.from(`${prefix}${file.path}`, 'utf8');
     const stored = STORED_EXTENSIONS.test(file.path);
-    const data = stored ? file.content : deflateRawSync(file.content, { level: 6 });
+    const data = stored ? file.content : deflateRawSized(file.content, { level: 6 });
     const crc = crc32(file.content);
     const attrs = (file.executable ? EXECUTABLE_MODE : REGULAR_MODE) * 0x10000;
     if (offset + LOCAL_BYTES + name.length + data.byteLength > 0xffffffff) {

@@ -24,15 +24,19 @@ export const workerCommand: Command = {
     context.term.note(`atlas worker ${runtime.workerId} is running; Ctrl-C stops it`);
     // The runtime's timers do not hold the process open on their own; this does, until a signal.
     const alive = setInterval(() => undefined, 1 << 30);
+    let stopping = false;
     const stop = async (signal: string) => {
+      // A signal that comes again while stopping (Ctrl-C reaches a launcher and its worker alike) is the same stop.
+      if (stopping) return;
+      stopping = true;
       context.term.note(`${signal}: stopping`);
       clearInterval(alive);
       await runtime.stop();
       await atlas.close();
       process.exit(0);
     };
-    process.once('SIGINT', () => void stop('SIGINT'));
-    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
     return -1;
   },
 };
