@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * glibc's malloc thresholds, frozen at the values it starts with. By default glibc raises them whenever a block
@@ -65,7 +67,10 @@ export function respawnWithAllocatorSettings(args: readonly string[]): Promise<n
     glibc: glibcVersion,
   });
   if (!settings) return undefined;
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...args], {
+  // The CLI's own entry, beside this file (main.js built, main.ts under tsx): not the `atlas` script that may have
+  // led here, which in a checkout would check the build a second time.
+  const main = fileURLToPath(new URL(`./main${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+  const child = spawn(process.execPath, [...process.execArgv, main, ...args], {
     env: { ...process.env, ...settings, ATLAS_LAUNCHER: String(process.pid) },
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   });
