@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { glibcVersion } from '../../src/entrypoints/cli/allocator-respawn.ts';
 import { type RunningAtlas, startAtlas } from '../support/atlas-process.ts';
 
 const TRACE_IMPORTS = fileURLToPath(new URL('../support/trace-imports.mjs', import.meta.url));
@@ -180,8 +181,4 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-function glibcVersion(): string | undefined {
-  return (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
 }

@@ -97,7 +97,8 @@ export function stopWhenLauncherEnds(): void {
   process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }
 
-function glibcVersion(): string | undefined {
+/** glibc's version when this Node runs on it, else undefined. */
+export function glibcVersion(): string | undefined {
   const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
   return header?.glibcVersionRuntime;
 }
