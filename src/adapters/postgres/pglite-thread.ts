@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { youngGenerationStarted } from '../../lib/young-generation.ts';
 
 /**
  * PGlite in a worker thread (pglite-worker.ts), behind the part of PGlite's interface that Drizzle and Atlas
@@ -163,6 +164,8 @@ export class PgliteThread {
       await worker.terminate();
       throw error;
     }
+    // Starting the thread's isolate reset this process's young-generation setting.
+    youngGenerationStarted();
     return new PgliteThread(worker);
   }
 

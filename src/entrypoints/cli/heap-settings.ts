@@ -1,4 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
+import { keepYoungGenerationSmall } from '../../lib/young-generation.ts';
 
 /**
  * Keeps V8's young generation at the size it starts with instead of letting it grow to 16 MiB semi-spaces
@@ -8,4 +8,4 @@ import { setFlagsFromString } from 'node:v8';
  * fast or faster (short-lived objects are scavenged while still in the CPU's caches). A bulk build that keeps
  * many objects alive (the index of 100,000 skills) takes about a third longer.
  */
-setFlagsFromString('--semi-space-growth-factor=1');
+keepYoungGenerationSmall();
