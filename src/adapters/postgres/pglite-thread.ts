@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
-import { youngGenerationStarted } from '../../lib/young-generation.ts';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerThread } from '../../lib/young-generation.ts';
 
 /**
  * PGlite in a worker thread (pglite-worker.ts), behind the part of PGlite's interface that Drizzle and Atlas
@@ -83,12 +83,12 @@ const LIMITS = { resourceLimits: { maxYoungGenerationSizeMb: 2 } };
  */
 function startWorker(start: PgliteStart): Worker {
   if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData: start, ...LIMITS });
+    return startWorkerThread(new URL('./pglite-worker.js', import.meta.url), { workerData: start, ...LIMITS });
   }
   const tsx = import.meta.resolve('tsx/esm/api');
   const file = new URL('./pglite-worker.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(file)}); })`;
-  return new Worker(boot, { eval: true, workerData: start, ...LIMITS });
+  return startWorkerThread(boot, { eval: true, workerData: start, ...LIMITS });
 }
 
 /** The types whose parsers keep the text, by parsers object: Drizzle passes the same one with every statement. */
@@ -164,8 +164,6 @@ export class PgliteThread {
       await worker.terminate();
       throw error;
     }
-    // Starting the thread's isolate reset this process's young-generation setting.
-    youngGenerationStarted();
     return new PgliteThread(worker);
   }
 

@@ -1,29 +1,17 @@
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { youngGenerationAfter } from '../../testing/young-generation-size.ts';
 
-const HEAP_SETTINGS = fileURLToPath(new URL('./heap-settings.ts', import.meta.url));
-const CONNECTION = fileURLToPath(new URL('../../adapters/postgres/connection.ts', import.meta.url));
+const HEAP_SETTINGS = JSON.stringify(fileURLToPath(new URL('./heap-settings.ts', import.meta.url)));
+const CONNECTION = JSON.stringify(fileURLToPath(new URL('../../adapters/postgres/connection.ts', import.meta.url)));
 
-/** The young generation's size (MiB) in a new Node process that, with or without the settings, allocates 200 MB. */
+/** The young generation under load in a new Node process, with or without the settings (and the database thread). */
 function youngGenerationAfterAllocating(withSettings: boolean, databaseThread = false): number {
-  const code = `
-    ${withSettings ? `await import(${JSON.stringify(HEAP_SETTINGS)});` : ''}
-    const { getHeapSpaceStatistics } = await import('node:v8');
-    ${databaseThread ? `const { openPgliteThread } = await import(${JSON.stringify(CONNECTION)}); const database = await openPgliteThread();` : ''}
-    let kept = [];
-    for (let i = 0; i < 2_000_000; i++) {
-      kept.push({ i, text: 'row ' + i });
-      if (kept.length > 1000) kept = [];
-    }
-    const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
-    console.log(space.space_size / 2 ** 20);
-    ${databaseThread ? 'await database.close();' : ''}`;
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(result.stderr);
-  return Number(result.stdout.trim());
+  return youngGenerationAfter(
+    `${withSettings ? `await import(${HEAP_SETTINGS});` : ''}
+    ${databaseThread ? `const { openPgliteThread } = await import(${CONNECTION}); const database = await openPgliteThread();` : ''}`,
+    databaseThread ? 'await database.close();' : '',
+  );
 }
 
 describe('heap settings', () => {
